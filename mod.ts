@@ -1,0 +1,65 @@
+/**
+ * `@wool/core`: run exported async functions and async generators of
+ * ordinary modules in a pool of worker processes, over gRPC, with
+ * admission control (backpressure hooks) in every worker.
+ *
+ * ```ts
+ * import { WorkerPool } from "@wool/core";
+ *
+ * await using pool = await WorkerPool.start({
+ *   spawn: 2,
+ *   backpressure: { module: "@wool/core/backpressure", export: "maxActive", options: { limit: 8 } },
+ * });
+ * const tasks = pool.remote<typeof import("./examples/tasks.ts")>(
+ *   import.meta.resolve("./examples/tasks.ts"),
+ * );
+ * console.log(await tasks.add(1, 2));
+ * for await (const i of tasks.count(3)) console.log(i);
+ * ```
+ *
+ * @module
+ */
+export { type PoolState, WorkerPool } from "./src/pool/worker_pool.ts";
+export type { CloseOptions, WorkerPoolOptions } from "./src/pool/options.ts";
+export type { DispatchCall } from "./src/pool/dispatch_call.ts";
+export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
+export type { Remote } from "./src/pool/remote.ts";
+export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";
+export type { LeaveReason, RosterChange } from "./src/pool/roster.ts";
+export { RoundRobinLoadBalancer } from "./src/loadbalancer/round_robin.ts";
+export type {
+  AttemptOutcome,
+  LoadBalancer,
+  RosterView,
+  WorkerId,
+  WorkerInfo,
+} from "./src/loadbalancer/load_balancer.ts";
+export { taskSignal } from "./src/worker/task_context.ts";
+export { WoolError } from "./src/errors.ts";
+export { WorkerStartError } from "./src/process/errors.ts";
+export {
+  type AttemptCause,
+  NoWorkersAvailable,
+} from "./src/loadbalancer/errors.ts";
+export {
+  DispatchTimeout,
+  PoolClosed,
+  WorkerCrashed,
+} from "./src/pool/errors.ts";
+export { RemoteError } from "./src/wire/remote_error.ts";
+export { MessageTooLarge } from "./src/wire/message_too_large.ts";
+export type { WorkerLaunchOptions } from "./src/process/launch.ts";
+export type { WorkerPermissions } from "./src/process/permissions.ts";
+export type { Transport } from "./src/connection/worker_connection.ts";
+export type {
+  Admission,
+  BackpressureContext,
+  BackpressureHook,
+  BackpressureHookFactory,
+  BackpressureSpec,
+  JsonValue,
+  RejectionCause,
+  Task,
+  TaskView,
+  Verdict,
+} from "./src/backpressure/types.ts";

@@ -1,0 +1,160 @@
+/**
+ * The `Session` transport: many tasks multiplexed over one long-lived gRPC
+ * bidi stream per worker connection. Every frame names its task's stream
+ * id; a task ends at its terminal frame (a coroutine's Result, a Done, an
+ * Exception or a Nack) or at a per-task Status frame, exactly where a
+ * `Dispatch` stream would end.
+ *
+ * One stream per task costs a new HTTP/2 stream, headers and trailers for
+ * every task; the session pays that once, which is what lets trivial tasks
+ * run at several times the rate.
+ *
+ * @module
+ */
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type {
+  RequestFrame,
+  ResponseFrame,
+  SessionRequestFrame,
+  SessionResponseFrame,
+  StatusFrame,
+} from "../wire/frames.ts";
+import {
+  CANCELLED_STATUS,
+  type ChannelEvent,
+  ChannelEvents,
+  type TaskChannel,
+} from "./task_channel.ts";
+
+const OK_STATUS: StatusFrame = {
+  code: grpc.status.OK,
+  details: "",
+  metadata: {},
+};
+
+interface MuxTask {
+  readonly events: ChannelEvents;
+  generator: boolean;
+}
+
+interface SessionStream {
+  readonly call: grpc.ClientDuplexStream<
+    SessionRequestFrame,
+    SessionResponseFrame
+  >;
+  readonly tasks: Map<number, MuxTask>;
+}
+
+/** Multiplexes task channels over `Session` streams of one client. */
+export class SessionMux {
+  readonly #client: grpc.Client;
+  readonly #method: grpc.MethodDefinition<
+    SessionRequestFrame,
+    SessionResponseFrame
+  >;
+  #current: SessionStream | undefined;
+  #nextStream = 1;
+
+  constructor(
+    client: grpc.Client,
+    method: grpc.MethodDefinition<SessionRequestFrame, SessionResponseFrame>,
+  ) {
+    this.#client = client;
+    this.#method = method;
+  }
+
+  /** Opens a task channel on the current session stream. */
+  open(): TaskChannel {
+    const { call, tasks } = this.#current ??= this.#openStream();
+    const stream = this.#nextStream++;
+    const task: MuxTask = { events: new ChannelEvents(), generator: false };
+    tasks.set(stream, task);
+    return {
+      send: (request: RequestFrame) => {
+        if (!task.events.ended) {
+          call.write({ stream, frame: "request", request });
+        }
+      },
+      receive: (): Promise<ChannelEvent> => task.events.next(),
+      cancel: () => {
+        if (task.events.ended) return;
+        tasks.delete(stream);
+        task.events.pushEnd(CANCELLED_STATUS);
+        call.write({ stream, frame: "cancel", cancel: {} });
+      },
+    };
+  }
+
+  /** Ends the session stream; open tasks end with `CANCELLED`. */
+  close(): void {
+    const current = this.#current;
+    this.#current = undefined;
+    if (!current) return;
+    failAll(current.tasks, CANCELLED_STATUS);
+    current.call.cancel();
+  }
+
+  #openStream(): SessionStream {
+    const call = this.#client.makeBidiStreamRequest(
+      this.#method.path,
+      this.#method.requestSerialize,
+      this.#method.responseDeserialize,
+    );
+    const session: SessionStream = { call, tasks: new Map() };
+    call.on(
+      "data",
+      (message: SessionResponseFrame) => route(session.tasks, message),
+    );
+    call.on("status", (status: grpc.StatusObject) => {
+      if (this.#current === session) this.#current = undefined;
+      failAll(session.tasks, {
+        code: status.code === grpc.status.OK
+          ? grpc.status.UNAVAILABLE
+          : status.code,
+        details: status.details || "The session stream ended",
+        metadata: {},
+      });
+    });
+    call.on("error", () => {
+      // The status event carries the same failure.
+    });
+    return session;
+  }
+}
+
+function route(
+  tasks: Map<number, MuxTask>,
+  message: SessionResponseFrame,
+): void {
+  const task = tasks.get(message.stream);
+  if (!task) return;
+  if (message.frame === "status") {
+    tasks.delete(message.stream);
+    task.events.pushEnd(message.status);
+    return;
+  }
+  const frame: ResponseFrame = message.response;
+  if (frame.frame === "ack") task.generator = frame.ack.generator ?? false;
+  task.events.pushFrame(frame);
+  if (isTerminal(frame, task.generator)) {
+    tasks.delete(message.stream);
+    task.events.pushEnd(OK_STATUS);
+  }
+}
+
+function failAll(tasks: Map<number, MuxTask>, status: StatusFrame): void {
+  const open = [...tasks.values()];
+  tasks.clear();
+  for (const task of open) task.events.pushEnd(status);
+}
+
+function isTerminal(frame: ResponseFrame, generator: boolean): boolean {
+  switch (frame.frame) {
+    case "ack":
+      return false;
+    case "result":
+      return !generator;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * One task's conversation with a worker, as the caller sees it, whatever
+ * the transport: frames go out with `send`, and `receive` yields the
+ * worker's frames and finally the task's end status.
+ *
+ * @module
+ */
+import type {
+  RequestFrame,
+  ResponseFrame,
+  StatusFrame,
+} from "../wire/frames.ts";
+
+/** What a task channel delivers: a frame, or the end of the task. */
+export type ChannelEvent =
+  | { readonly kind: "frame"; readonly frame: ResponseFrame }
+  | { readonly kind: "end"; readonly status: StatusFrame };
+
+/** One task's conversation with one worker. */
+export interface TaskChannel {
+  /** Sends a frame to the worker. */
+  send(frame: RequestFrame): void;
+  /** The next event; after the end, the end again. */
+  receive(): Promise<ChannelEvent>;
+  /** Abandons the task: the worker aborts it. Idempotent. */
+  cancel(): void;
+}
+
+/** The status a channel ends with when the caller cancelled it. */
+export const CANCELLED_STATUS: StatusFrame = {
+  code: 1,
+  details: "Cancelled by the caller",
+  metadata: {},
+};
+
+/**
+ * A buffer of channel events with one reader: transports push, the task
+ * pulls.
+ */
+export class ChannelEvents {
+  readonly #buffered: ChannelEvent[] = [];
+  #waiting: ((event: ChannelEvent) => void) | undefined;
+  #end: ChannelEvent | undefined;
+
+  /** True once the end was pushed. */
+  get ended(): boolean {
+    return this.#end !== undefined;
+  }
+
+  /** Delivers a frame, unless the channel has ended. */
+  pushFrame(frame: ResponseFrame): void {
+    if (this.#end) return;
+    this.#deliver({ kind: "frame", frame });
+  }
+
+  /** Delivers the end; later pushes are ignored. */
+  pushEnd(status: StatusFrame): void {
+    if (this.#end) return;
+    this.#end = { kind: "end", status };
+    this.#deliver(this.#end);
+  }
+
+  /** The next event. */
+  next(): Promise<ChannelEvent> {
+    const event = this.#buffered.shift();
+    if (event) return Promise.resolve(event);
+    if (this.#end) return Promise.resolve(this.#end);
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+    });
+  }
+
+  #deliver(event: ChannelEvent): void {
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      waiting(event);
+      return;
+    }
+    this.#buffered.push(event);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The caller's connection to one worker: a grpc-js client, a semaphore
+ * capping the tasks in flight on it, and the transport tasks travel on.
+ *
+ * @module
+ */
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type {
+  RequestFrame,
+  ResponseFrame,
+  SessionRequestFrame,
+  SessionResponseFrame,
+} from "../wire/frames.ts";
+import { loadWorkerService } from "../wire/proto.ts";
+import { openDispatchChannel } from "./dispatch_channel.ts";
+import { Semaphore } from "./semaphore.ts";
+import { SessionMux } from "./session_mux.ts";
+import type { TaskChannel } from "./task_channel.ts";
+
+/**
+ * How tasks travel to a worker:
+ * - `"session"`: many tasks multiplexed over one long-lived stream (fast);
+ * - `"dispatch"`: one gRPC stream per task.
+ * Both have exactly the same per-task behaviour.
+ */
+export type Transport = "session" | "dispatch";
+
+/** What the dispatcher needs of a worker connection (fakes implement it). */
+export interface TaskConnection {
+  /** `host:port` of the worker, as `pool.workers` shows it. */
+  readonly address: string;
+  /** Caps the tasks in flight on this connection. */
+  readonly permits: Semaphore;
+  /** Opens one task's channel. */
+  open(): TaskChannel;
+}
+
+/** The narrow options a connection is built from. */
+export interface WorkerConnectionOptions {
+  readonly address: string;
+  readonly maxConcurrentDispatches: number;
+  /** Largest frame, in bytes, including the frame's own fields. */
+  readonly maxFrameBytes: number;
+  readonly transport: Transport;
+}
+
+/** A grpc-js connection to one worker. */
+export class WorkerConnection implements TaskConnection {
+  readonly address: string;
+  readonly permits: Semaphore;
+  readonly #client: grpc.Client;
+  readonly #service: grpc.ServiceDefinition;
+  readonly #mux: SessionMux | undefined;
+
+  private constructor(
+    options: WorkerConnectionOptions,
+    service: grpc.ServiceDefinition,
+  ) {
+    this.address = options.address;
+    this.permits = new Semaphore(options.maxConcurrentDispatches);
+    this.#service = service;
+    this.#client = new grpc.Client(
+      options.address,
+      grpc.credentials.createInsecure(),
+      {
+        "grpc.max_receive_message_length": options.maxFrameBytes,
+        "grpc.max_send_message_length": options.maxFrameBytes,
+        "grpc.enable_retries": 0,
+        "grpc.use_local_subchannel_pool": 1,
+      },
+    );
+    this.#mux = options.transport === "session"
+      ? new SessionMux(
+        this.#client,
+        service.Session as grpc.MethodDefinition<
+          SessionRequestFrame,
+          SessionResponseFrame
+        >,
+      )
+      : undefined;
+  }
+
+  /** Connects (lazily, as grpc-js does) to the worker at `options.address`. */
+  static async create(
+    options: WorkerConnectionOptions,
+  ): Promise<WorkerConnection> {
+    return new WorkerConnection(options, await loadWorkerService());
+  }
+
+  /** Opens one task's channel on the configured transport. */
+  open(): TaskChannel {
+    if (this.#mux) return this.#mux.open();
+    return openDispatchChannel(
+      this.#client,
+      this.#service.Dispatch as grpc.MethodDefinition<
+        RequestFrame,
+        ResponseFrame
+      >,
+    );
+  }
+
+  /** Seconds since the worker's docket last emptied (the `Idle` RPC). */
+  idle(timeoutMs = 5000): Promise<number> {
+    return this.#unary<{ seconds?: number }>("Idle", {}, timeoutMs).then((
+      reply,
+    ) => reply.seconds ?? 0);
+  }
+
+  /**
+   * Asks the worker to stop: it admits nothing more, gives its tasks
+   * `graceMs` to finish, cancels the rest, answers, and exits.
+   */
+  async stop(graceMs: number, timeoutMs: number): Promise<void> {
+    await this.#unary("Stop", { graceMs }, timeoutMs);
+  }
+
+  /** Closes the session stream and the client. */
+  close(): void {
+    this.#mux?.close();
+    this.#client.close();
+  }
+
+  #unary<R>(
+    method: "Idle" | "Stop",
+    request: unknown,
+    timeoutMs: number,
+  ): Promise<R> {
+    const definition = this.#service[method] as grpc.MethodDefinition<
+      unknown,
+      R
+    >;
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        request,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (error, reply) => error ? reject(error) : resolve(reply as R),
+      );
+    });
+  }
+}

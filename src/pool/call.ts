@@ -1,0 +1,246 @@
+/**
+ * The handle a call returns: awaitable for a coroutine's result, and
+ * async-iterable for a generator's values, pulled one frame per step.
+ *
+ * @module
+ */
+import { Status } from "../connection/status.ts";
+import { decodeError, encodeError } from "../wire/errors.ts";
+import type { RequestFrame } from "../wire/frames.ts";
+import { decodeValue, encodeValue } from "../wire/values.ts";
+import type { CallRun } from "./call_run.ts";
+
+const NOT_A_GENERATOR = Symbol("not a generator");
+
+/** The element type of an async iterable (for generator routines). */
+export type YieldOf<R> = R extends AsyncIterable<infer Y> ? Y
+  : R extends Iterable<infer Y> ? Y
+  : never;
+
+/** The final result of awaiting a routine's return value. */
+export type ResultOf<R> = R extends AsyncIterable<unknown> ? never : Awaited<R>;
+
+/**
+ * A call in flight: `await` it for a coroutine's result, or iterate it for
+ * a generator's values. Awaiting a generator call (or iterating a
+ * coroutine call) rejects with a `TypeError` saying which to do instead.
+ *
+ * @typeParam R The routine's return type.
+ *
+ * @example Awaiting a coroutine and iterating a generator
+ * ```ts
+ * import { WorkerPool } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * const module = "data:text/javascript,export const add = async (a, b) => a + b;" +
+ *   "export async function* count(n) { for (let i = 0; i < n; i++) yield i; }";
+ * await using pool = await WorkerPool.start({ spawn: 1 });
+ * assert.equal(await pool.dispatch({ module, export: "add", args: [1, 2] }), 3);
+ * const seen: unknown[] = [];
+ * for await (const i of pool.dispatch({ module, export: "count", args: [3] })) seen.push(i);
+ * assert.deepEqual(seen, [0, 1, 2]);
+ * ```
+ */
+export class RemoteCall<R = unknown>
+  implements Promise<ResultOf<R>>, AsyncIterable<YieldOf<R>> {
+  /** Names the class in `Object.prototype.toString`, as a promise's does. */
+  readonly [Symbol.toStringTag] = "RemoteCall";
+  readonly #run: CallRun;
+  readonly #label: string;
+  readonly #result: Promise<unknown>;
+
+  /** @internal Built by the pool only. */
+  constructor(run: CallRun, label: string) {
+    this.#run = run;
+    this.#label = label;
+    this.#result = run.accepted.then((accepted) =>
+      accepted.generator ? NOT_A_GENERATOR : readResult(run)
+    );
+    this.#result.catch(() => {});
+  }
+
+  /** Settles with the coroutine's result, or its error. */
+  then<T1 = ResultOf<R>, T2 = never>(
+    onFulfilled?: ((value: ResultOf<R>) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    return this.#result.then((value) => {
+      if (value !== NOT_A_GENERATOR) return value as ResultOf<R>;
+      this.#run.end();
+      throw new TypeError(
+        `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
+      );
+    }).then(onFulfilled, onRejected);
+  }
+
+  /** Like `Promise.prototype.catch`. */
+  catch<T = never>(
+    onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null,
+  ): Promise<ResultOf<R> | T> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** Like `Promise.prototype.finally`. */
+  finally(onFinally?: (() => void) | null): Promise<ResultOf<R>> {
+    return this.then().finally(onFinally);
+  }
+
+  /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
+  [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
+    return new RemoteStream(this.#run, this.#label) as AsyncGenerator<
+      YieldOf<R>,
+      unknown,
+      unknown
+    >;
+  }
+}
+
+async function readResult(run: CallRun): Promise<unknown> {
+  try {
+    const event = await run.receive();
+    if (event.kind === "frame") {
+      const frame = event.frame;
+      if (frame.frame === "result") {
+        return decodeValue(frame.result.value ?? new Uint8Array(), "result");
+      }
+      if (frame.frame === "exception") {
+        throw decodeError(frame.exception.error ?? new Uint8Array());
+      }
+      throw new TypeError(`Unexpected "${frame.frame}" frame for a coroutine`);
+    }
+    throw await run.lost(event.status);
+  } finally {
+    run.end();
+  }
+}
+
+/** The async generator a generator call's iteration returns. */
+class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
+  readonly #run: CallRun;
+  readonly #label: string;
+  #steps: Promise<unknown> = Promise.resolve();
+  #started = false;
+  #done = false;
+
+  constructor(run: CallRun, label: string) {
+    this.#run = run;
+    this.#label = label;
+  }
+
+  next(...sent: [] | [unknown]): Promise<IteratorResult<unknown, unknown>> {
+    const first = !this.#started;
+    this.#started = true;
+    const frame = (): RequestFrame =>
+      first || sent.length === 0 || sent[0] === undefined
+        ? { frame: "next", next: {} }
+        : {
+          frame: "send",
+          send: { value: encodeValue(sent[0], "value sent to the generator") },
+        };
+    return this.#enqueue(frame);
+  }
+
+  throw(error: unknown): Promise<IteratorResult<unknown, unknown>> {
+    this.#started = true;
+    return this.#enqueue(() => ({
+      frame: "throw",
+      throw: { error: encodeError(error) },
+    }));
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown, unknown>> {
+    this.#started = true;
+    return this.#enqueue(
+      () => ({
+        frame: "return",
+        return: {
+          value: encodeValue(value, "value returned to the generator"),
+        },
+      }),
+      { done: true, value },
+    );
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  #enqueue(
+    frame: () => RequestFrame,
+    whenDone: IteratorResult<unknown, unknown> = {
+      done: true,
+      value: undefined,
+    },
+  ): Promise<IteratorResult<unknown, unknown>> {
+    const step = this.#steps.then(() =>
+      this.#done ? whenDone : this.#step(frame)
+    );
+    this.#steps = step.catch(() => {});
+    return step;
+  }
+
+  async #step(
+    frame: () => RequestFrame,
+  ): Promise<IteratorResult<unknown, unknown>> {
+    const run = this.#run;
+    const accepted = await run.accepted.catch((error) => {
+      this.#done = true;
+      throw error;
+    });
+    if (!accepted.generator) {
+      this.#done = true;
+      throw new TypeError(
+        `Cannot iterate ${this.#label}: it is a coroutine; await it instead`,
+      );
+    }
+    try {
+      run.send(frame());
+      const event = await run.receive();
+      if (event.kind === "end") {
+        throw event.status.code === Status.OK
+          ? new TypeError(
+            `The worker ended ${this.#label} without a Done frame`,
+          )
+          : await run.lost(event.status);
+      }
+      const response = event.frame;
+      switch (response.frame) {
+        case "result":
+          return {
+            done: false,
+            value: decodeValue(
+              response.result.value ?? new Uint8Array(),
+              "yielded value",
+            ),
+          };
+        case "done":
+          this.#finish();
+          return {
+            done: true,
+            value: decodeValue(
+              response.done.value ?? new Uint8Array(),
+              "return value",
+            ),
+          };
+        case "exception":
+          throw decodeError(response.exception.error ?? new Uint8Array());
+        default:
+          throw new TypeError(
+            `Unexpected "${response.frame}" frame from a generator`,
+          );
+      }
+    } catch (error) {
+      this.#finish();
+      throw error;
+    }
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#run.end();
+  }
+}

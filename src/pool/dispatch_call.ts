@@ -1,0 +1,108 @@
+/**
+ * The low-level call shape of `pool.dispatch()`, and its validation.
+ *
+ * @module
+ */
+import { describe } from "./options.ts";
+
+/**
+ * One call of an export of a task module, as `pool.dispatch()` takes it.
+ *
+ * @example Calling an export by name
+ * ```ts
+ * import { type DispatchCall, WorkerPool } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await WorkerPool.start({ spawn: 1 });
+ * const call: DispatchCall = {
+ *   module: "data:text/javascript,export const twice = async (x) => 2 * x",
+ *   export: "twice",
+ *   args: [21],
+ *   timeoutMs: 10_000,
+ * };
+ * assert.equal(await pool.dispatch(call), 42);
+ * ```
+ */
+export interface DispatchCall {
+  /** The task module's specifier, e.g. `import.meta.resolve("./tasks.ts")`. */
+  readonly module: string | URL;
+  /** The name of the exported function or async generator function. */
+  readonly export: string;
+  /**
+   * Its arguments: any values V8 can serialize.
+   * @default {[]}
+   */
+  readonly args?: readonly unknown[];
+  /** Aborting it cancels the call: it rejects at once with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /**
+   * Milliseconds the call may take in all; then it rejects with
+   * `DispatchTimeout` and the task is cancelled.
+   */
+  readonly timeoutMs?: number;
+  /** A label the worker's backpressure hook sees as `ctx.task.tag`. */
+  readonly tag?: string;
+}
+
+/**
+ * Validates a dispatch call.
+ *
+ * @throws {TypeError} naming the field with the wrong type.
+ * @throws {RangeError} for a `timeoutMs` that is not a positive finite number.
+ */
+export function validateDispatchCall(call: DispatchCall): DispatchCall {
+  if (call === null || typeof call !== "object") {
+    throw new TypeError(
+      `Cannot dispatch: the call must be an object, received ${describe(call)}`,
+    );
+  }
+  const { module, export: exportName, args, signal, timeoutMs, tag } = call;
+  if (
+    !(module instanceof URL) && (typeof module !== "string" || module === "")
+  ) {
+    throw new TypeError(
+      `Cannot dispatch: "module" must be a module specifier (a non-empty string or a URL), received ${
+        describe(module)
+      }`,
+    );
+  }
+  if (typeof exportName !== "string" || exportName === "") {
+    throw new TypeError(
+      `Cannot dispatch: "export" must be a non-empty string, received ${
+        describe(exportName)
+      }`,
+    );
+  }
+  if (args !== undefined && !Array.isArray(args)) {
+    throw new TypeError(
+      `Cannot dispatch: "args" must be an array, received ${describe(args)}`,
+    );
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `Cannot dispatch: "signal" must be an AbortSignal, received ${
+        describe(signal)
+      }`,
+    );
+  }
+  if (timeoutMs !== undefined) {
+    if (typeof timeoutMs !== "number") {
+      throw new TypeError(
+        `Cannot dispatch: "timeoutMs" must be a number, received ${
+          describe(timeoutMs)
+        }`,
+      );
+    }
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(
+        `Cannot dispatch: "timeoutMs" must be a finite number > 0, received ${timeoutMs}`,
+      );
+    }
+  }
+  if (tag !== undefined && typeof tag !== "string") {
+    throw new TypeError(
+      `Cannot dispatch: "tag" must be a string, received ${describe(tag)}`,
+    );
+  }
+  return call;
+}

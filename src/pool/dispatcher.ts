@@ -1,0 +1,274 @@
+/**
+ * One dispatch: ask the load balancer for candidates, open a task channel
+ * on each in turn, and classify what it answers.
+ *
+ * - Ack: accepted; the call takes the channel from here.
+ * - Nack: the task cannot run anywhere (unknown routine, bad arguments):
+ *   its error is the call's error, and the worker stays.
+ * - `RESOURCE_EXHAUSTED` marked `wool-rejected: backpressure`, or
+ *   `UNAVAILABLE`, `DEADLINE_EXCEEDED`: transient; try the next worker.
+ * - `RESOURCE_EXHAUSTED` without the mark (grpc's own message-size limit):
+ *   not overload; the call fails with the real cause, no retry.
+ * - Anything else: evict the worker and try the next.
+ *
+ * After one full cycle without an Ack: `NoWorkersAvailable`, or, with
+ * `admissionWaitMs`, wait for capacity in arrival order and cycle again.
+ *
+ * @module
+ */
+import type { TaskView } from "../backpressure/types.ts";
+import type { Permit } from "../connection/semaphore.ts";
+import { classifyStatus, Status, statusName } from "../connection/status.ts";
+import type { TaskChannel } from "../connection/task_channel.ts";
+import {
+  type AttemptCause,
+  NoWorkersAvailable,
+} from "../loadbalancer/errors.ts";
+import type { LoadBalancer, WorkerId } from "../loadbalancer/load_balancer.ts";
+import { decodeError } from "../wire/errors.ts";
+import {
+  REASON_METADATA_KEY,
+  REJECTED_BY_BACKPRESSURE,
+  REJECTED_METADATA_KEY,
+  type StatusFrame,
+  type TaskFrame,
+} from "../wire/frames.ts";
+import { MessageTooLarge } from "../wire/message_too_large.ts";
+import { CapacityQueue } from "./capacity_queue.ts";
+import type { Roster, WorkerEntry } from "./roster.ts";
+import { parseRejectionCause, type StatsBook } from "./stats.ts";
+
+/** A task a worker accepted: the call drives it from here. */
+export interface Accepted {
+  readonly worker: WorkerEntry;
+  readonly channel: TaskChannel;
+  readonly generator: boolean;
+  readonly permit: Permit;
+}
+
+/** The narrow slice of the pool a dispatcher works with. */
+export interface DispatcherOptions {
+  readonly roster: Roster;
+  readonly loadBalancer: LoadBalancer;
+  readonly stats: StatsBook;
+  /** Milliseconds to wait for capacity when every worker rejects. */
+  readonly admissionWaitMs: number;
+  /** Called when a worker failed in a way that removes it from the pool. */
+  readonly evict: (id: WorkerId, cause: AttemptCause) => void;
+}
+
+type Attempt =
+  | { readonly kind: "accepted"; readonly accepted: Accepted }
+  | {
+    readonly kind: "declined";
+    readonly cause: AttemptCause;
+    readonly evict: boolean;
+  };
+
+/** Finds a worker that accepts each task. */
+export class Dispatcher {
+  readonly #options: DispatcherOptions;
+  readonly #waiting = new CapacityQueue();
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  /** A worker freed a slot: a call waiting for capacity may try now. */
+  notifyFreed(): void {
+    this.#waiting.notifyFreed();
+  }
+
+  /**
+   * Finds a worker that accepts `frame`.
+   *
+   * @throws {NoWorkersAvailable} when none accepts (within `admissionWaitMs`).
+   * @throws the task's load error, when a worker nacks it.
+   * @throws `signal.reason` when `signal` aborts first.
+   */
+  async dispatch(
+    frame: TaskFrame,
+    view: TaskView,
+    signal: AbortSignal | undefined,
+  ): Promise<Accepted> {
+    const waitMs = this.#options.admissionWaitMs;
+    if (waitMs === 0 || !this.#waiting.busy) {
+      const first = await this.#cycle(frame, view, signal);
+      if (!Array.isArray(first)) return first;
+      if (waitMs === 0) throw this.#exhausted(first);
+    }
+    return await this.#waitForCapacity(frame, view, signal, waitMs);
+  }
+
+  async #waitForCapacity(
+    frame: TaskFrame,
+    view: TaskView,
+    signal: AbortSignal | undefined,
+    waitMs: number,
+  ): Promise<Accepted> {
+    const deadline = performance.now() + waitMs;
+    const ticket = this.#waiting.join();
+    this.#options.stats.waited();
+    try {
+      for (let attempt = 0;; attempt++) {
+        const mayTry = await this.#waiting.wait(
+          ticket,
+          attempt,
+          deadline,
+          signal,
+        );
+        const outcome = await this.#cycle(frame, view, signal);
+        if (!Array.isArray(outcome)) return outcome;
+        if (!mayTry || performance.now() >= deadline) {
+          throw this.#exhausted(outcome);
+        }
+      }
+    } finally {
+      this.#waiting.leave(ticket);
+    }
+  }
+
+  #exhausted(causes: AttemptCause[]): NoWorkersAvailable {
+    this.#options.stats.exhausted();
+    return new NoWorkersAvailable(causes);
+  }
+
+  /** One full cycle over the candidates: an acceptance, or why each declined. */
+  async #cycle(
+    frame: TaskFrame,
+    view: TaskView,
+    signal: AbortSignal | undefined,
+  ): Promise<Accepted | AttemptCause[]> {
+    const { roster, loadBalancer } = this.#options;
+    const candidates = loadBalancer.candidates(view, roster.view);
+    const causes: AttemptCause[] = [];
+    const tried = new Set<WorkerId>();
+    let step = candidates.next();
+    try {
+      while (!step.done) {
+        const id = step.value;
+        if (tried.has(id)) break;
+        const worker = roster.get(id);
+        if (!worker) {
+          step = candidates.next();
+          continue;
+        }
+        tried.add(id);
+        const attempt = await this.#attempt(worker, frame, signal);
+        if (attempt.kind === "accepted") return attempt.accepted;
+        causes.push(attempt.cause);
+        if (attempt.evict) this.#options.evict(id, attempt.cause);
+        step = candidates.next({
+          workerId: id,
+          code: attempt.cause.code,
+          evicted: attempt.evict,
+        });
+      }
+    } finally {
+      candidates.return?.();
+    }
+    return causes;
+  }
+
+  async #attempt(
+    worker: WorkerEntry,
+    frame: TaskFrame,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const { connection, info } = worker;
+    const permit = connection.permits.tryAcquire() ??
+      await connection.permits.acquire(signal);
+    let channel: TaskChannel;
+    try {
+      channel = connection.open();
+    } catch (error) {
+      permit.release();
+      throw error;
+    }
+    const onAbort = () => channel.cancel();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let settled = false;
+    try {
+      channel.send({ frame: "task", task: frame });
+      const event = await channel.receive();
+      if (signal?.aborted) throw signal.reason;
+      if (event.kind === "frame" && event.frame.frame === "ack") {
+        this.#options.stats.accepted(info.id);
+        settled = true;
+        return {
+          kind: "accepted",
+          accepted: {
+            worker,
+            channel,
+            generator: event.frame.ack.generator ?? false,
+            permit,
+          },
+        };
+      }
+      if (event.kind === "frame" && event.frame.frame === "nack") {
+        throw decodeError(event.frame.nack.error ?? new Uint8Array());
+      }
+      const status: StatusFrame = event.kind === "end" ? event.status : {
+        code: Status.INTERNAL,
+        details:
+          `The worker answered a Task frame with "${event.frame.frame}" before any Ack`,
+        metadata: {},
+      };
+      return this.#declined(worker, status);
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (!settled) {
+        channel.cancel();
+        permit.release();
+      }
+    }
+  }
+
+  #declined(worker: WorkerEntry, status: StatusFrame): Attempt {
+    const { info } = worker;
+    const code = status.code === Status.OK ? Status.INTERNAL : status.code;
+    const rejected = status.metadata[REJECTED_METADATA_KEY];
+    if (
+      code === Status.RESOURCE_EXHAUSTED &&
+      rejected !== REJECTED_BY_BACKPRESSURE
+    ) {
+      throw notOverload(status);
+    }
+    const causeKey = `${REJECTED_METADATA_KEY}-cause`;
+    if (rejected === REJECTED_BY_BACKPRESSURE || status.metadata[causeKey]) {
+      this.#options.stats.rejected(
+        info.id,
+        parseRejectionCause(status.metadata[causeKey]),
+      );
+    }
+    const reason = status.metadata[REASON_METADATA_KEY];
+    const message = status.details ||
+      (reason ? `Rejected by backpressure hook: ${reason}` : statusName(code));
+    return {
+      kind: "declined",
+      cause: { address: info.address, code: statusName(code), message },
+      evict: classifyStatus(code) === "evict",
+    };
+  }
+}
+
+/**
+ * A `RESOURCE_EXHAUSTED` a hook did not send: grpc's own limit. Its
+ * message names the sizes ("Received message larger than max (N vs. M)").
+ */
+function notOverload(status: StatusFrame): Error {
+  const sizes = /\((\d+) vs\.? (\d+)\)/.exec(status.details);
+  if (sizes) {
+    return new MessageTooLarge(
+      "task frame",
+      Number(sizes[1]),
+      Number(sizes[2]),
+      {
+        cause: new Error(status.details),
+      },
+    );
+  }
+  return new Error(
+    `The worker refused the task with RESOURCE_EXHAUSTED (not a backpressure rejection): ${status.details}`,
+  );
+}

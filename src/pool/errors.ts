@@ -1,0 +1,108 @@
+import { WoolError } from "../errors.ts";
+
+/**
+ * A call's `timeoutMs` ran out before it finished; the worker was told to
+ * cancel the task.
+ *
+ * @example Giving a call a time budget
+ * ```ts
+ * import { DispatchTimeout } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new DispatchTimeout(250);
+ * assert.equal(error.timeoutMs, 250);
+ * assert.match(error.message, /250 ms/);
+ * ```
+ */
+export class DispatchTimeout extends WoolError {
+  /** The budget that ran out, in milliseconds. */
+  readonly timeoutMs: number;
+
+  /** Builds the error for a budget of `timeoutMs`. */
+  constructor(timeoutMs: number, options?: ErrorOptions) {
+    super(
+      `The call did not finish within its timeout of ${timeoutMs} ms`,
+      options,
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The details of a worker's end, for {@linkcode WorkerCrashed}. */
+export interface WorkerCrashDetails {
+  readonly workerId: string;
+  readonly pid: number;
+  /** Exit code, or `null` when it has not exited (the connection broke). */
+  readonly exitCode: number | null;
+  /** The signal that ended it, e.g. `"SIGKILL"`, or `null`. */
+  readonly signal: string | null;
+}
+
+/**
+ * The worker running a task died (or its connection broke) before the task
+ * finished. The task may have run in part; it is not retried.
+ *
+ * @example Reading how the worker ended
+ * ```ts
+ * import { WorkerCrashed } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new WorkerCrashed({ workerId: "w1", pid: 42, exitCode: null, signal: "SIGKILL" });
+ * assert.equal(error.signal, "SIGKILL");
+ * assert.match(error.message, /w1/);
+ * ```
+ */
+export class WorkerCrashed extends WoolError {
+  /** The worker's id in its pool. */
+  readonly workerId: string;
+  /** The worker's process id. */
+  readonly pid: number;
+  /** Its exit code, or `null` when a signal ended it or it has not exited. */
+  readonly exitCode: number | null;
+  /** The signal that ended it, or `null`. */
+  readonly signal: string | null;
+
+  /** Builds the error from how the worker ended. */
+  constructor(details: WorkerCrashDetails, options?: ErrorOptions) {
+    super(describeCrash(details), options);
+    this.workerId = details.workerId;
+    this.pid = details.pid;
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+  }
+}
+
+function describeCrash(details: WorkerCrashDetails): string {
+  const who = `worker ${details.workerId} (pid ${details.pid})`;
+  if (details.signal) {
+    return `The ${who} was killed by ${details.signal} while running the task`;
+  }
+  if (details.exitCode !== null) {
+    return `The ${who} exited with code ${details.exitCode} while running the task`;
+  }
+  return `The connection to ${who} broke while it was running the task`;
+}
+
+/**
+ * The pool is closing or closed: it takes no new call, and a call still
+ * running when the grace period ended was cancelled.
+ *
+ * @example Calls after close() reject
+ * ```ts
+ * import { PoolClosed, WorkerPool } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * const pool = await WorkerPool.start({ spawn: 1 });
+ * await pool.close();
+ * await assert.rejects(
+ *   pool.dispatch({ module: "data:text/javascript,export const f = () => 1", export: "f" }),
+ *   PoolClosed,
+ * );
+ * ```
+ */
+export class PoolClosed extends WoolError {
+  /** Builds the error; the default message says the pool is closed. */
+  constructor(message = "The worker pool is closed", options?: ErrorOptions) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The pool's worker processes: spawning them, watching them exit,
+ * replacing those that die (with backoff when replacements keep dying),
+ * and stopping them all. Membership itself lives in the roster; the fleet
+ * is what feeds it.
+ *
+ * @module
+ */
+import { WorkerConnection } from "../connection/worker_connection.ts";
+import type { AttemptCause } from "../loadbalancer/errors.ts";
+import type { WorkerId } from "../loadbalancer/load_balancer.ts";
+import type { ResolvedWorkerLaunch } from "../process/launch.ts";
+import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
+import type { HookSpec } from "../wire/launch.ts";
+import type { Roster, WorkerEntry } from "./roster.ts";
+import type { Transport } from "../connection/worker_connection.ts";
+import type { StatsBook } from "./stats.ts";
+
+/** Room for a frame's own fields around its largest payload, in bytes. */
+const FRAME_OVERHEAD_BYTES = 64 * 1024;
+/** How long a stopping worker gets to exit before it is signalled. */
+const STOP_TIMEOUT_MS = 2000;
+const FIRST_RESPAWN_DELAY_MS = 100;
+const MAX_RESPAWN_DELAY_MS = 5000;
+
+/** The slice of the pool options the fleet works with. */
+export interface FleetOptions {
+  readonly launch: ResolvedWorkerLaunch;
+  readonly host: string;
+  readonly backpressure: HookSpec | null;
+  readonly backpressureTimeoutMs: number;
+  readonly maxMessageBytes: number;
+  readonly maxConcurrentDispatches: number;
+  readonly startTimeoutMs: number;
+  readonly transport: Transport;
+  readonly respawn: boolean;
+  readonly roster: Roster;
+  readonly stats: StatsBook;
+}
+
+/** Spawns, watches, replaces and stops a pool's workers. */
+export class Fleet {
+  readonly #options: FleetOptions;
+  readonly #processes = new Map<WorkerId, WorkerProcess>();
+  readonly #connections = new Map<WorkerId, WorkerConnection>();
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #closing = new AbortController();
+  #nextId = 1;
+  #respawnFailures = 0;
+
+  constructor(options: FleetOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Starts `count` workers at once; resolves when all are ready.
+   *
+   * @throws {WorkerStartError} the first failure, after stopping every
+   * worker that did start.
+   */
+  async start(count: number): Promise<void> {
+    const started = await Promise.allSettled(
+      Array.from({ length: count }, () => this.#spawn()),
+    );
+    const failure = started.find((outcome) => outcome.status === "rejected");
+    if (failure) {
+      await Promise.all(
+        started
+          .filter((outcome) => outcome.status === "fulfilled")
+          .map((outcome) => outcome.value.stop({ timeoutMs: STOP_TIMEOUT_MS })),
+      );
+      throw failure.reason;
+    }
+    for (const outcome of started) {
+      if (outcome.status === "fulfilled") await this.#join(outcome.value);
+    }
+  }
+
+  /**
+   * Removes a worker that failed a dispatch in a way that is not transient,
+   * stops it, and replaces it.
+   */
+  evict(id: WorkerId, _cause: AttemptCause): void {
+    if (!this.#options.roster.remove(id, "evicted")) return;
+    this.#connections.get(id)?.close();
+    this.#connections.delete(id);
+    const process = this.#processes.get(id);
+    if (process) this.#track(process.stop({ timeoutMs: STOP_TIMEOUT_MS }));
+    if (this.#options.respawn && !this.#closing.signal.aborted) {
+      this.#track(this.#respawn());
+    }
+  }
+
+  /**
+   * Stops every worker: a `Stop` RPC, then stdin closed, then signals.
+   * Resolves when every process has exited.
+   */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await Promise.allSettled([...this.#pending]);
+    const ids = [...this.#processes.keys()];
+    await Promise.all(ids.map((id) => this.#stop(id)));
+  }
+
+  async #stop(id: WorkerId): Promise<void> {
+    this.#options.roster.remove(id, "closed");
+    const connection = this.#connections.get(id);
+    const process = this.#processes.get(id);
+    if (connection) {
+      await connection.stop(0, STOP_TIMEOUT_MS).catch(() => {});
+      connection.close();
+      this.#connections.delete(id);
+    }
+    await process?.stop({ timeoutMs: STOP_TIMEOUT_MS });
+  }
+
+  #spawn(): Promise<WorkerProcess> {
+    const options = this.#options;
+    const id = `w${this.#nextId++}`;
+    return spawnWorker(options.launch, {
+      id,
+      nonce: crypto.randomUUID(),
+      host: options.host,
+      backpressure: options.backpressure,
+      backpressureTimeoutMs: options.backpressureTimeoutMs,
+      maxMessageBytes: options.maxMessageBytes,
+    }, {
+      startTimeoutMs: options.startTimeoutMs,
+      signal: this.#closing.signal,
+    });
+  }
+
+  async #join(process: WorkerProcess): Promise<void> {
+    const options = this.#options;
+    const id = process.id as WorkerId;
+    const connection = await WorkerConnection.create({
+      address: process.address,
+      maxConcurrentDispatches: options.maxConcurrentDispatches,
+      maxFrameBytes: options.maxMessageBytes + FRAME_OVERHEAD_BYTES,
+      transport: options.transport,
+    });
+    this.#processes.set(id, process);
+    this.#connections.set(id, connection);
+    const entry: WorkerEntry = {
+      info: Object.freeze({ id, address: process.address, pid: process.pid }),
+      connection,
+      exited: process.exited.then(({ code, signal }) => ({ code, signal })),
+    };
+    options.stats.track(id, process.address);
+    options.roster.add(entry);
+    void entry.exited.then(() => this.#onExit(id));
+  }
+
+  #onExit(id: WorkerId): void {
+    this.#processes.delete(id);
+    const crashed = this.#options.roster.remove(id, "crashed") !== undefined;
+    this.#connections.get(id)?.close();
+    this.#connections.delete(id);
+    if (crashed && this.#options.respawn && !this.#closing.signal.aborted) {
+      this.#track(this.#respawn());
+    }
+  }
+
+  async #respawn(): Promise<void> {
+    const delay = this.#respawnFailures === 0 ? 0 : Math.min(
+      MAX_RESPAWN_DELAY_MS,
+      FIRST_RESPAWN_DELAY_MS * 2 ** (this.#respawnFailures - 1),
+    );
+    if (delay > 0 && !(await sleep(delay, this.#closing.signal))) return;
+    if (this.#closing.signal.aborted) return;
+    try {
+      const process = await this.#spawn();
+      if (this.#closing.signal.aborted) {
+        await process.stop({ timeoutMs: STOP_TIMEOUT_MS });
+        return;
+      }
+      this.#respawnFailures = 0;
+      await this.#join(process);
+    } catch {
+      if (this.#closing.signal.aborted) return;
+      this.#respawnFailures++;
+      this.#track(this.#respawn());
+    }
+  }
+
+  #track(work: Promise<unknown>): void {
+    const tracked = work.catch(() => {}).finally(() =>
+      this.#pending.delete(tracked)
+    );
+    this.#pending.add(tracked);
+  }
+}
+
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

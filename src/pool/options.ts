@@ -1,0 +1,342 @@
+/**
+ * The options of `WorkerPool.start()`, validated once into the resolved
+ * form each layer takes its slice of.
+ *
+ * @module
+ */
+import { normalizeBackpressureSpec } from "../backpressure/spec.ts";
+import type { BackpressureSpec } from "../backpressure/types.ts";
+import type { Transport } from "../connection/worker_connection.ts";
+import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
+import { RoundRobinLoadBalancer } from "../loadbalancer/round_robin.ts";
+import {
+  type ResolvedWorkerLaunch,
+  resolveWorkerLaunch,
+  type WorkerLaunchOptions,
+} from "../process/launch.ts";
+import type { HookSpec } from "../wire/launch.ts";
+
+/**
+ * Options of {@linkcode WorkerPool.start}.
+ *
+ * @example A pool of two workers capping each at 8 active tasks
+ * ```ts
+ * import { WorkerPool, type WorkerPoolOptions } from "@wool/core";
+ *
+ * const options: WorkerPoolOptions = {
+ *   spawn: 2,
+ *   backpressure: { module: "@wool/core/backpressure", export: "maxActive", options: { limit: 8 } },
+ * };
+ * await using pool = await WorkerPool.start(options);
+ * ```
+ */
+export interface WorkerPoolOptions {
+  /**
+   * How many worker processes to start: an integer ≥ 1.
+   * @default {navigator.hardwareConcurrency}
+   */
+  spawn?: number;
+  /**
+   * The admission-control hook every worker runs before it accepts a task,
+   * named by module specifier. None accepts every task.
+   * @default {undefined}
+   */
+  backpressure?: BackpressureSpec;
+  /**
+   * Milliseconds a hook gets to answer; a hook that takes longer rejects
+   * the task (cause `"hook-timeout"`).
+   * @default {1000}
+   */
+  backpressureTimeoutMs?: number;
+  /**
+   * Milliseconds a call waits for capacity when every worker rejects it,
+   * retrying with jittered backoff and at once when a worker frees a slot.
+   * 0 fails at once with `NoWorkersAvailable`, as wool does.
+   * @default {0}
+   */
+  admissionWaitMs?: number;
+  /**
+   * Tasks in flight at once on one worker's connection; calls beyond it
+   * wait for a permit in arrival order. An integer ≥ 1.
+   * @default {100}
+   */
+  maxConcurrentDispatches?: number;
+  /**
+   * Largest serialized argument list, result, yielded or sent value, in
+   * bytes. A larger one fails with `MessageTooLarge` before it is sent.
+   * @default {67108864}
+   */
+  maxMessageBytes?: number;
+  /**
+   * Replace a worker that dies, with backoff when replacements keep dying,
+   * so the pool keeps its size.
+   * @default {true}
+   */
+  respawn?: boolean;
+  /**
+   * Orders the workers tried for each call.
+   * @default {new RoundRobinLoadBalancer()}
+   */
+  loadBalancer?: LoadBalancer;
+  /**
+   * How worker processes are launched: permissions, config file, env, or a
+   * command of your own (e.g. a compiled worker binary).
+   * @default {{ permissions: "inherit" }}
+   */
+  worker?: WorkerLaunchOptions;
+  /**
+   * Milliseconds a worker gets from spawn to its ready line.
+   * @default {30000}
+   */
+  startTimeoutMs?: number;
+  /**
+   * How tasks travel to workers: `"session"` multiplexes them over one
+   * long-lived stream per worker; `"dispatch"` opens a stream per task.
+   * Both behave the same per task.
+   * @default {"session"}
+   */
+  transport?: Transport;
+}
+
+/** Options of {@linkcode WorkerPool.close}. */
+export interface CloseOptions {
+  /**
+   * Milliseconds in-flight tasks get to finish before they are cancelled.
+   * @default {30000}
+   */
+  graceMs?: number;
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedPoolOptions {
+  readonly spawn: number;
+  readonly backpressure: HookSpec | null;
+  readonly backpressureTimeoutMs: number;
+  readonly admissionWaitMs: number;
+  readonly maxConcurrentDispatches: number;
+  readonly maxMessageBytes: number;
+  readonly respawn: boolean;
+  readonly loadBalancer: LoadBalancer;
+  readonly launch: ResolvedWorkerLaunch;
+  readonly startTimeoutMs: number;
+  readonly transport: Transport;
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  "spawn",
+  "backpressure",
+  "backpressureTimeoutMs",
+  "admissionWaitMs",
+  "maxConcurrentDispatches",
+  "maxMessageBytes",
+  "respawn",
+  "loadBalancer",
+  "worker",
+  "startTimeoutMs",
+  "transport",
+]);
+
+/** Default `maxMessageBytes`: 64 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);
+
+/**
+ * Validates `options` and fills in defaults.
+ *
+ * @throws {TypeError} when an option has the wrong type, or is unknown.
+ * @throws {RangeError} when a number is out of its range.
+ */
+export function validatePoolOptions(
+  options: WorkerPoolOptions = {},
+): ResolvedPoolOptions {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot start worker pool: options must be an object, received ${
+        describe(options)
+      }`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new TypeError(
+        `Cannot start worker pool: unknown option "${key}" (known: ${
+          [...KNOWN_OPTIONS].join(", ")
+        })`,
+      );
+    }
+  }
+  return {
+    spawn: integerOption(
+      "spawn",
+      options.spawn,
+      navigator.hardwareConcurrency || 1,
+      1,
+    ),
+    backpressure: normalizeBackpressureSpec(options.backpressure),
+    backpressureTimeoutMs: durationOption(
+      "backpressureTimeoutMs",
+      options.backpressureTimeoutMs,
+      1000,
+      false,
+    ),
+    admissionWaitMs: durationOption(
+      "admissionWaitMs",
+      options.admissionWaitMs,
+      0,
+      true,
+    ),
+    maxConcurrentDispatches: integerOption(
+      "maxConcurrentDispatches",
+      options.maxConcurrentDispatches,
+      100,
+      1,
+    ),
+    maxMessageBytes: integerOption(
+      "maxMessageBytes",
+      options.maxMessageBytes,
+      DEFAULT_MAX_MESSAGE_BYTES,
+      1,
+    ),
+    respawn: booleanOption("respawn", options.respawn, true),
+    loadBalancer: loadBalancerOption(options.loadBalancer),
+    launch: resolveWorkerLaunch(options.worker, WORKER_ENTRY),
+    startTimeoutMs: durationOption(
+      "startTimeoutMs",
+      options.startTimeoutMs,
+      30_000,
+      false,
+    ),
+    transport: transportOption(options.transport),
+  };
+}
+
+/**
+ * Validates the options of `close()`.
+ *
+ * @throws {TypeError} when `graceMs` is not a number.
+ * @throws {RangeError} when `graceMs` is negative or not finite.
+ */
+export function validateCloseOptions(options: CloseOptions = {}): number {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot close worker pool: options must be an object, received ${
+        describe(options)
+      }`,
+    );
+  }
+  const { graceMs = 30_000 } = options;
+  if (typeof graceMs !== "number") {
+    throw new TypeError(
+      `Cannot close worker pool: "graceMs" must be a number, received ${
+        describe(graceMs)
+      }`,
+    );
+  }
+  if (!Number.isFinite(graceMs) || graceMs < 0) {
+    throw new RangeError(
+      `Cannot close worker pool: "graceMs" must be a finite number ≥ 0, received ${graceMs}`,
+    );
+  }
+  return graceMs;
+}
+
+function integerOption(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot start worker pool: "${name}" must be an integer, received ${
+        describe(value)
+      }`,
+    );
+  }
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(
+      `Cannot start worker pool: "${name}" must be an integer ≥ ${min}, received ${value}`,
+    );
+  }
+  return value;
+}
+
+function durationOption(
+  name: string,
+  value: unknown,
+  fallback: number,
+  zeroAllowed: boolean,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot start worker pool: "${name}" must be a number of milliseconds, received ${
+        describe(value)
+      }`,
+    );
+  }
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    throw new RangeError(
+      `Cannot start worker pool: "${name}" must be a finite number ${
+        zeroAllowed ? "≥ 0" : "> 0"
+      }, received ${value}`,
+    );
+  }
+  return value;
+}
+
+function booleanOption(
+  name: string,
+  value: unknown,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(
+      `Cannot start worker pool: "${name}" must be a boolean, received ${
+        describe(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+function loadBalancerOption(value: unknown): LoadBalancer {
+  if (value === undefined) return new RoundRobinLoadBalancer();
+  if (
+    value === null || typeof value !== "object" ||
+    typeof (value as LoadBalancer).candidates !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot start worker pool: "loadBalancer" must be an object with a candidates() method, received ${
+        describe(value)
+      }`,
+    );
+  }
+  return value as LoadBalancer;
+}
+
+function transportOption(value: unknown): Transport {
+  if (value === undefined) return "session";
+  if (value !== "session" && value !== "dispatch") {
+    throw new TypeError(
+      `Cannot start worker pool: "transport" must be "session" or "dispatch", received ${
+        describe(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/** Describes a received value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object") {
+    return Array.isArray(value) ? "an array" : `an object`;
+  }
+  return String(value);
+}

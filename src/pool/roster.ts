@@ -1,0 +1,104 @@
+/**
+ * The pool's live membership: the single place where workers join and
+ * leave, whether spawned, respawned, crashed or evicted.
+ *
+ * @module
+ */
+import type { TaskConnection } from "../connection/worker_connection.ts";
+import type {
+  RosterView,
+  WorkerId,
+  WorkerInfo,
+} from "../loadbalancer/load_balancer.ts";
+
+/** How a worker process ended. */
+export interface WorkerExit {
+  readonly code: number;
+  readonly signal: string | null;
+}
+
+/** A live worker: what the pool knows of it and how to reach it. */
+export interface WorkerEntry {
+  readonly info: WorkerInfo;
+  readonly connection: TaskConnection;
+  /** Resolves when the worker's process has exited. */
+  readonly exited: Promise<WorkerExit>;
+}
+
+/** Why a worker left. */
+export type LeaveReason = "crashed" | "evicted" | "closed";
+
+/** A membership change, as the roster's listeners receive it. */
+export type RosterChange =
+  | { readonly type: "joined"; readonly worker: WorkerInfo }
+  | {
+    readonly type: "left";
+    readonly worker: WorkerInfo;
+    readonly reason: LeaveReason;
+  };
+
+/** Live workers by id, with a read-only view for load balancers. */
+export class Roster {
+  readonly #entries = new Map<WorkerId, WorkerEntry>();
+  #ids: readonly WorkerId[] = [];
+  readonly #listeners = new Set<(change: RosterChange) => void>();
+  readonly view: RosterView;
+
+  constructor() {
+    const entries = this.#entries;
+    const ids = () => this.#ids;
+    this.view = Object.freeze({
+      get ids(): readonly WorkerId[] {
+        return ids();
+      },
+      get size(): number {
+        return entries.size;
+      },
+      get(id: WorkerId): WorkerInfo | undefined {
+        return entries.get(id)?.info;
+      },
+    });
+  }
+
+  /** The live worker with this id. */
+  get(id: WorkerId): WorkerEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** Every live worker, in the order they joined. */
+  entries(): WorkerEntry[] {
+    return [...this.#entries.values()];
+  }
+
+  /** The public list of live workers. */
+  infos(): readonly WorkerInfo[] {
+    return Object.freeze(this.entries().map((entry) => entry.info));
+  }
+
+  /** Adds a worker that is ready to serve. */
+  add(entry: WorkerEntry): void {
+    this.#entries.set(entry.info.id, entry);
+    this.#ids = Object.freeze([...this.#entries.keys()]);
+    this.#emit({ type: "joined", worker: entry.info });
+  }
+
+  /** Removes a worker; returns it, or `undefined` when it had left already. */
+  remove(id: WorkerId, reason: LeaveReason): WorkerEntry | undefined {
+    const entry = this.#entries.get(id);
+    if (!entry) return undefined;
+    this.#entries.delete(id);
+    this.#ids = Object.freeze([...this.#entries.keys()]);
+    this.#emit({ type: "left", worker: entry.info, reason });
+    return entry;
+  }
+
+  /** Calls `listener` on every change until the returned function is called. */
+  subscribe(listener: (change: RosterChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(change: RosterChange): void {
+    for (const listener of [...this.#listeners]) listener(change);
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * `WorkerPool`: the facade over the roster, the dispatcher and the fleet of
+ * worker processes.
+ *
+ * @module
+ */
+import type { TaskView } from "../backpressure/types.ts";
+import type {
+  LoadBalancer,
+  WorkerInfo,
+} from "../loadbalancer/load_balancer.ts";
+import { currentTaskContext } from "../worker/task_context.ts";
+import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
+import { MessageTooLarge } from "../wire/message_too_large.ts";
+import { encodeArgs } from "../wire/values.ts";
+import type { TaskFrame } from "../wire/frames.ts";
+import { RemoteCall } from "./call.ts";
+import { CallRun } from "./call_run.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { PoolClosed } from "./errors.ts";
+import { Fleet } from "./fleet.ts";
+import {
+  type CloseOptions,
+  validateCloseOptions,
+  validatePoolOptions,
+  type WorkerPoolOptions,
+} from "./options.ts";
+import { createRemote, type Remote } from "./remote.ts";
+import { Roster, type RosterChange } from "./roster.ts";
+import { type PoolStats, StatsBook } from "./stats.ts";
+import { type DispatchCall, validateDispatchCall } from "./dispatch_call.ts";
+
+/**
+ * The lifecycle of a pool:
+ * - `"running"`: takes calls;
+ * - `"closing"`: `close()` has begun; new calls reject with `PoolClosed`;
+ * - `"closed"`: every worker process has exited.
+ */
+export type PoolState = "running" | "closing" | "closed";
+
+const HOST = "127.0.0.1";
+
+/**
+ * A pool of worker processes that run exported functions and async
+ * generators of task modules, with admission control in every worker.
+ *
+ * @example Starting a pool, calling a coroutine and a generator
+ * ```ts
+ * import { WorkerPool } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * const module = "data:text/javascript,export const add = async (a, b) => a + b;" +
+ *   "export async function* count(n) { for (let i = 0; i < n; i++) yield i; }";
+ * await using pool = await WorkerPool.start({ spawn: 2 });
+ * const tasks = pool.remote<{
+ *   add(a: number, b: number): Promise<number>;
+ *   count(n: number): AsyncGenerator<number>;
+ * }>(module);
+ * assert.equal(await tasks.add(1, 2), 3);
+ * const seen: number[] = [];
+ * for await (const i of tasks.count(3)) seen.push(i);
+ * assert.deepEqual(seen, [0, 1, 2]);
+ * ```
+ */
+export class WorkerPool implements AsyncDisposable {
+  readonly #roster: Roster;
+  readonly #dispatcher: Dispatcher;
+  readonly #fleet: Fleet;
+  readonly #stats: StatsBook;
+  readonly #maxMessageBytes: number;
+  readonly #runs = new Set<CallRun>();
+  readonly #idPrefix = crypto.randomUUID().slice(0, 8);
+  #nextTask = 1;
+  #state: PoolState = "running";
+  #closed: Promise<void> | undefined;
+  #onRunsEmpty: (() => void) | undefined;
+
+  private constructor(
+    roster: Roster,
+    fleet: Fleet,
+    stats: StatsBook,
+    loadBalancer: LoadBalancer,
+    admissionWaitMs: number,
+    maxMessageBytes: number,
+  ) {
+    this.#roster = roster;
+    this.#fleet = fleet;
+    this.#stats = stats;
+    this.#maxMessageBytes = maxMessageBytes;
+    this.#dispatcher = new Dispatcher({
+      roster,
+      loadBalancer,
+      stats,
+      admissionWaitMs,
+      evict: (id, cause) => fleet.evict(id, cause),
+    });
+  }
+
+  /**
+   * Starts a pool: spawns its workers and resolves once every one of them
+   * serves.
+   *
+   * @param options How many workers, their backpressure hook, limits, and
+   * how they are launched.
+   * @returns The running pool.
+   * @throws {TypeError} when an option has the wrong type (named in the
+   * message), or `backpressure` is a function.
+   * @throws {RangeError} when a numeric option is out of range.
+   * @throws {WorkerStartError} when a worker cannot start; no process is
+   * left running.
+   */
+  static async start(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
+    const resolved = validatePoolOptions(options);
+    const roster = new Roster();
+    const stats = new StatsBook();
+    const fleet = new Fleet({
+      launch: resolved.launch,
+      host: HOST,
+      backpressure: resolved.backpressure,
+      backpressureTimeoutMs: resolved.backpressureTimeoutMs,
+      maxMessageBytes: resolved.maxMessageBytes,
+      maxConcurrentDispatches: resolved.maxConcurrentDispatches,
+      startTimeoutMs: resolved.startTimeoutMs,
+      transport: resolved.transport,
+      respawn: resolved.respawn,
+      roster,
+      stats,
+    });
+    await fleet.start(resolved.spawn);
+    return new WorkerPool(
+      roster,
+      fleet,
+      stats,
+      resolved.loadBalancer,
+      resolved.admissionWaitMs,
+      resolved.maxMessageBytes,
+    );
+  }
+
+  /** The live workers: `{ id, address, pid }` each. */
+  get workers(): readonly WorkerInfo[] {
+    return this.#roster.infos();
+  }
+
+  /** Where the pool is in its life. */
+  get state(): PoolState {
+    return this.#state;
+  }
+
+  /**
+   * Calls `listener` whenever a worker joins or leaves the pool; returns a
+   * function that stops the calls.
+   */
+  subscribe(listener: (change: RosterChange) => void): () => void {
+    return this.#roster.subscribe(listener);
+  }
+
+  /**
+   * Calls an export of a task module on some worker.
+   *
+   * @typeParam R The routine's return type.
+   * @param call The module, export, arguments and options of the call.
+   * @returns A {@linkcode RemoteCall}: await it (coroutine) or iterate it
+   * (generator).
+   */
+  dispatch<R = unknown>(call: DispatchCall): RemoteCall<R> {
+    const label = describeCall(call);
+    let frame: TaskFrame;
+    let view: TaskView;
+    try {
+      if (this.#state !== "running") throw new PoolClosed();
+      ({ frame, view } = this.#taskOf(validateDispatchCall(call)));
+    } catch (error) {
+      return this.#failed<R>(error, label);
+    }
+    const run = new CallRun({
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+      dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
+      onEnd: (ended) => {
+        this.#runs.delete(ended);
+        this.#dispatcher.notifyFreed();
+        if (this.#runs.size === 0) this.#onRunsEmpty?.();
+      },
+    });
+    if (!run.ended) this.#runs.add(run);
+    return new RemoteCall<R>(run, label);
+  }
+
+  /**
+   * A typed proxy over a task module: each export becomes a function that
+   * dispatches it.
+   *
+   * @typeParam T The module's type: `typeof import("./tasks.ts")`.
+   * @param module The module specifier, e.g. `import.meta.resolve("./tasks.ts")`.
+   * @returns The proxy.
+   */
+  remote<T>(module: string | URL): Remote<T> {
+    return createRemote<T>((exportName, args) =>
+      this.dispatch({ module, export: exportName, args })
+    );
+  }
+
+  /** Admission accounting: per worker accepted/rejected, and waits. */
+  stats(): PoolStats {
+    return this.#stats.snapshot();
+  }
+
+  /**
+   * Closes the pool: new calls reject with `PoolClosed`, in-flight calls
+   * get `graceMs` to finish and are then cancelled (rejecting with
+   * `PoolClosed`), and every worker process is stopped. Resolves when all
+   * have exited. Calling it again returns the same promise.
+   *
+   * @throws {TypeError} / {RangeError} for a bad `graceMs`.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    const graceMs = validateCloseOptions(options);
+    this.#closed ??= this.#close(graceMs);
+    return this.#closed;
+  }
+
+  /** Closes the pool with the default grace: `await using pool = …`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    this.#state = "closing";
+    if (this.#runs.size > 0) {
+      await this.#allRunsEnded(graceMs);
+      const cancelled = new PoolClosed(
+        `The worker pool closed before the task finished (graceMs ${graceMs})`,
+      );
+      for (const run of [...this.#runs]) run.abort(cancelled);
+    }
+    await this.#fleet.close();
+    this.#state = "closed";
+  }
+
+  #allRunsEnded(graceMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, graceMs);
+      const runs = this.#runs;
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#onRunsEmpty = () => {
+        if (runs.size === 0) finish();
+      };
+    });
+  }
+
+  #taskOf(call: DispatchCall): { frame: TaskFrame; view: TaskView } {
+    const module = call.module instanceof URL ? call.module.href : call.module;
+    const args = call.args ?? [];
+    const bytes = encodeArgs(args);
+    if (bytes.length > this.#maxMessageBytes) {
+      throw new MessageTooLarge(
+        `arguments of "${call.export}"`,
+        bytes.length,
+        this.#maxMessageBytes,
+      );
+    }
+    const id = `${this.#idPrefix}-${this.#nextTask++}`;
+    const caller = currentTaskContext()?.id;
+    const frame: TaskFrame = {
+      protocolVersion: PROTOCOL_VERSION,
+      id,
+      module,
+      export: call.export,
+      args: bytes,
+      ...(call.tag === undefined ? {} : { tag: call.tag }),
+      ...(caller === undefined ? {} : { caller }),
+      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+    };
+    const view: TaskView = Object.freeze({
+      id,
+      module,
+      export: call.export,
+      args: Object.freeze([...args]),
+      ...(call.tag === undefined ? {} : { tag: call.tag }),
+      ...(caller === undefined ? {} : { caller }),
+      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+    });
+    return { frame, view };
+  }
+
+  #failed<R>(error: unknown, label: string): RemoteCall<R> {
+    const run = new CallRun({
+      dispatch: () => Promise.reject(error),
+      onEnd: () => {},
+    });
+    return new RemoteCall<R>(run, label);
+  }
+}
+
+function describeCall(call: DispatchCall): string {
+  if (call === null || typeof call !== "object") return "the call";
+  const module = call.module instanceof URL
+    ? call.module.href
+    : String(call.module);
+  return `"${String(call.export)}" from "${module}"`;
+}

@@ -1,0 +1,270 @@
+/**
+ * Worker permissions as `deno run` flags.
+ *
+ * `WorkerPoolOptions.worker.permissions` is read the way Deno's own `Worker`
+ * reads its `deno.permissions` option, then turned into `--allow-*` flags
+ * for the worker's `deno run` command line.
+ *
+ * ## What a worker needs to run
+ *
+ * Measured with `npm:@grpc/grpc-js@1.14.7` serving on `127.0.0.1` (see
+ * {@linkcode requiredWorkerPermissions}), a worker needs, and always gets:
+ *
+ * - `net` to its host (`--allow-net=127.0.0.1`; any port, so it binds an
+ *   ephemeral one). For `localhost`, also the addresses it resolves to,
+ *   since Deno checks the resolved address when it listens.
+ * - `env` for the variables grpc-js reads when it loads and when it opens
+ *   a channel ({@linkcode GRPC_ENV_VARS}).
+ * - `read` of `proto/wool.proto`, which the worker parses at start-up (or
+ *   `net` to its host when this library was loaded from a remote URL).
+ *
+ * npm packages load from Deno's cache or a `node_modules` folder without
+ * any grant. Task and backpressure-hook modules are `import()`ed at run
+ * time, so a restricted worker needs `read` for every local file of their
+ * module graph (or `import` for remote hosts outside Deno's default list):
+ * grant those in `permissions`.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { describeValue } from "../backpressure/_describe.ts";
+
+/**
+ * The permissions of a worker process, as for Deno's own `Worker`:
+ *
+ * - `"inherit"`: the grants of the pool's process (see
+ *   {@linkcode permissionFlags} for what can be inherited);
+ * - `"none"`: only what the worker needs to run;
+ * - an object with one entry per permission name, each `"inherit"`,
+ *   `true` (all), `false` (none) or a list (of paths, hosts, names).
+ *
+ * Whatever is asked, the worker also gets what it needs to run (see the
+ * module doc).
+ */
+export type WorkerPermissions =
+  | "inherit"
+  | "none"
+  | Deno.PermissionOptionsObject;
+
+/** The permission names a worker can be granted, in flag order. */
+export const PERMISSION_NAMES = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "run",
+  "ffi",
+  "sys",
+  "import",
+] as const;
+
+/** One of {@linkcode PERMISSION_NAMES}. */
+export type WorkerPermissionName = typeof PERMISSION_NAMES[number];
+
+/** Lists of grants by permission name, e.g. `{ net: ["127.0.0.1"] }`. */
+export type PermissionLists = {
+  readonly [name in WorkerPermissionName]?: readonly string[];
+};
+
+/** Options of {@linkcode permissionFlags}. */
+export interface PermissionFlagsOptions {
+  /**
+   * Grants merged into whatever `permissions` asks for, so the worker can
+   * run; see {@linkcode requiredWorkerPermissions}.
+   *
+   * @default {{}}
+   */
+  readonly required?: PermissionLists;
+}
+
+/**
+ * The environment variables `npm:@grpc/grpc-js@1.14.7` reads: every
+ * `process.env` access in its build, found by searching its source and
+ * confirmed by running a worker under `--allow-env=<these>` only.
+ */
+export const GRPC_ENV_VARS: readonly string[] = Object.freeze([
+  "GRPC_NODE_VERBOSITY",
+  "GRPC_VERBOSITY",
+  "GRPC_NODE_TRACE",
+  "GRPC_TRACE",
+  "GRPC_SSL_CIPHER_SUITES",
+  "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH",
+  "GRPC_NODE_USE_ALTERNATIVE_RESOLVER",
+  "GRPC_NODE_DEBUG_SEND_ERROR_DETAILS",
+  "GRPC_EXPERIMENTAL_ENABLE_OUTLIER_DETECTION",
+  "grpc_proxy",
+  "https_proxy",
+  "http_proxy",
+  "no_grpc_proxy",
+  "no_proxy",
+]);
+
+/**
+ * The service definition the worker reads at start-up. It is the file
+ * `src/wire/proto.ts` loads, found the same way: relative to this module,
+ * which sits at the same depth in the same package.
+ */
+const PROTO_URL = new URL("../../proto/wool.proto", import.meta.url);
+
+const LIST_OF_PATHS: ReadonlySet<WorkerPermissionName> = new Set([
+  "read",
+  "write",
+  "run",
+  "ffi",
+]);
+
+/**
+ * The grants a worker needs to serve gRPC on `host`, whatever its
+ * `permissions` say: `net` to the host, `env` for grpc-js's variables, and
+ * `read` of the proto file (see the module doc for how they were found).
+ *
+ * @param host The host the worker binds, as in its config (`127.0.0.1`,
+ * `::1`, `localhost`, `0.0.0.0`, …).
+ * @returns The grants, by permission name.
+ * @throws {TypeError} when `host` is not a non-empty string.
+ */
+export function requiredWorkerPermissions(host: string): PermissionLists {
+  if (typeof host !== "string" || host === "") {
+    throw new TypeError(
+      `Cannot start worker pool: the worker host must be a non-empty string, received ${
+        describeValue(host)
+      }`,
+    );
+  }
+  const net = netHosts(host);
+  const read: string[] = [];
+  if (PROTO_URL.protocol === "file:") read.push(fileURLToPath(PROTO_URL));
+  else net.push(PROTO_URL.host);
+  return { net, env: [...GRPC_ENV_VARS], read };
+}
+
+/**
+ * Turns worker permissions into `deno run` flags.
+ *
+ * - `"inherit"` (for all names, or for one name in an object): a name is
+ *   granted in full when the pool's process holds it in full
+ *   (`Deno.permissions.querySync({ name })` is `"granted"`). Partial grants
+ *   of the pool's process (`--allow-read=/data`) cannot be listed by any
+ *   Deno API, so they are not inherited; name them in an object instead.
+ * - `true` → `--allow-<name>`; `false` or absent → nothing; a list →
+ *   `--allow-<name>=a,b` (commas inside an entry are escaped as `,,`; file
+ *   URLs become paths).
+ * - `options.required` lists are merged in: a name granted in full stays
+ *   so, any other gets the required entries added.
+ *
+ * When every name ends up granted in full, the result is `["--allow-all"]`.
+ *
+ * @param permissions The permissions asked for.
+ * @param options Grants to merge in (`required`).
+ * @returns The flags, in a fixed order (read, write, net, env, run, ffi,
+ * sys, import).
+ * @throws {TypeError} when `permissions` is not `"inherit"`, `"none"` or an
+ * object, has an unknown key, or a value of the wrong type; the message names
+ * the option (`worker.permissions.<name>`).
+ */
+export function permissionFlags(
+  permissions: WorkerPermissions,
+  options: PermissionFlagsOptions = {},
+): string[] {
+  const asked = resolvePermissions(permissions);
+  const required = options.required ?? {};
+  const grants = PERMISSION_NAMES.map((name) => {
+    const grant = asked[name];
+    const extra = required[name] ?? [];
+    if (grant === true) return { name, grant: true as const };
+    return { name, grant: unique([...(grant || []), ...extra]) };
+  });
+  if (grants.every(({ grant }) => grant === true)) return ["--allow-all"];
+  const flags: string[] = [];
+  for (const { name, grant } of grants) {
+    if (grant === true) flags.push(`--allow-${name}`);
+    else if (grant.length > 0) {
+      flags.push(`--allow-${name}=${grant.map(escapeComma).join(",")}`);
+    }
+  }
+  return flags;
+}
+
+type Grant = boolean | readonly string[];
+
+function resolvePermissions(
+  permissions: WorkerPermissions,
+): Record<WorkerPermissionName, Grant> {
+  const resolved = {} as Record<WorkerPermissionName, Grant>;
+  if (permissions === "inherit" || permissions === "none") {
+    for (const name of PERMISSION_NAMES) {
+      resolved[name] = permissions === "inherit" && isGranted(name);
+    }
+    return resolved;
+  }
+  if (
+    permissions === null || typeof permissions !== "object" ||
+    Array.isArray(permissions)
+  ) {
+    throw new TypeError(
+      `Cannot start worker pool: "worker.permissions" must be "inherit", "none" or an object, received ${
+        describeValue(permissions)
+      }`,
+    );
+  }
+  for (const key of Object.keys(permissions)) {
+    if (!(PERMISSION_NAMES as readonly string[]).includes(key)) {
+      throw new TypeError(
+        `Cannot start worker pool: unknown permission "worker.permissions.${key}" (known: ${
+          PERMISSION_NAMES.join(", ")
+        })`,
+      );
+    }
+  }
+  for (const name of PERMISSION_NAMES) {
+    resolved[name] = resolveGrant(
+      name,
+      (permissions as Record<string, unknown>)[name],
+    );
+  }
+  return resolved;
+}
+
+function resolveGrant(name: WorkerPermissionName, value: unknown): Grant {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  if (value === "inherit") return isGranted(name);
+  const paths = LIST_OF_PATHS.has(name);
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `Cannot start worker pool: "worker.permissions.${name}" must be "inherit", a boolean or an array of ${
+        paths ? "paths or file URLs" : "strings"
+      }, received ${describeValue(value)}`,
+    );
+  }
+  return value.map((entry: unknown, index) => {
+    if (typeof entry === "string" && entry !== "") return entry;
+    if (paths && entry instanceof URL && entry.protocol === "file:") {
+      return fileURLToPath(entry);
+    }
+    throw new TypeError(
+      `Cannot start worker pool: "worker.permissions.${name}[${index}]" must be a non-empty string${
+        paths ? " or a file URL" : ""
+      }, received ${describeValue(entry)}`,
+    );
+  });
+}
+
+function isGranted(name: WorkerPermissionName): boolean {
+  return Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
+    .state === "granted";
+}
+
+function netHosts(host: string): string[] {
+  if (host === "localhost") return ["localhost", "127.0.0.1", "[::1]"];
+  if (host.includes(":") && !host.startsWith("[")) return [`[${host}]`];
+  return [host];
+}
+
+function unique(entries: readonly string[]): string[] {
+  return [...new Set(entries)];
+}
+
+function escapeComma(entry: string): string {
+  return entry.replaceAll(",", ",,");
+}

@@ -1,0 +1,489 @@
+/**
+ * Spawning a worker process and watching it until it exits.
+ *
+ * {@linkcode spawnWorker} runs a resolved launch with stdin, stdout and
+ * stderr piped, writes the worker's config on stdin as one JSON line (and
+ * keeps stdin open: the worker exits when it closes), relays the worker's
+ * output labelled with its id, and resolves with a
+ * {@linkcode WorkerProcess} once the ready line arrives. When the worker
+ * cannot start, nothing is left behind: the process is killed and awaited,
+ * its streams are read to the end and closed, and the promise rejects with
+ * a `WorkerStartError`.
+ *
+ * Life of a worker process:
+ *
+ * | state      | entered when                                   |
+ * | ---------- | ---------------------------------------------- |
+ * | `ready`    | its ready line arrived (`spawnWorker` resolved) |
+ * | `stopping` | `stop()` was called                            |
+ * | `exited`   | the process has exited, whatever the cause     |
+ *
+ * @module
+ */
+import { describeError } from "../backpressure/_describe.ts";
+import { fromErrorRecord } from "../wire/errors.ts";
+import type { WorkerConfig } from "../wire/launch.ts";
+import { WorkerStartError } from "./errors.ts";
+import type { ResolvedWorkerLaunch } from "./launch.ts";
+import {
+  OutputRelay,
+  type OutputSink,
+  STDERR_SINK,
+  STDOUT_SINK,
+  TailBuffer,
+} from "./output_relay.ts";
+import {
+  readStatusLine,
+  type ReadyOutcome,
+  StatusLineWatcher,
+} from "./ready_line.ts";
+
+/**
+ * Where a worker process is in its life:
+ *
+ * - `"ready"`: it reported ready and serves;
+ * - `"stopping"`: {@linkcode WorkerProcess.stop} was called and it has not
+ *   exited yet;
+ * - `"exited"`: the process has exited (on its own, stopped or killed).
+ */
+export type WorkerState = "ready" | "stopping" | "exited";
+
+/** How a worker process ended. */
+export interface WorkerExit {
+  /** The exit code (for a process ended by a signal, as Deno reports it). */
+  readonly code: number;
+  /** The signal that ended the process, or `null` when it exited itself. */
+  readonly signal: Deno.Signal | null;
+}
+
+/** Options of {@linkcode spawnWorker}. */
+export interface SpawnWorkerOptions {
+  /** Milliseconds the worker gets, from spawn, to print its status line. */
+  readonly startTimeoutMs: number;
+  /**
+   * Gives up starting the worker when aborted (the process is killed).
+   *
+   * @default {undefined}
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Where the worker's stdout lines go, labelled.
+   *
+   * @default {STDOUT_SINK}
+   */
+  readonly stdout?: OutputSink;
+  /**
+   * Where the worker's stderr lines go, labelled.
+   *
+   * @default {STDERR_SINK}
+   */
+  readonly stderr?: OutputSink;
+}
+
+/** Options of {@linkcode WorkerProcess.stop}. */
+export interface StopOptions {
+  /**
+   * Milliseconds the worker gets to exit after its stdin is closed, before
+   * it is sent `SIGTERM`.
+   *
+   * @default {5000}
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Milliseconds the worker gets to exit after `SIGTERM`, before it is sent
+   * `SIGKILL`.
+   *
+   * @default {2000}
+   */
+  readonly termTimeoutMs?: number;
+}
+
+/**
+ * Milliseconds the output relays get, once the process has exited, to read
+ * what is left in its pipes. A pipe still open after that is held by
+ * another process (a grandchild that inherited it); its relay is cut short.
+ */
+export const RELAY_DRAIN_MS = 2000;
+
+/**
+ * Milliseconds a worker that reported `failed`, or closed its stdout, gets
+ * to exit on its own (as the protocol asks) before it is killed, so that
+ * its exit code and last stderr lines are known.
+ */
+export const FAILED_EXIT_GRACE_MS = 1000;
+
+const INTERNAL: unique symbol = Symbol("WorkerProcess.internal");
+const encoder = new TextEncoder();
+
+/** What a started process is made of, for the constructor. */
+interface WorkerProcessInit {
+  readonly id: string;
+  readonly address: string;
+  readonly command: readonly string[];
+  readonly child: Deno.ChildProcess;
+  readonly io: ChildIo;
+}
+
+/**
+ * Spawns a worker process and waits for its ready line.
+ *
+ * @param launch The command line (see `resolveWorkerLaunch()`).
+ * @param config The config written on the worker's stdin; its `id` labels
+ * the output and its `nonce` marks the status line.
+ * @param options The start deadline, an abort signal, and where output goes.
+ * @returns The running worker, once it reported ready.
+ * @throws {WorkerStartError} when the process cannot be run, exits or
+ * closes its stdout before its ready line, reports `failed` or a malformed
+ * status line, does not report within `startTimeoutMs`, or `signal` aborts.
+ * By then the process has exited and its streams are closed.
+ */
+export async function spawnWorker(
+  launch: ResolvedWorkerLaunch,
+  config: WorkerConfig,
+  options: SpawnWorkerOptions,
+): Promise<WorkerProcess> {
+  const command = Object.freeze([launch.command, ...launch.args]);
+  const { signal } = options;
+  if (signal?.aborted) {
+    throw new WorkerStartError(config.id, "the start was aborted", {
+      command,
+      cause: signal.reason,
+    });
+  }
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(launch.command, {
+      args: [...launch.args],
+      env: { ...launch.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    throw new WorkerStartError(
+      config.id,
+      `cannot run ${JSON.stringify(launch.command)}: ${describeError(error)}`,
+      { command, cause: error },
+    );
+  }
+  const io = watchChild(child, config, options);
+  io.write(`${JSON.stringify(config)}\n`);
+  const outcome = await readStatusLine(io.watcher, {
+    timeoutMs: options.startTimeoutMs,
+    signal,
+  });
+  if (outcome.status === "ready") {
+    return new WorkerProcess(INTERNAL, {
+      id: config.id,
+      address: outcome.report.address,
+      command,
+      child,
+      io,
+    });
+  }
+  const end = await endFailedStart(child, io, outcome);
+  throw startError(config.id, outcome, end, io, command);
+}
+
+/**
+ * A running worker process, created by {@linkcode spawnWorker} once it
+ * reported ready. It owns the process: dispose of it (or `stop()` it) to
+ * make it exit and to release its streams.
+ */
+export class WorkerProcess {
+  /** The worker's id, from its config. */
+  readonly id: string;
+  /** The process id. */
+  readonly pid: number;
+  /** The `host:port` its gRPC server listens on, from its ready line. */
+  readonly address: string;
+  /** The command line that started it: the program, then its arguments. */
+  readonly command: readonly string[];
+  /**
+   * Settles when the process has exited and its output has been relayed
+   * to the end; it never rejects. Nothing of the process is left open then.
+   */
+  readonly exited: Promise<WorkerExit>;
+  readonly #child: Deno.ChildProcess;
+  readonly #io: ChildIo;
+  #state: WorkerState = "ready";
+
+  /**
+   * Not public: workers come from {@linkcode spawnWorker}.
+   *
+   * @param internal A token only this module holds.
+   * @param init The started process.
+   * @throws {TypeError} when called from outside this module.
+   */
+  constructor(internal: typeof INTERNAL, init: WorkerProcessInit) {
+    if (internal !== INTERNAL) {
+      throw new TypeError(
+        "Cannot construct WorkerProcess: use spawnWorker() to start a worker",
+      );
+    }
+    this.id = init.id;
+    this.pid = init.child.pid;
+    this.address = init.address;
+    this.command = init.command;
+    this.#child = init.child;
+    this.#io = init.io;
+    if (init.io.hasExited()) this.#state = "exited";
+    init.child.status.then(() => this.#state = "exited");
+    this.exited = init.io.finished;
+  }
+
+  /** Where the process is in its life; see {@linkcode WorkerState}. */
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /**
+   * Closes the worker's stdin, which asks it to exit. Idempotent.
+   *
+   * @returns A promise that settles once stdin is closed; it never rejects.
+   */
+  closeStdin(): Promise<void> {
+    return this.#io.closeStdin();
+  }
+
+  /**
+   * Sends a signal to the process; does nothing once it has exited.
+   *
+   * @param signal The signal to send.
+   */
+  kill(signal: Deno.Signal = "SIGTERM"): void {
+    sendSignal(this.#child, this.#io, signal);
+  }
+
+  /**
+   * Stops the worker: closes its stdin, waits up to `timeoutMs` for it to
+   * exit, then sends `SIGTERM`, waits up to `termTimeoutMs`, then sends
+   * `SIGKILL`.
+   *
+   * @param options How long to wait before each escalation.
+   * @returns How the process ended, once it has exited and its output has
+   * been relayed to the end.
+   * @throws {RangeError} when a timeout is not a finite number ≥ 0.
+   */
+  async stop(options: StopOptions = {}): Promise<WorkerExit> {
+    const timeoutMs = checkTimeout("timeoutMs", options.timeoutMs, 5000);
+    const termTimeoutMs = checkTimeout(
+      "termTimeoutMs",
+      options.termTimeoutMs,
+      2000,
+    );
+    if (this.#state === "ready") this.#state = "stopping";
+    await this.closeStdin();
+    if (!await exitsWithin(this.#io, timeoutMs)) {
+      this.kill("SIGTERM");
+      if (!await exitsWithin(this.#io, termTimeoutMs)) this.kill("SIGKILL");
+    }
+    return await this.exited;
+  }
+
+  /**
+   * Stops the worker with the default timeouts, for `await using`.
+   *
+   * @returns A promise that settles once the process has exited.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/** A child's pipes, relays and exit watch, shared by start and life. */
+interface ChildIo {
+  readonly watcher: StatusLineWatcher;
+  readonly stderrTail: TailBuffer;
+  /** Settles once the process has exited and its relays are done. */
+  readonly finished: Promise<WorkerExit>;
+  hasExited(): boolean;
+  write(text: string): void;
+  closeStdin(): Promise<void>;
+}
+
+function watchChild(
+  child: Deno.ChildProcess,
+  config: WorkerConfig,
+  options: SpawnWorkerOptions,
+): ChildIo {
+  const watcher = new StatusLineWatcher(config.nonce);
+  const stderrTail = new TailBuffer();
+  const stdoutRelay = new OutputRelay(child.stdout, {
+    label: config.id,
+    sink: options.stdout ?? STDOUT_SINK,
+    onLine: watcher.take,
+  });
+  const stderrRelay = new OutputRelay(child.stderr, {
+    label: config.id,
+    sink: options.stderr ?? STDERR_SINK,
+    tail: stderrTail,
+  });
+  stdoutRelay.done.then(() => watcher.end());
+
+  const writer = child.stdin.getWriter();
+  let writes: Promise<void> = Promise.resolve();
+  let stdinClosed: Promise<void> | undefined;
+  function closeStdin(): Promise<void> {
+    stdinClosed ??= writes.then(() => writer.close()).catch(() => {});
+    return stdinClosed;
+  }
+
+  let exited = false;
+  const finished = child.status.then(async (status) => {
+    exited = true;
+    await Promise.all([
+      closeStdin(),
+      drainRelays([stdoutRelay, stderrRelay], RELAY_DRAIN_MS),
+    ]);
+    return { code: status.code, signal: status.signal };
+  });
+  return {
+    watcher,
+    stderrTail,
+    finished,
+    hasExited: () => exited,
+    write(text) {
+      if (stdinClosed) return;
+      writes = writes.then(() => writer.write(encoder.encode(text)))
+        .catch(() => {});
+    },
+    closeStdin,
+  };
+}
+
+/** Waits for the relays to end, and cuts short those still open after `graceMs`. */
+async function drainRelays(
+  relays: readonly OutputRelay[],
+  graceMs: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), graceMs);
+  });
+  const ended = Promise.all(relays.map((relay) => relay.done)).then(() =>
+    false
+  );
+  const timedOut = await Promise.race([ended, expired]);
+  clearTimeout(timer);
+  if (timedOut) await Promise.all(relays.map((relay) => relay.cancel()));
+}
+
+/** How a failed start ended: the exit, and whether it came unforced. */
+interface FailedStartEnd {
+  readonly exit: WorkerExit;
+  readonly killed: boolean;
+}
+
+/**
+ * Ends a start that failed: the process exits, its streams are closed. A
+ * worker that reported `failed` or ended its stdout is exiting already, so
+ * it gets {@linkcode FAILED_EXIT_GRACE_MS} to do so on its own (its exit
+ * code then tells why); any other is killed at once.
+ */
+async function endFailedStart(
+  child: Deno.ChildProcess,
+  io: ChildIo,
+  outcome: Exclude<ReadyOutcome, { status: "ready" }>,
+): Promise<FailedStartEnd> {
+  const exiting = outcome.status === "failed" || outcome.status === "ended";
+  if (!exiting) sendSignal(child, io, "SIGKILL");
+  await io.closeStdin();
+  const killed = !exiting || !await exitsWithin(io, FAILED_EXIT_GRACE_MS);
+  if (killed) sendSignal(child, io, "SIGKILL");
+  return { exit: await io.finished, killed };
+}
+
+function startError(
+  id: string,
+  outcome: Exclude<ReadyOutcome, { status: "ready" }>,
+  { exit, killed }: FailedStartEnd,
+  io: ChildIo,
+  command: readonly string[],
+): WorkerStartError {
+  const fields = {
+    command,
+    stderr: io.stderrTail.text(),
+    exitCode: exit.signal === null ? exit.code : null,
+    signal: exit.signal,
+  };
+  const lastLine = io.stderrTail.lastLine();
+  const said = lastLine === undefined ? "" : `: ${lastLine}`;
+  switch (outcome.status) {
+    case "failed": {
+      const cause = fromErrorRecord(outcome.error);
+      return new WorkerStartError(id, cause.message, { ...fields, cause });
+    }
+    case "malformed":
+      return new WorkerStartError(
+        id,
+        `the process printed a malformed status line: ${outcome.line}`,
+        { ...fields, cause: outcome.cause },
+      );
+    case "ended":
+      return new WorkerStartError(
+        id,
+        killed
+          ? `the process closed its stdout before it was ready${said}`
+          : `${describeExit(exit)} before it was ready${said}`,
+        fields,
+      );
+    case "timeout":
+      return new WorkerStartError(
+        id,
+        `no ready line within ${outcome.timeoutMs} ms`,
+        fields,
+      );
+    case "aborted":
+      return new WorkerStartError(id, "the start was aborted", {
+        ...fields,
+        cause: outcome.reason,
+      });
+  }
+}
+
+function describeExit(exit: WorkerExit): string {
+  return exit.signal === null
+    ? `the process exited with code ${exit.code}`
+    : `the process was killed by ${exit.signal}`;
+}
+
+function sendSignal(
+  child: Deno.ChildProcess,
+  io: ChildIo,
+  signal: Deno.Signal,
+): void {
+  if (io.hasExited()) return;
+  try {
+    child.kill(signal);
+  } catch (error) {
+    // The process exited between the check and the kill.
+    if (!(error instanceof TypeError)) throw error;
+  }
+}
+
+async function exitsWithin(io: ChildIo, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([io.finished.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkTimeout(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `Cannot stop worker: "${name}" must be a finite number ≥ 0, received ${value}`,
+    );
+  }
+  return value;
+}

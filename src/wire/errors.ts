@@ -1,0 +1,130 @@
+/**
+ * Errors on the wire. A thrown value becomes an {@linkcode ErrorRecord}
+ * (name, message, stack, cause, own enumerable properties), serialized with
+ * V8; the other side rebuilds it. Built-in classes keep their class, any
+ * other class arrives as {@linkcode RemoteError} with its `name` kept.
+ *
+ * @module
+ */
+import { decodeValue, encodeValue } from "./values.ts";
+import { RemoteError } from "./remote_error.ts";
+
+/** The plain-data form of a thrown value. */
+export interface ErrorRecord {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  /** Present when the error had a `cause`: a record when it was an error. */
+  readonly cause?: { readonly error: ErrorRecord } | {
+    readonly value: unknown;
+  };
+  /** Own enumerable properties that could be serialized (e.g. `code`). */
+  readonly props?: Readonly<Record<string, unknown>>;
+  /** True when the thrown value was not an `Error` at all. */
+  readonly thrownValue?: boolean;
+}
+
+const BUILTIN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+const MAX_CAUSE_DEPTH = 16;
+
+/** Turns any thrown value into an {@linkcode ErrorRecord}. */
+export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
+  if (!(thrown instanceof Error)) {
+    return {
+      name: "Error",
+      message: describeThrown(thrown),
+      thrownValue: true,
+      ...(isCloneable(thrown) ? { props: { value: thrown } } : {}),
+    };
+  }
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(thrown)) {
+    if (key === "name" || key === "message" || key === "stack") continue;
+    if (key === "cause") continue;
+    const value = (thrown as unknown as Record<string, unknown>)[key];
+    if (isCloneable(value)) props[key] = value;
+  }
+  let cause: ErrorRecord["cause"];
+  if ("cause" in thrown && depth < MAX_CAUSE_DEPTH) {
+    cause = thrown.cause instanceof Error
+      ? { error: toErrorRecord(thrown.cause, depth + 1) }
+      : {
+        value: isCloneable(thrown.cause) ? thrown.cause : String(thrown.cause),
+      };
+  }
+  return {
+    name: String(thrown.name),
+    message: String(thrown.message),
+    ...(thrown.stack === undefined ? {} : { stack: String(thrown.stack) }),
+    ...(cause ? { cause } : {}),
+    ...(Object.keys(props).length > 0 ? { props } : {}),
+  };
+}
+
+/** Rebuilds an error from its record: a built-in class or a `RemoteError`. */
+export function fromErrorRecord(record: ErrorRecord): Error {
+  const options: ErrorOptions = {};
+  if (record.cause) {
+    options.cause = "error" in record.cause
+      ? fromErrorRecord(record.cause.error)
+      : record.cause.value;
+  }
+  const Builtin = Object.hasOwn(BUILTIN_ERRORS, record.name)
+    ? BUILTIN_ERRORS[record.name]
+    : undefined;
+  const error = Builtin
+    ? new Builtin(record.message, options)
+    : new RemoteError(record.name, record.message, options);
+  if (record.stack !== undefined) {
+    Object.defineProperty(error, "stack", {
+      value: record.stack,
+      writable: true,
+      configurable: true,
+    });
+  }
+  for (const [key, value] of Object.entries(record.props ?? {})) {
+    if (key in error) continue;
+    (error as unknown as Record<string, unknown>)[key] = value;
+  }
+  return error;
+}
+
+/** Serializes a thrown value for an Exception, Nack or Throw frame. */
+export function encodeError(thrown: unknown): Uint8Array {
+  return encodeValue(toErrorRecord(thrown), "error");
+}
+
+/** Rebuilds the error carried by an Exception, Nack or Throw frame. */
+export function decodeError(bytes: Uint8Array): Error {
+  const record = decodeValue(bytes, "error") as ErrorRecord;
+  if (record === null || typeof record !== "object" || !("name" in record)) {
+    return new TypeError("Cannot decode the error: not an error record");
+  }
+  return fromErrorRecord(record);
+}
+
+function isCloneable(value: unknown): boolean {
+  try {
+    encodeValue(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    return `Non-error value thrown: ${String(value)}`;
+  } catch {
+    return "Non-error value thrown";
+  }
+}

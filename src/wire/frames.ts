@@ -1,0 +1,82 @@
+/**
+ * The frames of `proto/wool.proto`, as `@grpc/proto-loader` hands them over
+ * (camelCase fields, a `frame` discriminant naming the oneof member set,
+ * `bytes` as `Uint8Array`).
+ *
+ * @module
+ */
+
+/** A Task frame: the first frame of every task. */
+export interface TaskFrame {
+  protocolVersion: number;
+  id: string;
+  module: string;
+  export: string;
+  args: Uint8Array;
+  tag?: string;
+  caller?: string;
+  /** Milliseconds left of the caller's budget; 0 or absent means none. */
+  timeoutMs?: number;
+}
+
+/** A frame from the caller to the worker. */
+export type RequestFrame =
+  | { frame: "task"; task: TaskFrame }
+  | { frame: "next"; next: Record<string, never> }
+  | { frame: "send"; send: { value: Uint8Array } }
+  | { frame: "throw"; throw: { error: Uint8Array } }
+  | { frame: "return"; return: { value: Uint8Array } };
+
+/** A frame from the worker to the caller. */
+export type ResponseFrame =
+  | { frame: "ack"; ack: { generator: boolean } }
+  | { frame: "nack"; nack: { error: Uint8Array } }
+  | { frame: "result"; result: { value: Uint8Array } }
+  | { frame: "exception"; exception: { error: Uint8Array } }
+  | { frame: "done"; done: { value: Uint8Array } };
+
+/** A per-task gRPC status, as a Session carries it. */
+export interface StatusFrame {
+  code: number;
+  details: string;
+  metadata: Record<string, string>;
+}
+
+/** A frame from the caller on a multiplexed Session stream. */
+export type SessionRequestFrame =
+  | { stream: number; frame: "request"; request: RequestFrame }
+  | { stream: number; frame: "cancel"; cancel: Record<string, never> };
+
+/** A frame from the worker on a multiplexed Session stream. */
+export type SessionResponseFrame =
+  | { stream: number; frame: "response"; response: ResponseFrame }
+  | { stream: number; frame: "status"; status: StatusFrame };
+
+/** Builds a frame of the given kind: `frame("next", {})`. */
+export function requestFrame<K extends RequestFrame["frame"]>(
+  kind: K,
+  body: Extract<
+    RequestFrame,
+    { frame: K }
+  >[K & keyof Extract<RequestFrame, { frame: K }>],
+): RequestFrame {
+  return { frame: kind, [kind]: body } as unknown as RequestFrame;
+}
+
+/** Builds a response frame of the given kind: `responseFrame("ack", { generator })`. */
+export function responseFrame<K extends ResponseFrame["frame"]>(
+  kind: K,
+  body: Extract<
+    ResponseFrame,
+    { frame: K }
+  >[K & keyof Extract<ResponseFrame, { frame: K }>],
+): ResponseFrame {
+  return { frame: kind, [kind]: body } as unknown as ResponseFrame;
+}
+
+/** Metadata key marking a `RESOURCE_EXHAUSTED` as a hook rejection. */
+export const REJECTED_METADATA_KEY = "wool-rejected";
+/** Value of {@linkcode REJECTED_METADATA_KEY} for a backpressure rejection. */
+export const REJECTED_BY_BACKPRESSURE = "backpressure";
+/** Metadata key carrying the hook's reason for a rejection, where it gave one. */
+export const REASON_METADATA_KEY = "wool-reason";

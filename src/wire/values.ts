@@ -1,0 +1,74 @@
+/**
+ * Values on the wire: V8 structured serialization (`node:v8`), so `Map`,
+ * `Set`, `Date`, `BigInt`, typed arrays and cyclic graphs survive.
+ *
+ * @module
+ */
+import { deserialize, serialize } from "node:v8";
+
+/** Serializes one value; a value V8 cannot clone is a `TypeError` naming `what`. */
+export function encodeValue(value: unknown, what = "value"): Uint8Array {
+  try {
+    return serialize(value);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot serialize the ${what}: ${describeCloneFailure(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Deserializes bytes written by {@linkcode encodeValue}. */
+export function decodeValue(bytes: Uint8Array, what = "value"): unknown {
+  try {
+    return deserialize(bytes);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot deserialize the ${what}: ${describeCloneFailure(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Serializes a call's arguments. When one cannot be serialized, the
+ * `TypeError` names its position, so the caller knows which to fix before
+ * any worker is contacted.
+ */
+export function encodeArgs(args: readonly unknown[]): Uint8Array {
+  try {
+    return serialize(args);
+  } catch (error) {
+    const index = args.findIndex((arg) => !isSerializable(arg));
+    const position = index < 0 ? "arguments" : `argument at index ${index}`;
+    throw new TypeError(
+      `Cannot serialize the ${position}: ${describeCloneFailure(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Deserializes an argument list; anything but an array is a `TypeError`. */
+export function decodeArgs(bytes: Uint8Array): unknown[] {
+  if (bytes.length === 0) return [];
+  const args = decodeValue(bytes, "arguments");
+  if (!Array.isArray(args)) {
+    throw new TypeError(
+      `Cannot decode the arguments: expected an array, received ${typeof args}`,
+    );
+  }
+  return args;
+}
+
+function isSerializable(value: unknown): boolean {
+  try {
+    serialize(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeCloneFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

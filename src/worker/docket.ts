@@ -1,0 +1,69 @@
+/**
+ * A worker's docket: the tasks it has admitted and not yet finished
+ * (running coroutines and open generator streams). Its size is the
+ * `activeTaskCount` a backpressure hook sees.
+ *
+ * @module
+ */
+import { IdleClock } from "./idle_clock.ts";
+
+/** One admitted task. */
+export interface DocketEntry {
+  /** Aborts the task's own signal and closes it, if it is a generator. */
+  cancel(reason: unknown): void;
+}
+
+/** The set of admitted, unfinished tasks of one worker. */
+export class Docket {
+  readonly #entries = new Set<DocketEntry>();
+  readonly #clock = new IdleClock();
+  #waiters: (() => void)[] = [];
+
+  /** How many tasks are in the docket. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Adds an admitted task. */
+  add(entry: DocketEntry): void {
+    this.#entries.add(entry);
+    if (this.#entries.size === 1) this.#clock.markBusy();
+  }
+
+  /** Removes a finished task; an entry not in the docket is ignored. */
+  remove(entry: DocketEntry): void {
+    if (!this.#entries.delete(entry)) return;
+    if (this.#entries.size > 0) return;
+    this.#clock.markEmpty();
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Cancels every task in the docket. Each leaves when it actually ends. */
+  cancelAll(reason: unknown): void {
+    for (const entry of [...this.#entries]) entry.cancel(reason);
+  }
+
+  /** Resolves when the docket is empty, or when `signal` aborts. */
+  drained(signal?: AbortSignal): Promise<void> {
+    if (this.#entries.size === 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.#waiters = this.#waiters.filter((waiter) => waiter !== wake);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(wake);
+    });
+  }
+
+  /** Seconds since the docket last emptied; 0 while it holds a task. */
+  idleSeconds(): number {
+    return this.#clock.idleSeconds();
+  }
+}

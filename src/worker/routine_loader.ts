@@ -1,0 +1,66 @@
+/**
+ * Finds the routine a Task frame names: imports its module (once; later
+ * tasks reuse the namespace) and looks up the export. A failure is a typed
+ * error naming the module and export, sent back as a `nack`.
+ *
+ * @module
+ */
+import { resolveModuleSpecifier } from "../_util/specifier.ts";
+
+/** A task routine: an async function or an async generator function. */
+export type Routine = (...args: unknown[]) => unknown;
+
+/** Imports task modules and resolves their exports. */
+export class RoutineLoader {
+  readonly #modules = new Map<string, Record<string, unknown>>();
+
+  /**
+   * The routine `exportName` of `module`. Synchronous when the module was
+   * imported before, which is the hot path.
+   */
+  load(module: string, exportName: string): Routine | Promise<Routine> {
+    const namespace = this.#modules.get(module);
+    if (namespace) return pickRoutine(namespace, module, exportName);
+    return this.#import(module).then((loaded) =>
+      pickRoutine(loaded, module, exportName)
+    );
+  }
+
+  async #import(module: string): Promise<Record<string, unknown>> {
+    let namespace: Record<string, unknown>;
+    try {
+      namespace = await import(resolveModuleSpecifier(module));
+    } catch (error) {
+      throw new TypeError(
+        `Cannot load task module "${module}": ${describe(error)}`,
+        { cause: error },
+      );
+    }
+    this.#modules.set(module, namespace);
+    return namespace;
+  }
+}
+
+function pickRoutine(
+  namespace: Record<string, unknown>,
+  module: string,
+  exportName: string,
+): Routine {
+  if (!Object.hasOwn(namespace, exportName)) {
+    const exports = Object.keys(namespace).join(", ") || "none";
+    throw new TypeError(
+      `Cannot run "${exportName}" from "${module}": the module has no export "${exportName}" (exports: ${exports})`,
+    );
+  }
+  const routine = namespace[exportName];
+  if (typeof routine !== "function") {
+    throw new TypeError(
+      `Cannot run "${exportName}" from "${module}": the export is ${typeof routine}, not a function`,
+    );
+  }
+  return routine as Routine;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

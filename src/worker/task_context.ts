@@ -1,0 +1,73 @@
+/**
+ * The context of the task that is running: its id and its own abort signal,
+ * carried through `await`s with `AsyncLocalStorage`.
+ *
+ * The storage lives on a global symbol, so task code that imports
+ * `@wool/core` through another path (an import map, a registry) still sees
+ * the context the worker set.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** What a running task can read about itself. */
+export interface TaskContext {
+  /** The task's id. */
+  readonly id: string;
+  /** Aborted when the caller cancels the task or its time runs out. */
+  readonly signal: AbortSignal;
+}
+
+const STORAGE_KEY = Symbol.for("@wool/core/task-context");
+
+function storage(): AsyncLocalStorage<TaskContext> {
+  const holder = globalThis as unknown as Record<
+    symbol,
+    AsyncLocalStorage<TaskContext> | undefined
+  >;
+  return holder[STORAGE_KEY] ??= new AsyncLocalStorage<TaskContext>();
+}
+
+/** Runs `fn` as the body of the task described by `context`. */
+export function runInTaskContext<T>(context: TaskContext, fn: () => T): T {
+  return storage().run(context, fn);
+}
+
+/** The context of the task running now, if any. */
+export function currentTaskContext(): TaskContext | undefined {
+  return storage().getStore();
+}
+
+/**
+ * The abort signal of the task that is running: it aborts when the caller
+ * aborts the call's `signal`, when the call's `timeoutMs` runs out, or when
+ * the pool closes. Cancellation is cooperative: pass the signal to what the
+ * task awaits (`fetch`, timers, streams), or check it between steps.
+ *
+ * @returns The running task's `AbortSignal`.
+ * @throws {Error} when called outside a running task.
+ *
+ * @example Stopping work when the caller gives up
+ * ```ts
+ * import { taskSignal } from "@wool/core";
+ *
+ * export async function crawl(urls: string[]): Promise<number> {
+ *   const signal = taskSignal();
+ *   let bytes = 0;
+ *   for (const url of urls) {
+ *     const response = await fetch(url, { signal });
+ *     bytes += (await response.arrayBuffer()).byteLength;
+ *   }
+ *   return bytes;
+ * }
+ * ```
+ */
+export function taskSignal(): AbortSignal {
+  const context = currentTaskContext();
+  if (context === undefined) {
+    throw new Error(
+      "Cannot read the task signal: taskSignal() was called outside a running task",
+    );
+  }
+  return context.signal;
+}

@@ -1,0 +1,407 @@
+/**
+ * One task's conversation with its caller, the same over either transport
+ * (`Dispatch`: a stream per task; `Session`: many tasks on one stream).
+ *
+ * ```
+ * responses := Ack (Result* (Exception | Done)?) | Nack | <status>
+ * ```
+ *
+ * | phase    | on                       | does                                                     |
+ * | -------- | ------------------------ | -------------------------------------------------------- |
+ * | parse    | first frame              | not a Task → INVALID_ARGUMENT; other protocol version →  |
+ * |          |                          | FAILED_PRECONDITION; unknown routine or bad args → Nack  |
+ * | admit    | parsed task              | hook rejects → RESOURCE_EXHAUSTED (`wool-rejected`), no  |
+ * |          |                          | Ack; accepted → in the docket, Ack                       |
+ * | run      | coroutine                | Result or Exception, then end                            |
+ * | stream   | generator, per frame     | Next/Send/Throw/Return drive one step: Result, or Done / |
+ * |          |                          | Exception and end                                        |
+ * | teardown | end, cancel, stop        | abort the task's signal, close a generator, leave the    |
+ * |          |                          | docket when the routine has actually ended               |
+ *
+ * @module
+ */
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type { Task } from "../backpressure/types.ts";
+import { decodeError, encodeError } from "../wire/errors.ts";
+import {
+  REASON_METADATA_KEY,
+  REJECTED_BY_BACKPRESSURE,
+  REJECTED_METADATA_KEY,
+  type RequestFrame,
+  type ResponseFrame,
+  responseFrame,
+  type StatusFrame,
+  type TaskFrame,
+} from "../wire/frames.ts";
+import { MessageTooLarge } from "../wire/message_too_large.ts";
+import {
+  PROTOCOL_VERSION,
+  protocolMismatchMessage,
+} from "../wire/protocol_version.ts";
+import { decodeArgs, decodeValue, encodeValue } from "../wire/values.ts";
+import type { AdmissionGate } from "./admission_gate.ts";
+import type { Docket, DocketEntry } from "./docket.ts";
+import type { Routine, RoutineLoader } from "./routine_loader.ts";
+import { runInTaskContext, type TaskContext } from "./task_context.ts";
+
+/** Where a task session writes its answers: one transport's stream. */
+export interface TaskResponder {
+  /** Sends one response frame. */
+  send(frame: ResponseFrame): void;
+  /** Ends the task with status OK. */
+  end(): void;
+  /** Ends the task with an error status. */
+  fail(status: StatusFrame): void;
+}
+
+/** The parts of a worker a task session works with. */
+export interface TaskSessionDeps {
+  readonly loader: RoutineLoader;
+  readonly gate: AdmissionGate;
+  readonly docket: Docket;
+  /** Largest value or error payload, in bytes, the worker sends. */
+  readonly maxMessageBytes: number;
+}
+
+type Phase = "parse" | "admit" | "run" | "stream" | "closed";
+
+type Stepper = AsyncIterator<unknown, unknown, unknown> | Iterator<unknown>;
+
+/** Drives one task from its Task frame to its end. */
+export class TaskSession implements DocketEntry {
+  readonly #deps: TaskSessionDeps;
+  readonly #responder: TaskResponder;
+  readonly #controller = new AbortController();
+  #phase: Phase = "parse";
+  #id = "";
+  #exportName = "";
+  #context: TaskContext | undefined;
+  #generator: Stepper | undefined;
+  #steps: Promise<void> = Promise.resolve();
+  #inDocket = false;
+  #finished = false;
+
+  constructor(deps: TaskSessionDeps, responder: TaskResponder) {
+    this.#deps = deps;
+    this.#responder = responder;
+  }
+
+  /** The task's id, once its Task frame was read. */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** Handles one frame from the caller. */
+  receive(frame: RequestFrame): void {
+    if (this.#phase === "parse") {
+      this.#start(frame).catch((error) => this.#internalError(error));
+      return;
+    }
+    if (this.#phase === "stream") {
+      this.#steps = this.#steps.then(() => this.#step(frame));
+      return;
+    }
+    if (this.#phase === "closed") return;
+    this.#close({
+      code: grpc.status.INVALID_ARGUMENT,
+      details:
+        `Unexpected "${frame.frame}" frame while the task is in its ${this.#phase} phase`,
+      metadata: {},
+    });
+  }
+
+  /** The caller went away or cancelled: abort the task, answer nothing. */
+  callerCancelled(): void {
+    this.#phase = "closed";
+    this.#finished = true;
+    this.#abort(cancelledByCaller());
+  }
+
+  /** The caller finished sending: an open generator will not be pulled again. */
+  clientEnded(): void {
+    if (this.#phase === "stream") this.callerCancelled();
+  }
+
+  /**
+   * The worker cancels the task (it is stopping): abort it, and end the
+   * conversation with `CANCELLED` so the caller is not left waiting.
+   */
+  cancel(reason: unknown): void {
+    this.#close({
+      code: grpc.status.CANCELLED,
+      details: `The worker cancelled the task: ${
+        reason instanceof Error ? reason.message : String(reason)
+      }`,
+      metadata: {},
+    });
+    this.#abort(reason);
+  }
+
+  async #start(frame: RequestFrame): Promise<void> {
+    if (frame.frame !== "task") {
+      this.#close({
+        code: grpc.status.INVALID_ARGUMENT,
+        details:
+          `The first frame of a task must be a Task frame, received "${frame.frame}"`,
+        metadata: {},
+      });
+      return;
+    }
+    const taskFrame = frame.task;
+    if (taskFrame.protocolVersion !== PROTOCOL_VERSION) {
+      this.#close({
+        code: grpc.status.FAILED_PRECONDITION,
+        details: protocolMismatchMessage(taskFrame.protocolVersion ?? 0),
+        metadata: {},
+      });
+      return;
+    }
+    this.#id = taskFrame.id ?? "";
+    this.#exportName = taskFrame.export ?? "";
+    let routine: Routine;
+    let task: Task;
+    try {
+      const loaded = this.#deps.loader.load(
+        taskFrame.module ?? "",
+        this.#exportName,
+      );
+      routine = loaded instanceof Promise ? await loaded : loaded;
+      task = toTask(taskFrame, decodeArgs(taskFrame.args ?? new Uint8Array()));
+    } catch (error) {
+      this.#sendFinal(responseFrame("nack", { error: encodeError(error) }));
+      return;
+    }
+    if (this.#finished) return;
+    this.#phase = "admit";
+    const pending = this.#deps.gate.admit(task, this);
+    const admission = pending instanceof Promise ? await pending : pending;
+    if (!admission.accepted) {
+      if (this.#finished) return;
+      const rejectedByHook = admission.cause !== "stopping";
+      this.#close({
+        code: rejectedByHook
+          ? grpc.status.RESOURCE_EXHAUSTED
+          : grpc.status.UNAVAILABLE,
+        details: admission.message,
+        metadata: {
+          ...(rejectedByHook
+            ? { [REJECTED_METADATA_KEY]: REJECTED_BY_BACKPRESSURE }
+            : {}),
+          [`${REJECTED_METADATA_KEY}-cause`]: admission.cause,
+          ...(admission.reason === undefined
+            ? {}
+            : { [REASON_METADATA_KEY]: admission.reason }),
+        },
+      });
+      return;
+    }
+    this.#inDocket = true;
+    if (this.#finished) {
+      this.#leaveDocket();
+      return;
+    }
+    this.#run(routine, task.args);
+  }
+
+  #run(routine: Routine, args: readonly unknown[]): void {
+    this.#context = { id: this.#id, signal: this.#controller.signal };
+    let returned: unknown;
+    try {
+      returned = runInTaskContext(this.#context, () => routine(...args));
+    } catch (error) {
+      this.#phase = "run";
+      this.#send(responseFrame("ack", { generator: false }));
+      this.#settle(Promise.reject(error));
+      return;
+    }
+    if (isStepper(returned)) {
+      this.#phase = "stream";
+      this.#generator = returned;
+      this.#send(responseFrame("ack", { generator: true }));
+      return;
+    }
+    this.#phase = "run";
+    this.#send(responseFrame("ack", { generator: false }));
+    this.#settle(Promise.resolve(returned));
+  }
+
+  #settle(outcome: Promise<unknown>): void {
+    outcome.then(
+      (value) => this.#sendFinal(this.#valueFrame("result", value)),
+      (error) =>
+        this.#sendFinal(
+          responseFrame("exception", { error: encodeError(error) }),
+        ),
+    ).finally(() => this.#leaveDocket());
+  }
+
+  async #step(frame: RequestFrame): Promise<void> {
+    const generator = this.#generator!;
+    if (this.#phase !== "stream") return;
+    let step: IteratorResult<unknown, unknown>;
+    try {
+      step = await runInTaskContext(
+        this.#context!,
+        () => advance(generator, frame),
+      );
+    } catch (error) {
+      this.#sendFinal(
+        responseFrame("exception", { error: encodeError(error) }),
+      );
+      this.#leaveDocket();
+      return;
+    }
+    if (this.#phase !== "stream") return;
+    if (step.done) {
+      this.#sendFinal(this.#valueFrame("done", step.value));
+      this.#leaveDocket();
+      return;
+    }
+    const frameOut = this.#valueFrame("result", step.value);
+    if (frameOut.frame === "exception") {
+      this.#sendFinal(frameOut);
+      await this.#closeGenerator();
+      return;
+    }
+    this.#send(frameOut);
+  }
+
+  #valueFrame(kind: "result" | "done", value: unknown): ResponseFrame {
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeValue(
+        value,
+        `${
+          kind === "done" ? "return value" : "result"
+        } of "${this.#exportName}"`,
+      );
+    } catch (error) {
+      return responseFrame("exception", { error: encodeError(error) });
+    }
+    if (bytes.length > this.#deps.maxMessageBytes) {
+      const tooLarge = new MessageTooLarge(
+        `result of "${this.#exportName}"`,
+        bytes.length,
+        this.#deps.maxMessageBytes,
+      );
+      return responseFrame("exception", { error: encodeError(tooLarge) });
+    }
+    return kind === "done"
+      ? responseFrame("done", { value: bytes })
+      : responseFrame("result", { value: bytes });
+  }
+
+  #abort(reason: unknown): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    if (this.#generator) {
+      void this.#closeGenerator();
+    }
+  }
+
+  async #closeGenerator(): Promise<void> {
+    const generator = this.#generator;
+    this.#generator = undefined;
+    this.#phase = "closed";
+    if (generator?.return) {
+      try {
+        await runInTaskContext(this.#context!, () => generator.return!());
+      } catch {
+        // The caller has gone; a generator that throws while closing has no
+        // one left to tell.
+      }
+    }
+    this.#leaveDocket();
+  }
+
+  #leaveDocket(): void {
+    if (!this.#inDocket) return;
+    this.#inDocket = false;
+    this.#deps.docket.remove(this);
+  }
+
+  #send(frame: ResponseFrame): void {
+    if (this.#finished) return;
+    this.#responder.send(frame);
+  }
+
+  #sendFinal(frame: ResponseFrame): void {
+    if (this.#finished) return;
+    this.#phase = "closed";
+    this.#finished = true;
+    this.#responder.send(frame);
+    this.#responder.end();
+  }
+
+  #close(status: StatusFrame): void {
+    if (this.#finished) return;
+    this.#phase = "closed";
+    this.#finished = true;
+    this.#responder.fail(status);
+  }
+
+  #internalError(error: unknown): void {
+    this.#close({
+      code: grpc.status.INTERNAL,
+      details: `The worker failed while handling the task: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      metadata: {},
+    });
+    this.#abort(error);
+    this.#leaveDocket();
+  }
+}
+
+function advance(
+  generator: Stepper,
+  frame: RequestFrame,
+):
+  | IteratorResult<unknown, unknown>
+  | Promise<IteratorResult<unknown, unknown>> {
+  switch (frame.frame) {
+    case "next":
+      return generator.next();
+    case "send":
+      return generator.next(
+        decodeValue(frame.send.value ?? new Uint8Array(), "sent value"),
+      );
+    case "throw": {
+      const error = decodeError(frame.throw.error ?? new Uint8Array());
+      if (!generator.throw) throw error;
+      return generator.throw(error);
+    }
+    case "return": {
+      const value = decodeValue(
+        frame.return.value ?? new Uint8Array(),
+        "returned value",
+      );
+      if (!generator.return) return { done: true, value };
+      return generator.return(value);
+    }
+    case "task":
+      throw new TypeError("A Task frame cannot drive a running generator");
+  }
+}
+
+function isStepper(value: unknown): value is Stepper {
+  if (value === null || typeof value !== "object") return false;
+  const candidate = value as Record<PropertyKey, unknown>;
+  return typeof candidate.next === "function" &&
+    (Symbol.asyncIterator in candidate || Symbol.iterator in candidate);
+}
+
+function toTask(frame: TaskFrame, args: unknown[]): Task {
+  return {
+    id: frame.id ?? "",
+    module: frame.module ?? "",
+    export: frame.export ?? "",
+    args,
+    ...(frame.tag ? { tag: frame.tag } : {}),
+    ...(frame.caller ? { caller: frame.caller } : {}),
+    ...(frame.timeoutMs ? { timeoutMs: frame.timeoutMs } : {}),
+  };
+}
+
+function cancelledByCaller(): DOMException {
+  return new DOMException("The caller cancelled the task", "AbortError");
+}

@@ -1,0 +1,176 @@
+/**
+ * The gRPC handlers of a worker: `Dispatch` (one task per stream),
+ * `Session` (many tasks per stream), `Stop` and `Idle`. Wiring only: each
+ * task's logic is in {@linkcode TaskSession}.
+ *
+ * @module
+ */
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type { BackpressureHook } from "../backpressure/types.ts";
+import type {
+  RequestFrame,
+  ResponseFrame,
+  SessionRequestFrame,
+  SessionResponseFrame,
+  StatusFrame,
+} from "../wire/frames.ts";
+import { AdmissionGate } from "./admission_gate.ts";
+import { Docket } from "./docket.ts";
+import { RoutineLoader } from "./routine_loader.ts";
+import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+
+/** What a worker service is built from. */
+export interface WorkerServiceOptions {
+  /** The loaded backpressure hook, or `null` to accept every task. */
+  readonly hook: BackpressureHook | null;
+  /** Milliseconds a hook gets to answer before it counts as a rejection. */
+  readonly backpressureTimeoutMs: number;
+  /** Largest value or error payload, in bytes, the worker sends. */
+  readonly maxMessageBytes: number;
+  /** Called once a `Stop` RPC has been answered. */
+  readonly onStopped?: () => void;
+}
+
+/** A worker's task service: its docket, admission gate and handlers. */
+export class WorkerService {
+  readonly docket: Docket = new Docket();
+  readonly #gate: AdmissionGate;
+  readonly #deps: TaskSessionDeps;
+  readonly #onStopped: () => void;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: WorkerServiceOptions) {
+    this.#gate = new AdmissionGate({
+      hook: options.hook,
+      timeoutMs: options.backpressureTimeoutMs,
+      docket: this.docket,
+    });
+    this.#deps = {
+      loader: new RoutineLoader(),
+      gate: this.#gate,
+      docket: this.docket,
+      maxMessageBytes: options.maxMessageBytes,
+    };
+    this.#onStopped = options.onStopped ?? (() => {});
+  }
+
+  /** The handlers to add to a `grpc.Server` for the `Worker` service. */
+  handlers(): grpc.UntypedServiceImplementation {
+    return {
+      Dispatch: (call: grpc.ServerDuplexStream<RequestFrame, ResponseFrame>) =>
+        this.#dispatch(call),
+      Session: (
+        call: grpc.ServerDuplexStream<
+          SessionRequestFrame,
+          SessionResponseFrame
+        >,
+      ) => this.#session(call),
+      Stop: (
+        call: grpc.ServerUnaryCall<{ graceMs?: number }, Record<never, never>>,
+        callback: grpc.sendUnaryData<Record<never, never>>,
+      ) => {
+        this.stop(call.request.graceMs ?? 0).then(() => {
+          callback(null, {});
+          this.#onStopped();
+        });
+      },
+      Idle: (
+        _call: grpc.ServerUnaryCall<unknown, { seconds: number }>,
+        callback: grpc.sendUnaryData<{ seconds: number }>,
+      ) => callback(null, { seconds: this.docket.idleSeconds() }),
+    };
+  }
+
+  /**
+   * Stops admitting tasks, gives those in flight `graceMs` to finish, then
+   * cancels the rest. Resolves when the docket is empty or the rest were
+   * cancelled.
+   */
+  stop(graceMs: number): Promise<void> {
+    this.#stopping ??= this.#stop(graceMs);
+    return this.#stopping;
+  }
+
+  async #stop(graceMs: number): Promise<void> {
+    this.#gate.stop();
+    const grace = AbortSignal.timeout(Math.max(0, graceMs));
+    await this.docket.drained(grace);
+    if (this.docket.size > 0) {
+      this.docket.cancelAll(
+        new DOMException(
+          `The worker stopped; the task did not finish within ${graceMs} ms`,
+          "AbortError",
+        ),
+      );
+    }
+  }
+
+  #dispatch(call: grpc.ServerDuplexStream<RequestFrame, ResponseFrame>): void {
+    const session = new TaskSession(this.#deps, {
+      send: (frame) => call.write(frame),
+      end: () => call.end(),
+      fail: (status) => call.emit("error", toServiceError(status)),
+    });
+    call.on("data", (frame: RequestFrame) => session.receive(frame));
+    call.on("end", () => session.clientEnded());
+    call.on("cancelled", () => session.callerCancelled());
+    call.on("error", () => session.callerCancelled());
+  }
+
+  #session(
+    call: grpc.ServerDuplexStream<SessionRequestFrame, SessionResponseFrame>,
+  ): void {
+    const tasks = new Map<number, TaskSession>();
+    const open = (stream: number): TaskSession => {
+      const session = new TaskSession(this.#deps, {
+        send: (response) => call.write({ stream, frame: "response", response }),
+        end: () => tasks.delete(stream),
+        fail: (status) => {
+          tasks.delete(stream);
+          call.write({ stream, frame: "status", status });
+        },
+      });
+      tasks.set(stream, session);
+      return session;
+    };
+    const cancelAll = () => {
+      for (const session of tasks.values()) session.callerCancelled();
+      tasks.clear();
+    };
+    call.on("data", (message: SessionRequestFrame) => {
+      if (message.frame === "cancel") {
+        tasks.get(message.stream)?.callerCancelled();
+        tasks.delete(message.stream);
+        return;
+      }
+      if (message.frame !== "request" || !message.request) {
+        call.write({
+          stream: message.stream,
+          frame: "status",
+          status: {
+            code: grpc.status.INVALID_ARGUMENT,
+            details: "A Session frame must carry a request or a cancel",
+            metadata: {},
+          },
+        });
+        return;
+      }
+      const session = tasks.get(message.stream) ?? open(message.stream);
+      session.receive(message.request);
+    });
+    call.on("end", () => {
+      cancelAll();
+      call.end();
+    });
+    call.on("cancelled", cancelAll);
+    call.on("error", cancelAll);
+  }
+}
+
+function toServiceError(status: StatusFrame): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(status.metadata)) {
+    metadata.set(key, encodeURIComponent(value));
+  }
+  return { code: status.code, details: status.details, metadata };
+}

@@ -1,0 +1,2 @@
+/** A hook module whose default export is not a function. */
+export default "not a hook";
