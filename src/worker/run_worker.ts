@@ -29,7 +29,7 @@ export async function runWorker(
   stdin: ReadableStream<Uint8Array>,
 ): Promise<void> {
   const lines = stdin.pipeThrough(new TextDecoderStream()).getReader();
-  const { line, rest } = await readFirstLine(lines);
+  const line = await readFirstLine(lines);
   let config: WorkerConfig;
   try {
     config = JSON.parse(line) as WorkerConfig;
@@ -50,7 +50,6 @@ export async function runWorker(
     Deno.exit(1);
   }
   await writeStdout(formatReadyLine(config.nonce, { address, pid: Deno.pid }));
-  void rest;
   await drain(lines);
   server.forceShutdown();
   Deno.exit(0);
@@ -97,18 +96,13 @@ function shutDown(server: grpc.Server): void {
 
 async function readFirstLine(
   reader: ReadableStreamDefaultReader<string>,
-): Promise<{ line: string; rest: string }> {
+): Promise<string> {
   let buffered = "";
   while (true) {
     const newline = buffered.indexOf("\n");
-    if (newline >= 0) {
-      return {
-        line: buffered.slice(0, newline),
-        rest: buffered.slice(newline + 1),
-      };
-    }
+    if (newline >= 0) return buffered.slice(0, newline);
     const { value, done } = await reader.read();
-    if (done) return { line: buffered, rest: "" };
+    if (done) return buffered;
     buffered += value;
   }
 }
