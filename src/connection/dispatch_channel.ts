@@ -4,11 +4,12 @@
  *
  * @module
  */
-import type * as grpc from "npm:@grpc/grpc-js@1.14.7";
-import type {
-  RequestFrame,
-  ResponseFrame,
-  StatusFrame,
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import {
+  DELIVERY_UNKNOWN_METADATA_KEY,
+  type RequestFrame,
+  type ResponseFrame,
+  type StatusFrame,
 } from "../wire/frames.ts";
 import {
   CANCELLED_STATUS,
@@ -23,6 +24,8 @@ export function openDispatchChannel(
   method: grpc.MethodDefinition<RequestFrame, ResponseFrame>,
 ): TaskChannel {
   const events = new ChannelEvents();
+  const connected = client.getChannel().getConnectivityState(false) ===
+    grpc.connectivityState.READY;
   const call = client.makeBidiStreamRequest(
     method.path,
     method.requestSerialize,
@@ -30,7 +33,7 @@ export function openDispatchChannel(
   );
   call.on("data", (frame: ResponseFrame) => events.pushFrame(frame));
   call.on("status", (status: grpc.StatusObject) => {
-    events.pushEnd(toStatusFrame(status));
+    events.pushEnd(toStatusFrame(status, connected));
   });
   call.on("error", () => {
     // The status event carries the same failure.
@@ -50,8 +53,22 @@ export function openDispatchChannel(
   };
 }
 
-function toStatusFrame(status: grpc.StatusObject): StatusFrame {
+/**
+ * The task's end status. A status with no metadata at all was made up by
+ * grpc-js (the worker sends none without some): when the connection was
+ * up as the task was sent, the worker may have run it.
+ */
+function toStatusFrame(
+  status: grpc.StatusObject,
+  connected: boolean,
+): StatusFrame {
   const metadata: Record<string, string> = {};
+  if (
+    connected && status.code !== grpc.status.OK &&
+    Object.keys(status.metadata.getMap()).length === 0
+  ) {
+    metadata[DELIVERY_UNKNOWN_METADATA_KEY] = "1";
+  }
   for (const [key, value] of Object.entries(status.metadata.getMap())) {
     if (typeof value !== "string") continue;
     try {

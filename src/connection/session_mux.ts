@@ -12,12 +12,13 @@
  * @module
  */
 import * as grpc from "npm:@grpc/grpc-js@1.14.7";
-import type {
-  RequestFrame,
-  ResponseFrame,
-  SessionRequestFrame,
-  SessionResponseFrame,
-  StatusFrame,
+import {
+  DELIVERY_UNKNOWN_METADATA_KEY,
+  type RequestFrame,
+  type ResponseFrame,
+  type SessionRequestFrame,
+  type SessionResponseFrame,
+  type StatusFrame,
 } from "../wire/frames.ts";
 import {
   CANCELLED_STATUS,
@@ -43,6 +44,11 @@ interface SessionStream {
     SessionResponseFrame
   >;
   readonly tasks: Map<number, MuxTask>;
+  /**
+   * True once the worker's response headers arrived: it serves this
+   * stream, so a task sent on it may have run when the stream breaks.
+   */
+  established: boolean;
 }
 
 /** Multiplexes task channels over `Session` streams of one client. */
@@ -100,7 +106,14 @@ export class SessionMux {
       this.#method.requestSerialize,
       this.#method.responseDeserialize,
     );
-    const session: SessionStream = { call, tasks: new Map() };
+    const session: SessionStream = {
+      call,
+      tasks: new Map(),
+      established: false,
+    };
+    call.on("metadata", () => {
+      session.established = true;
+    });
     call.on(
       "data",
       (message: SessionResponseFrame) => route(session.tasks, message),
@@ -112,7 +125,9 @@ export class SessionMux {
           ? grpc.status.UNAVAILABLE
           : status.code,
         details: status.details || "The session stream ended",
-        metadata: {},
+        metadata: session.established
+          ? { [DELIVERY_UNKNOWN_METADATA_KEY]: "1" }
+          : {},
       });
     });
     call.on("error", () => {

@@ -107,17 +107,7 @@ export class CallRun {
    * worker crashed, or its connection broke.
    */
   async lost(status: StatusFrame): Promise<Error> {
-    const worker = (await this.accepted).worker;
-    const exit = await waitForExit(worker, CRASH_REPORT_WAIT_MS);
-    const statusError = new Error(
-      `${statusName(status.code)}: ${status.details}`,
-    );
-    return new WorkerCrashed({
-      workerId: worker.info.id,
-      pid: worker.info.pid,
-      exitCode: exit && exit.signal === null ? exit.code : null,
-      signal: exit?.signal ?? null,
-    }, { cause: statusError });
+    return await workerLost((await this.accepted).worker, status);
   }
 
   async #start(dispatch: CallRunOptions["dispatch"]): Promise<Accepted> {
@@ -137,6 +127,27 @@ export class CallRun {
   }
 
   readonly #onUserAbort = () => this.abort(this.#userSignal!.reason);
+}
+
+/**
+ * The error for a task whose worker stopped answering: `WorkerCrashed`
+ * with how the process ended, once it is known (or `null`s when it is
+ * still alive a second later and only the connection broke).
+ */
+export async function workerLost(
+  worker: WorkerEntry,
+  status: StatusFrame,
+): Promise<WorkerCrashed> {
+  const exit = await waitForExit(worker, CRASH_REPORT_WAIT_MS);
+  const statusError = new Error(
+    `${statusName(status.code)}: ${status.details}`,
+  );
+  return new WorkerCrashed({
+    workerId: worker.info.id,
+    pid: worker.info.pid,
+    exitCode: exit && exit.signal === null ? exit.code : null,
+    signal: exit?.signal ?? null,
+  }, { cause: statusError });
 }
 
 function waitForExit(

@@ -10,6 +10,8 @@
  * - `RESOURCE_EXHAUSTED` without the mark (grpc's own message-size limit):
  *   not overload; the call fails with the real cause, no retry.
  * - Anything else: evict the worker and try the next.
+ * - The connection broke after the Task frame may have reached the worker:
+ *   `WorkerCrashed`, never a retry, so no task runs twice.
  *
  * After one full cycle without an Ack: `NoWorkersAvailable`, or, with
  * `admissionWaitMs`, wait for capacity in arrival order and cycle again.
@@ -27,6 +29,7 @@ import {
 import type { LoadBalancer, WorkerId } from "../loadbalancer/load_balancer.ts";
 import { decodeError } from "../wire/errors.ts";
 import {
+  DELIVERY_UNKNOWN_METADATA_KEY,
   REASON_METADATA_KEY,
   REJECTED_BY_BACKPRESSURE,
   REJECTED_METADATA_KEY,
@@ -34,6 +37,7 @@ import {
   type TaskFrame,
 } from "../wire/frames.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
+import { workerLost } from "./call_run.ts";
 import { CapacityQueue } from "./capacity_queue.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
 import { parseRejectionCause, type StatsBook } from "./stats.ts";
@@ -182,8 +186,18 @@ export class Dispatcher {
     try {
       channel = connection.open();
     } catch (error) {
+      // The connection closed under us (its worker just left the pool):
+      // nothing was sent, so the next worker may take the task.
       permit.release();
-      throw error;
+      return {
+        kind: "declined",
+        cause: {
+          address: info.address,
+          code: statusName(Status.UNAVAILABLE),
+          message: error instanceof Error ? error.message : String(error),
+        },
+        evict: false,
+      };
     }
     const onAbort = () => channel.cancel();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -214,6 +228,11 @@ export class Dispatcher {
           `The worker answered a Task frame with "${event.frame.frame}" before any Ack`,
         metadata: {},
       };
+      if (status.metadata[DELIVERY_UNKNOWN_METADATA_KEY]) {
+        // The task frame may have reached the worker and run: trying
+        // another worker could run it twice. At most once wins.
+        throw await workerLost(worker, status);
+      }
       return this.#declined(worker, status);
     } finally {
       signal?.removeEventListener("abort", onAbort);

@@ -80,3 +80,10 @@ export const REJECTED_METADATA_KEY = "wool-rejected";
 export const REJECTED_BY_BACKPRESSURE = "backpressure";
 /** Metadata key carrying the hook's reason for a rejection, where it gave one. */
 export const REASON_METADATA_KEY = "wool-reason";
+
+/**
+ * Metadata key the caller's transports set on a status they made up
+ * themselves (the connection broke) after the Task frame may have reached
+ * the worker: the task may have run, so it must not be retried elsewhere.
+ */
+export const DELIVERY_UNKNOWN_METADATA_KEY = "wool-delivery-unknown";

@@ -29,6 +29,8 @@ export interface AdmissionGateOptions {
   readonly docket: Docket;
 }
 
+const ACCEPTED: Admission = Object.freeze({ accepted: true });
+
 interface Pending {
   readonly task: Task;
   readonly entry: DocketEntry;
@@ -75,6 +77,7 @@ export class AdmissionGate {
 
   #decide(task: Task, entry: DocketEntry): Admission | Promise<Admission> {
     if (this.#stopping) return rejectStopping();
+    if (this.#hook === null) return this.#enter(ACCEPTED, entry);
     const context = createBackpressureContext(this.#docket.size, task);
     const admission = admit(this.#hook, context, this.#timeoutMs);
     if (admission instanceof Promise) {

@@ -121,6 +121,9 @@ export class WorkerService {
     call: grpc.ServerDuplexStream<SessionRequestFrame, SessionResponseFrame>,
   ): void {
     const tasks = new Map<number, TaskSession>();
+    // Headers first: once the caller has them, it knows this worker serves
+    // the stream, and that a task sent on it may have run.
+    call.sendMetadata(new grpc.Metadata());
     const open = (stream: number): TaskSession => {
       const session = new TaskSession(this.#deps, {
         send: (response) => call.write({ stream, frame: "response", response }),
@@ -167,8 +170,12 @@ export class WorkerService {
   }
 }
 
+/** Metadata every status a worker sends carries, so callers can tell it from one grpc-js made up. */
+export const ORIGIN_METADATA_KEY = "wool-origin";
+
 function toServiceError(status: StatusFrame): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
+  metadata.set(ORIGIN_METADATA_KEY, "worker");
   for (const [key, value] of Object.entries(status.metadata)) {
     metadata.set(key, encodeURIComponent(value));
   }
