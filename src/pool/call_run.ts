@@ -147,6 +147,7 @@ export async function workerLost(
     pid: worker.info.pid,
     exitCode: exit && exit.signal === null ? exit.code : null,
     signal: exit?.signal ?? null,
+    ...(exit?.reason === undefined ? {} : { reason: exit.reason }),
   }, { cause: statusError });
 }
 

@@ -36,6 +36,8 @@ export interface WorkerCrashDetails {
   readonly exitCode: number | null;
   /** The signal that ended it, e.g. `"SIGKILL"`, or `null`. */
   readonly signal: string | null;
+  /** Why the pool ended it, when the pool did. */
+  readonly reason?: string;
 }
 
 /**
@@ -73,6 +75,11 @@ export class WorkerCrashed extends WoolError {
 }
 
 function describeCrash(details: WorkerCrashDetails): string {
+  const how = describeEnd(details);
+  return details.reason ? `${how}: ${details.reason}` : how;
+}
+
+function describeEnd(details: WorkerCrashDetails): string {
   const who = `worker ${details.workerId} (pid ${details.pid})`;
   if (details.signal) {
     return `The ${who} was killed by ${details.signal} while running the task`;

@@ -32,6 +32,8 @@ export interface FleetOptions {
   readonly maxMessageBytes: number;
   readonly maxConcurrentDispatches: number;
   readonly startTimeoutMs: number;
+  /** A worker silent this long (ms) to liveness probes is killed; 0: never. */
+  readonly unresponsiveMs: number;
   readonly transport: Transport;
   readonly respawn: boolean;
   readonly roster: Roster;
@@ -44,6 +46,8 @@ export class Fleet {
   readonly #processes = new Map<WorkerId, WorkerProcess>();
   readonly #connections = new Map<WorkerId, WorkerConnection>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #probes = new Map<WorkerId, ReturnType<typeof setTimeout>>();
+  readonly #hung = new Map<WorkerId, string>();
   readonly #closing = new AbortController();
   #nextId = 1;
   #respawnFailures = 0;
@@ -103,6 +107,8 @@ export class Fleet {
   }
 
   async #stop(id: WorkerId): Promise<void> {
+    clearTimeout(this.#probes.get(id));
+    this.#probes.delete(id);
     this.#options.roster.remove(id, "closed");
     const connection = this.#connections.get(id);
     const process = this.#processes.get(id);
@@ -144,14 +150,58 @@ export class Fleet {
     const entry: WorkerEntry = {
       info: Object.freeze({ id, address: process.address, pid: process.pid }),
       connection,
-      exited: process.exited.then(({ code, signal }) => ({ code, signal })),
+      exited: process.exited.then(({ code, signal }) => {
+        const reason = this.#hung.get(id);
+        return reason === undefined
+          ? { code, signal }
+          : { code, signal, reason };
+      }),
     };
     options.stats.track(id, process.address);
     options.roster.add(entry);
     void entry.exited.then(() => this.#onExit(id));
+    if (options.unresponsiveMs > 0) this.#probe(id, connection, process);
+  }
+
+  /**
+   * Probes a worker with `Idle` RPCs; one unanswered within
+   * `unresponsiveMs` means its event loop is stuck (a task in a synchronous
+   * loop), so the worker is killed, its calls fail with `WorkerCrashed`,
+   * and it is replaced.
+   */
+  #probe(
+    id: WorkerId,
+    connection: WorkerConnection,
+    process: WorkerProcess,
+  ): void {
+    const timeoutMs = this.#options.unresponsiveMs;
+    const probe = async () => {
+      if (this.#options.roster.get(id) === undefined) return;
+      try {
+        await connection.idle(timeoutMs);
+      } catch {
+        if (this.#options.roster.get(id) === undefined) return;
+        this.#hung.set(
+          id,
+          `the pool killed it: it did not answer a liveness probe within ${timeoutMs} ms (workerUnresponsiveMs)`,
+        );
+        process.kill("SIGKILL");
+        return;
+      }
+      schedule();
+    };
+    const schedule = () => {
+      const timer = setTimeout(() => void probe(), timeoutMs / 4);
+      Deno.unrefTimer(timer as unknown as number);
+      this.#probes.set(id, timer);
+    };
+    schedule();
   }
 
   #onExit(id: WorkerId): void {
+    clearTimeout(this.#probes.get(id));
+    this.#probes.delete(id);
+    this.#hung.delete(id);
     this.#processes.delete(id);
     const crashed = this.#options.roster.remove(id, "crashed") !== undefined;
     this.#connections.get(id)?.close();

@@ -90,6 +90,15 @@ export interface WorkerPoolOptions {
    */
   startTimeoutMs?: number;
   /**
+   * Milliseconds a worker may go without answering the pool's liveness
+   * probe (an `Idle` RPC sent every `workerUnresponsiveMs / 4`) before the
+   * pool kills it as hung — e.g. a task stuck in a synchronous loop — so
+   * its calls reject with `WorkerCrashed` instead of hanging. 0 disables
+   * the probe.
+   * @default {10000}
+   */
+  workerUnresponsiveMs?: number;
+  /**
    * How tasks travel to workers: `"session"` multiplexes them over one
    * long-lived stream per worker; `"dispatch"` opens a stream per task.
    * Both behave the same per task.
@@ -119,6 +128,7 @@ export interface ResolvedPoolOptions {
   readonly loadBalancer: LoadBalancer;
   readonly launch: ResolvedWorkerLaunch;
   readonly startTimeoutMs: number;
+  readonly workerUnresponsiveMs: number;
   readonly transport: Transport;
 }
 
@@ -133,6 +143,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "loadBalancer",
   "worker",
   "startTimeoutMs",
+  "workerUnresponsiveMs",
   "transport",
 ]);
 
@@ -206,6 +217,12 @@ export function validatePoolOptions(
       options.startTimeoutMs,
       30_000,
       false,
+    ),
+    workerUnresponsiveMs: durationOption(
+      "workerUnresponsiveMs",
+      options.workerUnresponsiveMs,
+      10_000,
+      true,
     ),
     transport: transportOption(options.transport),
   };

@@ -15,6 +15,8 @@ import type {
 export interface WorkerExit {
   readonly code: number;
   readonly signal: string | null;
+  /** Why the pool ended it, when the pool did (e.g. it hung). */
+  readonly reason?: string;
 }
 
 /** A live worker: what the pool knows of it and how to reach it. */

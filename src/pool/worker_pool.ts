@@ -121,6 +121,7 @@ export class WorkerPool implements AsyncDisposable {
       maxMessageBytes: resolved.maxMessageBytes,
       maxConcurrentDispatches: resolved.maxConcurrentDispatches,
       startTimeoutMs: resolved.startTimeoutMs,
+      unresponsiveMs: resolved.workerUnresponsiveMs,
       transport: resolved.transport,
       respawn: resolved.respawn,
       roster,

@@ -164,3 +164,10 @@ export async function crashAtGate(port: number): Promise<never> {
 export function pid(): number {
   return Deno.pid;
 }
+
+/** Never yields the event loop: a task stuck in a synchronous loop. */
+export function spin(): never {
+  while (true) {
+    // Burns the worker's only thread; only its process dying ends this.
+  }
+}
