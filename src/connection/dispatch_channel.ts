@@ -46,7 +46,7 @@ export function openDispatchChannel(
       return events.next();
     },
     cancel(): void {
-      if (events.ended) return;
+      if (events.ended || events.finished) return;
       events.pushEnd(CANCELLED_STATUS);
       call.cancel();
     },

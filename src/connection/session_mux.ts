@@ -15,7 +15,6 @@ import * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import {
   DELIVERY_UNKNOWN_METADATA_KEY,
   type RequestFrame,
-  type ResponseFrame,
   type SessionRequestFrame,
   type SessionResponseFrame,
   type StatusFrame,
@@ -33,17 +32,12 @@ const OK_STATUS: StatusFrame = {
   metadata: {},
 };
 
-interface MuxTask {
-  readonly events: ChannelEvents;
-  generator: boolean;
-}
-
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<
     SessionRequestFrame,
     SessionResponseFrame
   >;
-  readonly tasks: Map<number, MuxTask>;
+  readonly tasks: Map<number, ChannelEvents>;
   /**
    * True once the worker's response headers arrived: it serves this
    * stream, so a task sent on it may have run when the stream breaks.
@@ -73,19 +67,19 @@ export class SessionMux {
   open(): TaskChannel {
     const { call, tasks } = this.#current ??= this.#openStream();
     const stream = this.#nextStream++;
-    const task: MuxTask = { events: new ChannelEvents(), generator: false };
+    const task = new ChannelEvents();
     tasks.set(stream, task);
     return {
       send: (request: RequestFrame) => {
-        if (!task.events.ended) {
+        if (!task.ended) {
           call.write({ stream, frame: "request", request });
         }
       },
-      receive: (): Promise<ChannelEvent> => task.events.next(),
+      receive: (): Promise<ChannelEvent> => task.next(),
       cancel: () => {
-        if (task.events.ended) return;
+        if (task.ended) return;
         tasks.delete(stream);
-        task.events.pushEnd(CANCELLED_STATUS);
+        task.pushEnd(CANCELLED_STATUS);
         call.write({ stream, frame: "cancel", cancel: {} });
       },
     };
@@ -138,38 +132,25 @@ export class SessionMux {
 }
 
 function route(
-  tasks: Map<number, MuxTask>,
+  tasks: Map<number, ChannelEvents>,
   message: SessionResponseFrame,
 ): void {
   const task = tasks.get(message.stream);
   if (!task) return;
   if (message.frame === "status") {
     tasks.delete(message.stream);
-    task.events.pushEnd(message.status);
+    task.pushEnd(message.status);
     return;
   }
-  const frame: ResponseFrame = message.response;
-  if (frame.frame === "ack") task.generator = frame.ack.generator ?? false;
-  task.events.pushFrame(frame);
-  if (isTerminal(frame, task.generator)) {
+  task.pushFrame(message.response);
+  if (task.finished) {
     tasks.delete(message.stream);
-    task.events.pushEnd(OK_STATUS);
+    task.pushEnd(OK_STATUS);
   }
 }
 
-function failAll(tasks: Map<number, MuxTask>, status: StatusFrame): void {
+function failAll(tasks: Map<number, ChannelEvents>, status: StatusFrame): void {
   const open = [...tasks.values()];
   tasks.clear();
-  for (const task of open) task.events.pushEnd(status);
-}
-
-function isTerminal(frame: ResponseFrame, generator: boolean): boolean {
-  switch (frame.frame) {
-    case "ack":
-      return false;
-    case "result":
-      return !generator;
-    default:
-      return true;
-  }
+  for (const task of open) task.pushEnd(status);
 }

@@ -41,15 +41,30 @@ export class ChannelEvents {
   readonly #buffered: ChannelEvent[] = [];
   #waiting: ((event: ChannelEvent) => void) | undefined;
   #end: ChannelEvent | undefined;
+  #generator = false;
+  #finished = false;
 
   /** True once the end was pushed. */
   get ended(): boolean {
     return this.#end !== undefined;
   }
 
+  /**
+   * True once the task's terminal frame arrived (a coroutine's Result, a
+   * Done, an Exception or a Nack): the worker ends the task by itself, and
+   * cancelling it would only reset a finished stream.
+   */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
   /** Delivers a frame, unless the channel has ended. */
   pushFrame(frame: ResponseFrame): void {
     if (this.#end) return;
+    if (frame.frame === "ack") this.#generator = frame.ack.generator ?? false;
+    else if (frame.frame !== "result" || !this.#generator) {
+      this.#finished = true;
+    }
     this.#deliver({ kind: "frame", frame });
   }
 
