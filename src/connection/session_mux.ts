@@ -16,9 +16,12 @@ import {
   DELIVERY_UNKNOWN_METADATA_KEY,
   type RequestFrame,
   type SessionRequestFrame,
+  type SessionRequests,
   type SessionResponseFrame,
+  type SessionResponses,
   type StatusFrame,
 } from "../wire/frames.ts";
+import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
   CANCELLED_STATUS,
   type ChannelEvent,
@@ -33,11 +36,10 @@ const OK_STATUS: StatusFrame = {
 };
 
 interface SessionStream {
-  readonly call: grpc.ClientDuplexStream<
-    SessionRequestFrame,
-    SessionResponseFrame
-  >;
+  readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
   readonly tasks: Map<number, ChannelEvents>;
+  /** Frames written in one turn of the event loop go out as one message. */
+  readonly outbox: FrameBatcher<SessionRequestFrame>;
   /**
    * True once the worker's response headers arrived: it serves this
    * stream, so a task sent on it may have run when the stream breaks.
@@ -48,31 +50,36 @@ interface SessionStream {
 /** Multiplexes task channels over `Session` streams of one client. */
 export class SessionMux {
   readonly #client: grpc.Client;
-  readonly #method: grpc.MethodDefinition<
-    SessionRequestFrame,
-    SessionResponseFrame
-  >;
+  readonly #method: grpc.MethodDefinition<SessionRequests, SessionResponses>;
   #current: SessionStream | undefined;
   #nextStream = 1;
 
+  readonly #maxBatchBytes: number;
+
+  /**
+   * @param maxBatchBytes The largest message the connection may send: a
+   * batch of frames is flushed before it would grow past it.
+   */
   constructor(
     client: grpc.Client,
-    method: grpc.MethodDefinition<SessionRequestFrame, SessionResponseFrame>,
+    method: grpc.MethodDefinition<SessionRequests, SessionResponses>,
+    maxBatchBytes: number,
   ) {
     this.#client = client;
     this.#method = method;
+    this.#maxBatchBytes = maxBatchBytes;
   }
 
   /** Opens a task channel on the current session stream. */
   open(): TaskChannel {
-    const { call, tasks } = this.#current ??= this.#openStream();
+    const { outbox, tasks } = this.#current ??= this.#openStream();
     const stream = this.#nextStream++;
     const task = new ChannelEvents();
     tasks.set(stream, task);
     return {
       send: (request: RequestFrame) => {
         if (!task.ended) {
-          call.write({ stream, frame: "request", request });
+          outbox.push({ stream, frame: "request", request });
         }
       },
       receive: (): Promise<ChannelEvent> => task.next(),
@@ -80,7 +87,7 @@ export class SessionMux {
         if (task.ended) return;
         tasks.delete(stream);
         task.pushEnd(CANCELLED_STATUS);
-        call.write({ stream, frame: "cancel", cancel: {} });
+        outbox.push({ stream, frame: "cancel", cancel: {} });
       },
     };
   }
@@ -103,15 +110,22 @@ export class SessionMux {
     const session: SessionStream = {
       call,
       tasks: new Map(),
+      outbox: new FrameBatcher<SessionRequestFrame>(
+        (frames) => {
+          if (this.#current === session) call.write({ frames });
+        },
+        payloadBytes,
+        this.#maxBatchBytes,
+        () => session.tasks.size <= 1,
+      ),
       established: false,
     };
     call.on("metadata", () => {
       session.established = true;
     });
-    call.on(
-      "data",
-      (message: SessionResponseFrame) => route(session.tasks, message),
-    );
+    call.on("data", (message: SessionResponses) => {
+      for (const frame of message.frames ?? []) route(session.tasks, frame);
+    });
     call.on("status", (status: grpc.StatusObject) => {
       if (this.#current === session) this.#current = undefined;
       failAll(session.tasks, {
@@ -139,7 +153,11 @@ function route(
   if (!task) return;
   if (message.frame === "status") {
     tasks.delete(message.stream);
-    task.pushEnd(message.status);
+    // proto3 drops an empty map: a status with no metadata has none.
+    task.pushEnd({
+      ...message.status,
+      metadata: message.status.metadata ?? {},
+    });
     return;
   }
   task.pushFrame(message.response);

@@ -8,8 +8,8 @@ import * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import type {
   RequestFrame,
   ResponseFrame,
-  SessionRequestFrame,
-  SessionResponseFrame,
+  SessionRequests,
+  SessionResponses,
 } from "../wire/frames.ts";
 import { loadWorkerService } from "../wire/proto.ts";
 import { openDispatchChannel } from "./dispatch_channel.ts";
@@ -73,9 +73,10 @@ export class WorkerConnection implements TaskConnection {
       ? new SessionMux(
         this.#client,
         service.Session as grpc.MethodDefinition<
-          SessionRequestFrame,
-          SessionResponseFrame
+          SessionRequests,
+          SessionResponses
         >,
+        options.maxFrameBytes,
       )
       : undefined;
   }

@@ -50,7 +50,12 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
   for (const key of Object.keys(thrown)) {
     if (key === "name" || key === "message" || key === "stack") continue;
     if (key === "cause") continue;
-    const value = (thrown as unknown as Record<string, unknown>)[key];
+    let value: unknown;
+    try {
+      value = (thrown as unknown as Record<string, unknown>)[key];
+    } catch {
+      continue; // A getter that throws: there is nothing to carry.
+    }
     if (isCloneable(value)) props[key] = value;
   }
   let cause: ErrorRecord["cause"];
@@ -58,13 +63,15 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
     cause = thrown.cause instanceof Error
       ? { error: toErrorRecord(thrown.cause, depth + 1) }
       : {
-        value: isCloneable(thrown.cause) ? thrown.cause : String(thrown.cause),
+        value: isCloneable(thrown.cause)
+          ? thrown.cause
+          : stringOf(thrown.cause),
       };
   }
   return {
-    name: String(thrown.name),
-    message: String(thrown.message),
-    ...(thrown.stack === undefined ? {} : { stack: String(thrown.stack) }),
+    name: stringOf(thrown.name),
+    message: stringOf(thrown.message),
+    ...(thrown.stack === undefined ? {} : { stack: stringOf(thrown.stack) }),
     ...(cause ? { cause } : {}),
     ...(Object.keys(props).length > 0 ? { props } : {}),
   };
@@ -118,6 +125,18 @@ function isCloneable(value: unknown): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * `String(value)`, or the value's tag when it cannot be printed (a
+ * null-prototype object), so that encoding an error never throws.
+ */
+function stringOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

@@ -47,6 +47,16 @@ export type SessionRequestFrame =
   | { stream: number; frame: "request"; request: RequestFrame }
   | { stream: number; frame: "cancel"; cancel: Record<string, never> };
 
+/** One message of a Session stream from the caller: a batch of frames. */
+export interface SessionRequests {
+  frames: SessionRequestFrame[];
+}
+
+/** One message of a Session stream from the worker: a batch of frames. */
+export interface SessionResponses {
+  frames: SessionResponseFrame[];
+}
+
 /** A frame from the worker on a multiplexed Session stream. */
 export type SessionResponseFrame =
   | { stream: number; frame: "response"; response: ResponseFrame }

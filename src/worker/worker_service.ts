@@ -10,14 +10,18 @@ import type { BackpressureHook } from "../backpressure/types.ts";
 import type {
   RequestFrame,
   ResponseFrame,
-  SessionRequestFrame,
-  SessionResponseFrame,
+  SessionRequests,
+  SessionResponses,
   StatusFrame,
 } from "../wire/frames.ts";
 import { AdmissionGate } from "./admission_gate.ts";
 import { Docket } from "./docket.ts";
 import { RoutineLoader } from "./routine_loader.ts";
+import { serveSession } from "./session_stream.ts";
 import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+
+/** Room for frames' own fields around the largest payload, in bytes. */
+const BATCH_OVERHEAD_BYTES = 64 * 1024;
 
 /** What a worker service is built from. */
 export interface WorkerServiceOptions {
@@ -37,6 +41,7 @@ export class WorkerService {
   readonly #gate: AdmissionGate;
   readonly #deps: TaskSessionDeps;
   readonly #onStopped: () => void;
+  readonly #maxBatchBytes: number;
   #stopping: Promise<void> | undefined;
 
   constructor(options: WorkerServiceOptions) {
@@ -52,6 +57,7 @@ export class WorkerService {
       maxMessageBytes: options.maxMessageBytes,
     };
     this.#onStopped = options.onStopped ?? (() => {});
+    this.#maxBatchBytes = options.maxMessageBytes + BATCH_OVERHEAD_BYTES;
   }
 
   /** The handlers to add to a `grpc.Server` for the `Worker` service. */
@@ -60,11 +66,8 @@ export class WorkerService {
       Dispatch: (call: grpc.ServerDuplexStream<RequestFrame, ResponseFrame>) =>
         this.#dispatch(call),
       Session: (
-        call: grpc.ServerDuplexStream<
-          SessionRequestFrame,
-          SessionResponseFrame
-        >,
-      ) => this.#session(call),
+        call: grpc.ServerDuplexStream<SessionRequests, SessionResponses>,
+      ) => serveSession(call, this.#deps, this.#maxBatchBytes),
       Stop: (
         call: grpc.ServerUnaryCall<{ graceMs?: number }, Record<never, never>>,
         callback: grpc.sendUnaryData<Record<never, never>>,
@@ -115,58 +118,6 @@ export class WorkerService {
     call.on("end", () => session.clientEnded());
     call.on("cancelled", () => session.callerCancelled());
     call.on("error", () => session.callerCancelled());
-  }
-
-  #session(
-    call: grpc.ServerDuplexStream<SessionRequestFrame, SessionResponseFrame>,
-  ): void {
-    const tasks = new Map<number, TaskSession>();
-    // Headers first: once the caller has them, it knows this worker serves
-    // the stream, and that a task sent on it may have run.
-    call.sendMetadata(new grpc.Metadata());
-    const open = (stream: number): TaskSession => {
-      const session = new TaskSession(this.#deps, {
-        send: (response) => call.write({ stream, frame: "response", response }),
-        end: () => tasks.delete(stream),
-        fail: (status) => {
-          tasks.delete(stream);
-          call.write({ stream, frame: "status", status });
-        },
-      });
-      tasks.set(stream, session);
-      return session;
-    };
-    const cancelAll = () => {
-      for (const session of tasks.values()) session.callerCancelled();
-      tasks.clear();
-    };
-    call.on("data", (message: SessionRequestFrame) => {
-      if (message.frame === "cancel") {
-        tasks.get(message.stream)?.callerCancelled();
-        tasks.delete(message.stream);
-        return;
-      }
-      if (message.frame !== "request" || !message.request) {
-        call.write({
-          stream: message.stream,
-          frame: "status",
-          status: {
-            code: grpc.status.INVALID_ARGUMENT,
-            details: "A Session frame must carry a request or a cancel",
-            metadata: {},
-          },
-        });
-        return;
-      }
-      const session = tasks.get(message.stream) ?? open(message.stream);
-      session.receive(message.request);
-    });
-    call.on("end", () => {
-      cancelAll();
-      call.end();
-    });
-    call.on("cancelled", cancelAll);
-    call.on("error", cancelAll);
   }
 }
 

@@ -1,0 +1,81 @@
+/**
+ * Coalesces the frames one side of a Session stream produces in the same
+ * turn of its event loop into one message: under load, one write carries
+ * many tasks' frames instead of one write (and one syscall) per frame.
+ *
+ * A batch is flushed once the event loop has run the I/O callbacks that
+ * were ready (`setImmediate`): every task those callbacks moved on adds its
+ * frames to the same batch. When `eager()` says so — a lone task in
+ * flight, nothing to coalesce with — it is flushed from a microtask
+ * instead, which saves the turn. A batch that would grow past
+ * `maxBatchBytes` is flushed at once.
+ *
+ * @module
+ */
+import { setImmediate } from "node:timers";
+
+/** Collects items and hands them over in batches. */
+export class FrameBatcher<T> {
+  readonly #flush: (batch: T[]) => void;
+  readonly #sizeOf: (item: T) => number;
+  readonly #maxBatchBytes: number;
+  readonly #eager: () => boolean;
+  #batch: T[] = [];
+  #bytes = 0;
+  #scheduled = false;
+
+  /**
+   * @param flush Receives each batch, in order.
+   * @param sizeOf An item's size in bytes (an estimate is enough).
+   * @param maxBatchBytes A batch is flushed before it would grow past this.
+   * @param eager True when waiting for more frames is not worth a turn.
+   */
+  constructor(
+    flush: (batch: T[]) => void,
+    sizeOf: (item: T) => number,
+    maxBatchBytes: number,
+    eager: () => boolean = () => false,
+  ) {
+    this.#flush = flush;
+    this.#sizeOf = sizeOf;
+    this.#maxBatchBytes = maxBatchBytes;
+    this.#eager = eager;
+  }
+
+  /** Adds an item to the current batch. */
+  push(item: T): void {
+    const size = this.#sizeOf(item);
+    if (this.#batch.length > 0 && this.#bytes + size > this.#maxBatchBytes) {
+      this.flush();
+    }
+    this.#batch.push(item);
+    this.#bytes += size;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      if (this.#eager()) queueMicrotask(() => this.flush());
+      else setImmediate(() => this.flush());
+    }
+  }
+
+  /** Hands over the current batch now, if it holds anything. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#bytes = 0;
+    this.#flush(batch);
+  }
+}
+
+/** Bytes of payload a request frame carries, plus room for its fields. */
+export function payloadBytes(frame: object): number {
+  let bytes = 64;
+  for (const value of Object.values(frame)) {
+    if (value instanceof Uint8Array) bytes += value.length;
+    else if (value !== null && typeof value === "object") {
+      bytes += payloadBytes(value);
+    }
+  }
+  return bytes;
+}

@@ -1,0 +1,83 @@
+/**
+ * The worker's side of one `Session` stream: many tasks multiplexed by
+ * stream id, each driven by its own {@linkcode TaskSession} exactly as a
+ * `Dispatch` stream would drive it. A task that ends with a status gets a
+ * per-task Status frame; a terminal frame ends a task by itself. Frames
+ * produced in one turn of the event loop go out as one message.
+ *
+ * @module
+ */
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
+import type {
+  SessionRequestFrame,
+  SessionRequests,
+  SessionResponseFrame,
+  SessionResponses,
+} from "../wire/frames.ts";
+import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+
+/** Serves one `Session` stream until the caller ends or cancels it. */
+export function serveSession(
+  call: grpc.ServerDuplexStream<SessionRequests, SessionResponses>,
+  deps: TaskSessionDeps,
+  maxBatchBytes: number,
+): void {
+  const tasks = new Map<number, TaskSession>();
+  const outbox = new FrameBatcher<SessionResponseFrame>(
+    (frames) => call.write({ frames }),
+    payloadBytes,
+    maxBatchBytes,
+    () => tasks.size <= 1,
+  );
+  // Headers first: once the caller has them, it knows this worker serves
+  // the stream, and that a task sent on it may have run.
+  call.sendMetadata(new grpc.Metadata());
+  const open = (stream: number): TaskSession => {
+    const session = new TaskSession(deps, {
+      send: (response) => outbox.push({ stream, frame: "response", response }),
+      end: () => tasks.delete(stream),
+      fail: (status) => {
+        tasks.delete(stream);
+        outbox.push({ stream, frame: "status", status });
+      },
+    });
+    tasks.set(stream, session);
+    return session;
+  };
+  const receive = (message: SessionRequestFrame) => {
+    if (message.frame === "cancel") {
+      tasks.get(message.stream)?.callerCancelled();
+      tasks.delete(message.stream);
+      return;
+    }
+    if (message.frame !== "request" || !message.request) {
+      outbox.push({
+        stream: message.stream,
+        frame: "status",
+        status: {
+          code: grpc.status.INVALID_ARGUMENT,
+          details: "A Session frame must carry a request or a cancel",
+          metadata: {},
+        },
+      });
+      return;
+    }
+    const session = tasks.get(message.stream) ?? open(message.stream);
+    session.receive(message.request);
+  };
+  const cancelAll = () => {
+    for (const session of tasks.values()) session.callerCancelled();
+    tasks.clear();
+  };
+  call.on("data", (message: SessionRequests) => {
+    for (const frame of message.frames ?? []) receive(frame);
+  });
+  call.on("end", () => {
+    cancelAll();
+    outbox.flush();
+    call.end();
+  });
+  call.on("cancelled", cancelAll);
+  call.on("error", cancelAll);
+}
