@@ -12,6 +12,13 @@ import type { CallRun } from "./call_run.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
 
+/**
+ * A generator call that nothing can iterate any more (its handle and every
+ * iterator over it were garbage-collected) would hold its worker's slot
+ * until the pool closed: close it. Coroutine calls run to their end anyway.
+ */
+const abandoned = new FinalizationRegistry<CallRun>((run) => run.abandon());
+
 /** The element type of an async iterable (for generator routines). */
 export type YieldOf<R> = R extends AsyncIterable<infer Y> ? Y
   : R extends Iterable<infer Y> ? Y
@@ -57,6 +64,7 @@ export class RemoteCall<R = unknown>
       accepted.generator ? NOT_A_GENERATOR : readResult(run)
     );
     this.#result.catch(() => {});
+    abandoned.register(this, run);
   }
 
   /** Settles with the coroutine's result, or its error. */
@@ -87,7 +95,7 @@ export class RemoteCall<R = unknown>
 
   /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
   [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
-    return new RemoteStream(this.#run, this.#label) as AsyncGenerator<
+    return new RemoteStream(this, this.#run, this.#label) as AsyncGenerator<
       YieldOf<R>,
       unknown,
       unknown
@@ -116,16 +124,20 @@ async function readResult(run: CallRun): Promise<unknown> {
 
 /** The async generator a generator call's iteration returns. */
 class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
+  /** Keeps the call (and so the remote generator) alive while iterated. */
+  readonly #call: RemoteCall<unknown>;
   readonly #run: CallRun;
   readonly #label: string;
   #steps: Promise<unknown> = Promise.resolve();
   #started = false;
   #done = false;
 
-  constructor(run: CallRun, label: string) {
+  constructor(call: RemoteCall<unknown>, run: CallRun, label: string) {
+    this.#call = call;
     this.#run = run;
     this.#label = label;
   }
+
 
   next(...sent: [] | [unknown]): Promise<IteratorResult<unknown, unknown>> {
     const first = !this.#started;

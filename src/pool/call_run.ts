@@ -76,6 +76,14 @@ export class CallRun {
     this.#current?.channel.cancel();
   }
 
+  /**
+   * Nothing can drive this call any more: a generator's run ends (its
+   * remote generator is closed); a coroutine's runs on to its result.
+   */
+  abandon(): void {
+    if (this.#current?.generator) this.end();
+  }
+
   /** Sends a frame on the accepted channel. */
   send(frame: RequestFrame): void {
     this.#current?.channel.send(frame);
