@@ -22,7 +22,7 @@
  */
 import * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import type { Task } from "../backpressure/types.ts";
-import { decodeError, encodeError } from "../wire/errors.ts";
+import { encodeError } from "../wire/errors.ts";
 import {
   REASON_METADATA_KEY,
   REJECTED_BY_BACKPRESSURE,
@@ -38,10 +38,11 @@ import {
   PROTOCOL_VERSION,
   protocolMismatchMessage,
 } from "../wire/protocol_version.ts";
-import { decodeArgs, decodeValue, encodeValue } from "../wire/values.ts";
+import { decodeArgs, encodeValue } from "../wire/values.ts";
 import type { AdmissionGate } from "./admission_gate.ts";
 import type { Docket, DocketEntry } from "./docket.ts";
 import type { Routine, RoutineLoader } from "./routine_loader.ts";
+import { advance, isStepper, type Stepper } from "./routine_driver.ts";
 import { runInTaskContext, type TaskContext } from "./task_context.ts";
 
 /** Where a task session writes its answers: one transport's stream. */
@@ -64,8 +65,6 @@ export interface TaskSessionDeps {
 }
 
 type Phase = "parse" | "admit" | "run" | "stream" | "closed";
-
-type Stepper = AsyncIterator<unknown, unknown, unknown> | Iterator<unknown>;
 
 /** Drives one task from its Task frame to its end. */
 export class TaskSession implements DocketEntry {
@@ -350,44 +349,6 @@ export class TaskSession implements DocketEntry {
     this.#abort(error);
     this.#leaveDocket();
   }
-}
-
-function advance(
-  generator: Stepper,
-  frame: RequestFrame,
-):
-  | IteratorResult<unknown, unknown>
-  | Promise<IteratorResult<unknown, unknown>> {
-  switch (frame.frame) {
-    case "next":
-      return generator.next();
-    case "send":
-      return generator.next(
-        decodeValue(frame.send.value ?? new Uint8Array(), "sent value"),
-      );
-    case "throw": {
-      const error = decodeError(frame.throw.error ?? new Uint8Array());
-      if (!generator.throw) throw error;
-      return generator.throw(error);
-    }
-    case "return": {
-      const value = decodeValue(
-        frame.return.value ?? new Uint8Array(),
-        "returned value",
-      );
-      if (!generator.return) return { done: true, value };
-      return generator.return(value);
-    }
-    case "task":
-      throw new TypeError("A Task frame cannot drive a running generator");
-  }
-}
-
-function isStepper(value: unknown): value is Stepper {
-  if (value === null || typeof value !== "object") return false;
-  const candidate = value as Record<PropertyKey, unknown>;
-  return typeof candidate.next === "function" &&
-    (Symbol.asyncIterator in candidate || Symbol.iterator in candidate);
 }
 
 function toTask(frame: TaskFrame, args: unknown[]): Task {
