@@ -92,12 +92,24 @@ export class SessionMux {
     };
   }
 
-  /** Ends the session stream; open tasks end with `CANCELLED`. */
+  /**
+   * Ends the session stream; open tasks end with `CANCELLED`, marked
+   * delivery unknown when the worker served the stream (the pool closes it
+   * when its worker died or was evicted: a task sent on it may have run).
+   */
   close(): void {
     const current = this.#current;
     this.#current = undefined;
     if (!current) return;
-    failAll(current.tasks, CANCELLED_STATUS);
+    failAll(
+      current.tasks,
+      current.established
+        ? {
+          ...CANCELLED_STATUS,
+          metadata: { [DELIVERY_UNKNOWN_METADATA_KEY]: "1" },
+        }
+        : CANCELLED_STATUS,
+    );
     current.call.cancel();
   }
 

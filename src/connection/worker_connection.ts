@@ -44,6 +44,9 @@ export interface WorkerConnectionOptions {
   readonly transport: Transport;
 }
 
+/** How long {@linkcode WorkerConnection.create} waits for the connection. */
+const CONNECT_WAIT_MS = 5000;
+
 /** A grpc-js connection to one worker. */
 export class WorkerConnection implements TaskConnection {
   readonly address: string;
@@ -81,11 +84,27 @@ export class WorkerConnection implements TaskConnection {
       : undefined;
   }
 
-  /** Connects (lazily, as grpc-js does) to the worker at `options.address`. */
+  /**
+   * Connects to the worker at `options.address`, and resolves once the
+   * connection is up (or after {@linkcode CONNECT_WAIT_MS}; grpc-js then
+   * connects on the first call). Connected first, a task's channel knows
+   * from the first task on that its frame may reach the worker, which is
+   * what keeps a task whose worker died before its Ack from running twice.
+   */
   static async create(
     options: WorkerConnectionOptions,
   ): Promise<WorkerConnection> {
-    return new WorkerConnection(options, await loadWorkerService());
+    const connection = new WorkerConnection(
+      options,
+      await loadWorkerService(),
+    );
+    await new Promise<void>((resolve) =>
+      connection.#client.waitForReady(
+        Date.now() + CONNECT_WAIT_MS,
+        () => resolve(),
+      )
+    );
+    return connection;
   }
 
   /** Opens one task's channel on the configured transport. */

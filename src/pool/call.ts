@@ -7,6 +7,7 @@
 import { Status } from "../connection/status.ts";
 import { decodeError, encodeError } from "../wire/errors.ts";
 import type { RequestFrame } from "../wire/frames.ts";
+import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { decodeValue, encodeValue } from "../wire/values.ts";
 import type { CallRun } from "./call_run.ts";
 
@@ -147,7 +148,12 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
         ? { frame: "next", next: {} }
         : {
           frame: "send",
-          send: { value: encodeValue(sent[0], "value sent to the generator") },
+          send: {
+            value: this.#fit(
+              encodeValue(sent[0], "value sent to the generator"),
+              "value sent to the generator",
+            ),
+          },
         };
     return this.#enqueue(frame);
   }
@@ -156,7 +162,9 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
     this.#started = true;
     return this.#enqueue(() => ({
       frame: "throw",
-      throw: { error: encodeError(error) },
+      throw: {
+        error: this.#fit(encodeError(error), "error thrown into the generator"),
+      },
     }));
   }
 
@@ -166,7 +174,10 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
       () => ({
         frame: "return",
         return: {
-          value: encodeValue(value, "value returned to the generator"),
+          value: this.#fit(
+            encodeValue(value, "value returned to the generator"),
+            "value returned to the generator",
+          ),
         },
       }),
       { done: true, value },
@@ -179,6 +190,15 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.return();
+  }
+
+  /** `bytes`, unless they are over `maxMessageBytes`: then `MessageTooLarge`. */
+  #fit(bytes: Uint8Array, what: string): Uint8Array {
+    const limit = this.#run.maxMessageBytes;
+    if (bytes.length > limit) {
+      throw new MessageTooLarge(what, bytes.length, limit);
+    }
+    return bytes;
   }
 
   #enqueue(

@@ -26,12 +26,20 @@ export interface CallRunOptions {
   readonly dispatch: (signal: AbortSignal) => Promise<Accepted>;
   /** Called once when the call has ended, however it ended. */
   readonly onEnd: (run: CallRun) => void;
+  /**
+   * Largest value, in bytes, the caller sends into a running generator
+   * (with `next(v)`, `throw(e)` or `return(v)`).
+   * @default {Infinity}
+   */
+  readonly maxMessageBytes?: number;
 }
 
 /** One call in flight. */
 export class CallRun {
   /** Resolves when a worker accepted the task. */
   readonly accepted: Promise<Accepted>;
+  /** Largest value, in bytes, the caller sends into a running generator. */
+  readonly maxMessageBytes: number;
   readonly #controller = new AbortController();
   readonly #onEnd: (run: CallRun) => void;
   readonly #userSignal: AbortSignal | undefined;
@@ -41,6 +49,7 @@ export class CallRun {
 
   constructor(options: CallRunOptions) {
     this.#onEnd = options.onEnd;
+    this.maxMessageBytes = options.maxMessageBytes ?? Infinity;
     this.#userSignal = options.signal;
     if (options.signal) {
       if (options.signal.aborted) this.#controller.abort(options.signal.reason);

@@ -55,6 +55,11 @@ export class CapacityQueue {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     return new Promise((resolve, reject) => {
+      // An abort event has fired already: no listener would ever hear it.
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (outcome: boolean | { error: unknown }) => {
         clearTimeout(timer);

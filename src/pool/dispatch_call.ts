@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { describe } from "./options.ts";
+import { describe, MAX_DURATION_MS } from "./options.ts";
 
 /**
  * One call of an export of a task module, as `pool.dispatch()` takes it.
@@ -48,7 +48,8 @@ export interface DispatchCall {
  * Validates a dispatch call.
  *
  * @throws {TypeError} naming the field with the wrong type.
- * @throws {RangeError} for a `timeoutMs` that is not a positive finite number.
+ * @throws {RangeError} for a `timeoutMs` that is not a positive finite number
+ * of at most `MAX_DURATION_MS` (2³¹ - 1).
  */
 export function validateDispatchCall(call: DispatchCall): DispatchCall {
   if (call === null || typeof call !== "object") {
@@ -93,9 +94,12 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
         }`,
       );
     }
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    if (
+      !Number.isFinite(timeoutMs) || timeoutMs <= 0 ||
+      timeoutMs > MAX_DURATION_MS
+    ) {
       throw new RangeError(
-        `Cannot dispatch: "timeoutMs" must be a finite number > 0, received ${timeoutMs}`,
+        `Cannot dispatch: "timeoutMs" must be a finite number > 0 and ≤ ${MAX_DURATION_MS}, received ${timeoutMs}`,
       );
     }
   }

@@ -151,13 +151,15 @@ export class Dispatcher {
     try {
       while (!step.done) {
         const id = step.value;
+        // An id offered twice, live or not, means the cycle is over: a
+        // balancer that repeats a departed id would otherwise spin here.
         if (tried.has(id)) break;
+        tried.add(id);
         const worker = roster.get(id);
         if (!worker) {
           step = candidates.next();
           continue;
         }
-        tried.add(id);
         const attempt = await this.#attempt(worker, frame, signal);
         if (attempt.kind === "accepted") return attempt.accepted;
         causes.push(attempt.cause);

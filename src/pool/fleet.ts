@@ -17,7 +17,7 @@ import type { Transport } from "../connection/worker_connection.ts";
 import type { StatsBook } from "./stats.ts";
 
 /** Room for a frame's own fields around its largest payload, in bytes. */
-const FRAME_OVERHEAD_BYTES = 64 * 1024;
+export const FRAME_OVERHEAD_BYTES = 64 * 1024;
 /** How long a stopping worker gets to exit before it is signalled. */
 const STOP_TIMEOUT_MS = 2000;
 const FIRST_RESPAWN_DELAY_MS = 100;

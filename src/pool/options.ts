@@ -147,6 +147,13 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "transport",
 ]);
 
+/**
+ * The longest duration, in milliseconds, a duration option takes: the
+ * longest delay a timer honours (about 24.8 days); a longer one would fire
+ * at once.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** Default `maxMessageBytes`: 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -156,7 +163,8 @@ const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);
  * Validates `options` and fills in defaults.
  *
  * @throws {TypeError} when an option has the wrong type, or is unknown.
- * @throws {RangeError} when a number is out of its range.
+ * @throws {RangeError} when a number is out of its range (a duration
+ * over {@linkcode MAX_DURATION_MS} included).
  */
 export function validatePoolOptions(
   options: WorkerPoolOptions = {},
@@ -232,7 +240,8 @@ export function validatePoolOptions(
  * Validates the options of `close()`.
  *
  * @throws {TypeError} when `graceMs` is not a number.
- * @throws {RangeError} when `graceMs` is negative or not finite.
+ * @throws {RangeError} when `graceMs` is negative, not finite, or over
+ * {@linkcode MAX_DURATION_MS}.
  */
 export function validateCloseOptions(options: CloseOptions = {}): number {
   if (options === null || typeof options !== "object") {
@@ -250,9 +259,9 @@ export function validateCloseOptions(options: CloseOptions = {}): number {
       }`,
     );
   }
-  if (!Number.isFinite(graceMs) || graceMs < 0) {
+  if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_DURATION_MS) {
     throw new RangeError(
-      `Cannot close worker pool: "graceMs" must be a finite number ≥ 0, received ${graceMs}`,
+      `Cannot close worker pool: "graceMs" must be a finite number ≥ 0 and ≤ ${MAX_DURATION_MS}, received ${graceMs}`,
     );
   }
   return graceMs;
@@ -294,11 +303,14 @@ function durationOption(
       }`,
     );
   }
-  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+  if (
+    !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0) ||
+    value > MAX_DURATION_MS
+  ) {
     throw new RangeError(
       `Cannot start worker pool: "${name}" must be a finite number ${
         zeroAllowed ? "≥ 0" : "> 0"
-      }, received ${value}`,
+      } and ≤ ${MAX_DURATION_MS}, received ${value}`,
     );
   }
   return value;

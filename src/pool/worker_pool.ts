@@ -18,7 +18,7 @@ import { RemoteCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
-import { Fleet } from "./fleet.ts";
+import { Fleet, FRAME_OVERHEAD_BYTES } from "./fleet.ts";
 import {
   type CloseOptions,
   validateCloseOptions,
@@ -39,6 +39,16 @@ import { type DispatchCall, validateDispatchCall } from "./dispatch_call.ts";
 export type PoolState = "running" | "closing" | "closed";
 
 const HOST = "127.0.0.1";
+
+/**
+ * Bytes a task frame's module, export and tag may take beyond
+ * `maxMessageBytes`: the wire's frame limit is `maxMessageBytes` plus
+ * `FRAME_OVERHEAD_BYTES`, less 1 KiB kept for ids and protobuf framing. A
+ * larger frame would be refused by grpc-js as it is sent, which on a
+ * session stream ends every task on it.
+ */
+const TASK_FIELDS_ROOM_BYTES = FRAME_OVERHEAD_BYTES - 1024;
+const encoder = new TextEncoder();
 
 /**
  * A pool of worker processes that run exported functions and async
@@ -177,6 +187,7 @@ export class WorkerPool implements AsyncDisposable {
     const run = new CallRun({
       signal: call.signal,
       timeoutMs: call.timeoutMs,
+      maxMessageBytes: this.#maxMessageBytes,
       dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
       onEnd: (ended) => {
         this.#runs.delete(ended);
@@ -264,6 +275,12 @@ export class WorkerPool implements AsyncDisposable {
         this.#maxMessageBytes,
       );
     }
+    checkTaskFrameSize(
+      bytes.length,
+      [module, call.export, call.tag ?? ""],
+      this.#maxMessageBytes + TASK_FIELDS_ROOM_BYTES,
+      call.export,
+    );
     const id = `${this.#idPrefix}-${this.#nextTask++}`;
     const caller = currentTaskContext()?.id;
     const frame: TaskFrame = {
@@ -294,6 +311,31 @@ export class WorkerPool implements AsyncDisposable {
       onEnd: () => {},
     });
     return new RemoteCall<R>(run, label);
+  }
+}
+
+/**
+ * Checks that a task frame, its arguments (`argsBytes`) and its text
+ * `fields`, fits in `limit` bytes.
+ *
+ * @throws {MessageTooLarge} naming the frame's size and the limit.
+ */
+function checkTaskFrameSize(
+  argsBytes: number,
+  fields: readonly string[],
+  limit: number,
+  exportName: string,
+): void {
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8: encode only when the
+  // fields might not fit.
+  const chars = fields.reduce((sum, field) => sum + field.length, 0);
+  if (argsBytes + 3 * chars <= limit) return;
+  const size = fields.reduce(
+    (sum, field) => sum + encoder.encode(field).length,
+    argsBytes,
+  );
+  if (size > limit) {
+    throw new MessageTooLarge(`task frame of "${exportName}"`, size, limit);
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * Errors on the wire. A thrown value becomes an {@linkcode ErrorRecord}
  * (name, message, stack, cause, own enumerable properties), serialized with
- * V8; the other side rebuilds it. Built-in classes keep their class, any
- * other class arrives as {@linkcode RemoteError} with its `name` kept.
+ * V8; the other side rebuilds it. Built-in classes keep their class, as
+ * does {@linkcode MessageTooLarge} (a worker's oversized result); any other
+ * class arrives as {@linkcode RemoteError} with its `name` kept.
  *
  * @module
  */
 import { decodeValue, encodeValue } from "./values.ts";
+import { MessageTooLarge } from "./message_too_large.ts";
 import { RemoteError } from "./remote_error.ts";
 
 /** The plain-data form of a thrown value. */
@@ -77,7 +79,10 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
   };
 }
 
-/** Rebuilds an error from its record: a built-in class or a `RemoteError`. */
+/**
+ * Rebuilds an error from its record: a built-in class, a
+ * `MessageTooLarge`, or a `RemoteError`.
+ */
 export function fromErrorRecord(record: ErrorRecord): Error {
   const options: ErrorOptions = {};
   if (record.cause) {
@@ -88,9 +93,10 @@ export function fromErrorRecord(record: ErrorRecord): Error {
   const Builtin = Object.hasOwn(BUILTIN_ERRORS, record.name)
     ? BUILTIN_ERRORS[record.name]
     : undefined;
-  const error = Builtin
-    ? new Builtin(record.message, options)
-    : new RemoteError(record.name, record.message, options);
+  const error = rebuildMessageTooLarge(record, options) ??
+    (Builtin
+      ? new Builtin(record.message, options)
+      : new RemoteError(record.name, record.message, options));
   if (record.stack !== undefined) {
     Object.defineProperty(error, "stack", {
       value: record.stack,
@@ -102,6 +108,27 @@ export function fromErrorRecord(record: ErrorRecord): Error {
     if (key in error) continue;
     (error as unknown as Record<string, unknown>)[key] = value;
   }
+  return error;
+}
+
+/**
+ * A `MessageTooLarge` the worker raised (its result was over the limit), as
+ * its own class with its `size` and `limit`, so callers can catch it as
+ * they catch one raised on their side; `undefined` for any other record.
+ */
+function rebuildMessageTooLarge(
+  record: ErrorRecord,
+  options: ErrorOptions,
+): MessageTooLarge | undefined {
+  const { size, limit } = record.props ?? {};
+  if (
+    record.name !== "MessageTooLarge" || typeof size !== "number" ||
+    typeof limit !== "number"
+  ) {
+    return undefined;
+  }
+  const error = new MessageTooLarge("value", size, limit, options);
+  error.message = record.message;
   return error;
 }
 

@@ -18,10 +18,17 @@ export function encodeValue(value: unknown, what = "value"): Uint8Array {
   }
 }
 
-/** Deserializes bytes written by {@linkcode encodeValue}. */
+/**
+ * Deserializes bytes written by {@linkcode encodeValue}.
+ *
+ * It works on a private copy: `node:v8` builds typed arrays as views into
+ * the bytes it is given, so without one a `Uint8Array` would alias the
+ * transport's (reused) receive buffer, and Deno 2.9.3 also misplaces such a
+ * view when `bytes` does not start at offset 0 of its buffer.
+ */
 export function decodeValue(bytes: Uint8Array, what = "value"): unknown {
   try {
-    return deserialize(bytes);
+    return deserialize(new Uint8Array(bytes));
   } catch (error) {
     throw new TypeError(
       `Cannot deserialize the ${what}: ${describeCloneFailure(error)}`,

@@ -21,18 +21,23 @@ export class RoutineLoader {
   load(module: string, exportName: string): Routine | Promise<Routine> {
     const namespace = this.#modules.get(module);
     if (namespace) return pickRoutine(namespace, module, exportName);
-    return this.#import(module).then((loaded) =>
+    return this.#import(module, exportName).then((loaded) =>
       pickRoutine(loaded, module, exportName)
     );
   }
 
-  async #import(module: string): Promise<Record<string, unknown>> {
+  async #import(
+    module: string,
+    exportName: string,
+  ): Promise<Record<string, unknown>> {
     let namespace: Record<string, unknown>;
     try {
       namespace = await import(resolveModuleSpecifier(module));
     } catch (error) {
       throw new TypeError(
-        `Cannot load task module "${module}": ${describe(error)}`,
+        `Cannot load task module "${module}" for "${exportName}": ${
+          describe(error)
+        }`,
         { cause: error },
       );
     }

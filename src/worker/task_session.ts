@@ -79,6 +79,10 @@ export class TaskSession implements DocketEntry {
   #steps: Promise<void> = Promise.resolve();
   #inDocket = false;
   #finished = false;
+  /** True once the first frame is being parsed: a second one is out of turn. */
+  #parsing = false;
+  /** True once the caller ended its side of the stream (`Dispatch` only). */
+  #clientEnded = false;
 
   constructor(deps: TaskSessionDeps, responder: TaskResponder) {
     this.#deps = deps;
@@ -92,7 +96,8 @@ export class TaskSession implements DocketEntry {
 
   /** Handles one frame from the caller. */
   receive(frame: RequestFrame): void {
-    if (this.#phase === "parse") {
+    if (this.#phase === "parse" && !this.#parsing) {
+      this.#parsing = true;
       this.#start(frame).catch((error) => this.#internalError(error));
       return;
     }
@@ -116,9 +121,14 @@ export class TaskSession implements DocketEntry {
     this.#abort(cancelledByCaller());
   }
 
-  /** The caller finished sending: an open generator will not be pulled again. */
+  /**
+   * The caller finished sending: a generator will not be pulled again, so
+   * it is closed and the conversation ends with `CANCELLED` (now, or once
+   * the generator is acked), rather than leaving the caller waiting.
+   */
   clientEnded(): void {
-    if (this.#phase === "stream") this.callerCancelled();
+    this.#clientEnded = true;
+    if (this.#phase === "stream") this.cancel(callerEnded());
   }
 
   /**
@@ -165,7 +175,7 @@ export class TaskSession implements DocketEntry {
         this.#exportName,
       );
       routine = loaded instanceof Promise ? await loaded : loaded;
-      task = toTask(taskFrame, decodeArgs(taskFrame.args ?? new Uint8Array()));
+      task = toTask(taskFrame, decodeTaskArgs(taskFrame));
     } catch (error) {
       this.#sendFinal(responseFrame("nack", { error: encodeError(error) }));
       return;
@@ -217,6 +227,7 @@ export class TaskSession implements DocketEntry {
       this.#phase = "stream";
       this.#generator = returned;
       this.#send(responseFrame("ack", { generator: true }));
+      if (this.#clientEnded) this.cancel(callerEnded());
       return;
     }
     this.#phase = "run";
@@ -227,10 +238,7 @@ export class TaskSession implements DocketEntry {
   #settle(outcome: Promise<unknown>): void {
     outcome.then(
       (value) => this.#sendFinal(this.#valueFrame("result", value)),
-      (error) =>
-        this.#sendFinal(
-          responseFrame("exception", { error: encodeError(error) }),
-        ),
+      (error) => this.#sendFinal(this.#exceptionFrame(error)),
     ).finally(() => this.#leaveDocket());
   }
 
@@ -244,9 +252,7 @@ export class TaskSession implements DocketEntry {
         () => advance(generator, frame),
       );
     } catch (error) {
-      this.#sendFinal(
-        responseFrame("exception", { error: encodeError(error) }),
-      );
+      this.#sendFinal(this.#exceptionFrame(error));
       this.#leaveDocket();
       return;
     }
@@ -263,6 +269,25 @@ export class TaskSession implements DocketEntry {
       return;
     }
     this.#send(frameOut);
+  }
+
+  /**
+   * The Exception frame for what the routine threw. An error over
+   * `maxMessageBytes` (a huge message or property) is replaced by a
+   * `MessageTooLarge`, as an oversized result is: sent as it is, it would
+   * break the stream, and on a Session every other task on it.
+   */
+  #exceptionFrame(error: unknown): ResponseFrame {
+    const bytes = encodeError(error);
+    if (bytes.length <= this.#deps.maxMessageBytes) {
+      return responseFrame("exception", { error: bytes });
+    }
+    const tooLarge = new MessageTooLarge(
+      `error thrown by "${this.#exportName}"`,
+      bytes.length,
+      this.#deps.maxMessageBytes,
+    );
+    return responseFrame("exception", { error: encodeError(tooLarge) });
   }
 
   #valueFrame(kind: "result" | "done", value: unknown): ResponseFrame {
@@ -351,6 +376,20 @@ export class TaskSession implements DocketEntry {
   }
 }
 
+/** The task's arguments; undecodable ones are a `TypeError` naming the task. */
+function decodeTaskArgs(frame: TaskFrame): unknown[] {
+  try {
+    return decodeArgs(frame.args ?? new Uint8Array());
+  } catch (error) {
+    throw new TypeError(
+      `Cannot run "${frame.export ?? ""}" from "${frame.module ?? ""}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+}
+
 function toTask(frame: TaskFrame, args: unknown[]): Task {
   return {
     id: frame.id ?? "",
@@ -365,4 +404,11 @@ function toTask(frame: TaskFrame, args: unknown[]): Task {
 
 function cancelledByCaller(): DOMException {
   return new DOMException("The caller cancelled the task", "AbortError");
+}
+
+function callerEnded(): DOMException {
+  return new DOMException(
+    "The caller ended its side of the stream, so the generator cannot be pulled again",
+    "AbortError",
+  );
 }

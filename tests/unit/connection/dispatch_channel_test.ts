@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { openDispatchChannel } from "../../../src/connection/dispatch_channel.ts";
+import type { RequestFrame, ResponseFrame } from "../../../src/wire/frames.ts";
+
+const METHOD = {
+  path: "/wool.v1.Worker/Dispatch",
+  requestSerialize: () => new Uint8Array(),
+  responseDeserialize: () => ({}),
+} as unknown as grpc.MethodDefinition<RequestFrame, ResponseFrame>;
+
+/** A grpc-js duplex call double: the test plays the worker's side. */
+class FakeCall extends EventEmitter {
+  readonly written: RequestFrame[] = [];
+  cancelled = 0;
+
+  write(frame: RequestFrame): boolean {
+    this.written.push(frame);
+    return true;
+  }
+
+  cancel(): void {
+    this.cancelled++;
+  }
+
+  end(
+    code: number,
+    details: string,
+    entries: [string, string | Buffer][] = [],
+  ) {
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of entries) metadata.set(key, value);
+    this.emit("status", { code, details, metadata });
+  }
+}
+
+function open(state = grpc.connectivityState.READY) {
+  const calls: FakeCall[] = [];
+  const client = {
+    getChannel: () => ({ getConnectivityState: () => state }),
+    makeBidiStreamRequest(path: string) {
+      assert.equal(path, "/wool.v1.Worker/Dispatch");
+      const call = new FakeCall();
+      calls.push(call);
+      return call;
+    },
+  } as unknown as grpc.Client;
+  const channel = openDispatchChannel(client, METHOD);
+  return { channel, call: calls[0] };
+}
+
+const next: RequestFrame = { frame: "next", next: {} };
+const ack: ResponseFrame = { frame: "ack", ack: { generator: false } };
+
+Deno.test("openDispatchChannel() writes frames on a new stream and delivers its frames, then its status", async () => {
+  const { channel, call } = open();
+  channel.send(next);
+  call.emit("data", ack);
+  call.end(0, "", [["wool-origin", "worker"]]);
+  assert.deepStrictEqual(call.written, [next]);
+  assert.deepStrictEqual(await channel.receive(), {
+    kind: "frame",
+    frame: ack,
+  });
+  assert.deepStrictEqual(await channel.receive(), {
+    kind: "end",
+    status: { code: 0, details: "", metadata: { "wool-origin": "worker" } },
+  });
+});
+
+Deno.test("openDispatchChannel() decodes text metadata and skips binary values", async () => {
+  const { channel, call } = open();
+  call.end(8, "rejected", [
+    ["wool-rejected", "backpressure"],
+    ["wool-reason", encodeURIComponent("queue: 8/8 ✓")],
+    ["wool-bad", "%E0%A4%A"],
+    ["trace-bin", Buffer.from([1, 2])],
+  ]);
+  assert.deepStrictEqual(await channel.receive(), {
+    kind: "end",
+    status: {
+      code: 8,
+      details: "rejected",
+      metadata: {
+        "wool-rejected": "backpressure",
+        "wool-reason": "queue: 8/8 ✓",
+        "wool-bad": "%E0%A4%A",
+      },
+    },
+  });
+});
+
+Deno.test("openDispatchChannel() marks a status grpc-js made up on a live connection as delivery unknown", async () => {
+  const live = open(grpc.connectivityState.READY);
+  live.call.end(14, "Connection dropped");
+  const idle = open(grpc.connectivityState.IDLE);
+  idle.call.end(14, "No connection established");
+  const metadataOf = async (channel: typeof live.channel) => {
+    const event = await channel.receive();
+    return event.kind === "end" ? event.status.metadata : undefined;
+  };
+  assert.deepStrictEqual(await metadataOf(live.channel), {
+    "wool-delivery-unknown": "1",
+  });
+  assert.deepStrictEqual(await metadataOf(idle.channel), {});
+});
+
+Deno.test("openDispatchChannel() cancel() ends the task as CANCELLED once and stops writing", async () => {
+  const { channel, call } = open();
+  channel.cancel();
+  channel.cancel();
+  channel.send(next);
+  call.end(1, "Cancelled on client");
+  assert.equal(call.cancelled, 1);
+  assert.deepStrictEqual(call.written, []);
+  const event = await channel.receive();
+  assert.equal(
+    event.kind === "end" && event.status.details,
+    "Cancelled by the caller",
+  );
+});
+
+Deno.test("openDispatchChannel() cancel() leaves a finished task's stream alone", async () => {
+  const { channel, call } = open();
+  call.emit("data", ack);
+  call.emit("data", { frame: "result", result: { value: new Uint8Array() } });
+  channel.cancel();
+  assert.equal(call.cancelled, 0);
+  call.end(0, "");
+  const seen: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const event = await channel.receive();
+    seen.push(
+      event.kind === "frame" ? event.frame.frame : `end ${event.status.code}`,
+    );
+  }
+  assert.deepStrictEqual(seen, ["ack", "result", "end 0"]);
+});

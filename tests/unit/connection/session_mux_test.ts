@@ -1,0 +1,308 @@
+import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
+import type * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { SessionMux } from "../../../src/connection/session_mux.ts";
+import type {
+  ChannelEvent,
+  TaskChannel,
+} from "../../../src/connection/task_channel.ts";
+import type {
+  RequestFrame,
+  ResponseFrame,
+  SessionRequestFrame,
+  SessionRequests,
+  SessionResponseFrame,
+  SessionResponses,
+  StatusFrame,
+} from "../../../src/wire/frames.ts";
+
+const METHOD = {
+  path: "/wool.v1.Worker/Session",
+  requestSerialize: () => new Uint8Array(),
+  responseDeserialize: () => ({ frames: [] }),
+} as unknown as grpc.MethodDefinition<SessionRequests, SessionResponses>;
+
+/** A grpc-js duplex call double: the test plays the worker's side. */
+class FakeCall extends EventEmitter {
+  readonly written: SessionRequestFrame[] = [];
+  cancelled = 0;
+  #writeWaiters: (() => void)[] = [];
+
+  write(message: SessionRequests): boolean {
+    this.written.push(...message.frames);
+    for (const wake of this.#writeWaiters.splice(0)) wake();
+    return true;
+  }
+
+  cancel(): void {
+    this.cancelled++;
+  }
+
+  /** Resolves once `count` frames in all were written. */
+  async frames(count: number): Promise<SessionRequestFrame[]> {
+    while (this.written.length < count) {
+      await new Promise<void>((resolve) => this.#writeWaiters.push(resolve));
+    }
+    return this.written;
+  }
+
+  /** Sends the caller one message of frames. */
+  reply(...frames: SessionResponseFrame[]): void {
+    this.emit("data", { frames });
+  }
+
+  /** Ends the stream with a status. */
+  end(code: number, details = ""): void {
+    this.emit("status", { code, details, metadata: undefined });
+  }
+}
+
+/** A grpc-js client double that opens {@linkcode FakeCall}s. */
+class FakeClient {
+  readonly calls: FakeCall[] = [];
+  readonly paths: string[] = [];
+
+  makeBidiStreamRequest(path: string): FakeCall {
+    this.paths.push(path);
+    const call = new FakeCall();
+    this.calls.push(call);
+    return call;
+  }
+}
+
+function setUp(): { client: FakeClient; mux: SessionMux } {
+  const client = new FakeClient();
+  const mux = new SessionMux(
+    client as unknown as grpc.Client,
+    METHOD,
+    1 << 20,
+  );
+  return { client, mux };
+}
+
+const task: RequestFrame = {
+  frame: "task",
+  task: {
+    protocolVersion: 1,
+    id: "t",
+    module: "file:///tasks.ts",
+    export: "f",
+    args: new Uint8Array(),
+  },
+};
+const bytes = new Uint8Array();
+const ack = (generator: boolean): ResponseFrame => ({
+  frame: "ack",
+  ack: { generator },
+});
+const result: ResponseFrame = { frame: "result", result: { value: bytes } };
+
+function response(stream: number, frame: ResponseFrame): SessionResponseFrame {
+  return { stream, frame: "response", response: frame };
+}
+
+function describe(event: ChannelEvent): string {
+  return event.kind === "frame"
+    ? event.frame.frame
+    : `end ${event.status.code}${
+      event.status.details ? ` ${event.status.details}` : ""
+    }`;
+}
+
+/** Reads `count` events of a channel, described. */
+async function read(channel: TaskChannel, count: number): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < count; i++) seen.push(describe(await channel.receive()));
+  return seen;
+}
+
+Deno.test("SessionMux opens one Session stream for its tasks and numbers them 1, 2, …", async () => {
+  const { client, mux } = setUp();
+  const first = mux.open();
+  const second = mux.open();
+  first.send(task);
+  second.send(task);
+  const written = await client.calls[0].frames(2);
+  assert.deepStrictEqual(client.paths, ["/wool.v1.Worker/Session"]);
+  assert.deepStrictEqual(
+    written.map((frame) => [frame.stream, frame.frame]),
+    [[1, "request"], [2, "request"]],
+  );
+  mux.close();
+});
+
+Deno.test("SessionMux routes each response frame to the task its stream id names", async () => {
+  const { client, mux } = setUp();
+  const first = mux.open();
+  const second = mux.open();
+  const call = client.calls[0];
+  call.reply(response(2, ack(true)), response(1, ack(false)));
+  call.reply(response(2, result), response(99, result));
+  assert.deepStrictEqual(await read(second, 2), ["ack", "result"]);
+  assert.deepStrictEqual(await read(first, 1), ["ack"]);
+  mux.close();
+});
+
+Deno.test("SessionMux ends a coroutine task at its Result, dropping later frames", async () => {
+  const { client, mux } = setUp();
+  const channel = mux.open();
+  client.calls[0].reply(
+    response(1, ack(false)),
+    response(1, result),
+    response(1, result),
+  );
+  assert.deepStrictEqual(await read(channel, 3), ["ack", "result", "end 0"]);
+  mux.close();
+});
+
+Deno.test("SessionMux keeps a generator task open across Results until Done", async () => {
+  const { client, mux } = setUp();
+  const channel = mux.open();
+  client.calls[0].reply(
+    response(1, ack(true)),
+    response(1, result),
+    response(1, result),
+    response(1, { frame: "done", done: { value: bytes } }),
+    response(1, result),
+  );
+  assert.deepStrictEqual(await read(channel, 5), [
+    "ack",
+    "result",
+    "result",
+    "done",
+    "end 0",
+  ]);
+  mux.close();
+});
+
+Deno.test("SessionMux ends a task at an Exception or a Nack", async () => {
+  const { client, mux } = setUp();
+  const failed = mux.open();
+  const refused = mux.open();
+  client.calls[0].reply(
+    response(1, ack(true)),
+    response(1, { frame: "exception", exception: { error: bytes } }),
+    response(2, { frame: "nack", nack: { error: bytes } }),
+  );
+  assert.deepStrictEqual(await read(failed, 3), ["ack", "exception", "end 0"]);
+  assert.deepStrictEqual(await read(refused, 2), ["nack", "end 0"]);
+  mux.close();
+});
+
+Deno.test("SessionMux ends a task with its Status frame, with metadata even when proto3 left it out", async () => {
+  const { client, mux } = setUp();
+  const rejected = mux.open();
+  const mismatched = mux.open();
+  client.calls[0].reply(
+    {
+      stream: 1,
+      frame: "status",
+      status: {
+        code: 8,
+        details: "busy",
+        metadata: { "wool-rejected": "backpressure" },
+      },
+    },
+    {
+      stream: 2,
+      frame: "status",
+      // As decoded: proto3 sends nothing for an empty map.
+      status: { code: 9, details: "version" } as StatusFrame,
+    },
+  );
+  assert.deepStrictEqual(await rejected.receive(), {
+    kind: "end",
+    status: {
+      code: 8,
+      details: "busy",
+      metadata: { "wool-rejected": "backpressure" },
+    },
+  });
+  assert.deepStrictEqual(await mismatched.receive(), {
+    kind: "end",
+    status: { code: 9, details: "version", metadata: {} },
+  });
+  mux.close();
+});
+
+Deno.test("SessionMux cancel() ends the task as CANCELLED and tells the worker once", async () => {
+  const { client, mux } = setUp();
+  const channel = mux.open();
+  channel.send(task);
+  channel.cancel();
+  channel.cancel();
+  channel.send({ frame: "next", next: {} });
+  const call = client.calls[0];
+  await call.frames(2);
+  assert.deepStrictEqual(
+    call.written.map((frame) => [frame.stream, frame.frame]),
+    [[1, "request"], [1, "cancel"]],
+  );
+  assert.deepStrictEqual(await read(channel, 1), [
+    "end 1 Cancelled by the caller",
+  ]);
+  call.reply(response(1, ack(false)));
+  assert.deepStrictEqual(await read(channel, 1), [
+    "end 1 Cancelled by the caller",
+  ]);
+  mux.close();
+});
+
+Deno.test("SessionMux fails every open task when the stream ends, then opens a new stream", async () => {
+  const { client, mux } = setUp();
+  const before = mux.open();
+  const established = mux.open();
+  const call = client.calls[0];
+  call.end(14, "connection reset");
+  assert.deepStrictEqual(await read(before, 1), ["end 14 connection reset"]);
+  assert.deepStrictEqual(await read(established, 1), [
+    "end 14 connection reset",
+  ]);
+  const after = mux.open();
+  assert.equal(client.calls.length, 2);
+  client.calls[1].reply(response(3, ack(false)));
+  assert.deepStrictEqual(await read(after, 1), ["ack"]);
+  mux.close();
+});
+
+Deno.test("SessionMux reads a stream that ended OK under open tasks as UNAVAILABLE", async () => {
+  const { client, mux } = setUp();
+  const channel = mux.open();
+  client.calls[0].end(0);
+  assert.deepStrictEqual(await read(channel, 1), [
+    "end 14 The session stream ended",
+  ]);
+});
+
+Deno.test("SessionMux marks tasks of a stream the worker served as delivery unknown when it breaks", async () => {
+  const { client, mux } = setUp();
+  const unserved = mux.open();
+  const call = client.calls[0];
+  call.end(14, "refused");
+  const served = mux.open();
+  const second = client.calls[1];
+  second.emit("metadata", {});
+  second.end(14, "reset");
+  const metadataOf = async (channel: TaskChannel) => {
+    const event = await channel.receive();
+    assert.equal(event.kind, "end");
+    return event.kind === "end" ? event.status.metadata : undefined;
+  };
+  assert.deepStrictEqual(await metadataOf(unserved), {});
+  assert.deepStrictEqual(await metadataOf(served), {
+    "wool-delivery-unknown": "1",
+  });
+});
+
+Deno.test("SessionMux close() cancels the stream and ends open tasks as CANCELLED", async () => {
+  const { client, mux } = setUp();
+  mux.close();
+  assert.equal(client.calls.length, 0, "closing an idle mux opens nothing");
+  const channel = mux.open();
+  mux.close();
+  mux.close();
+  assert.equal(client.calls[0].cancelled, 1);
+  assert.deepStrictEqual(await read(channel, 1), [
+    "end 1 Cancelled by the caller",
+  ]);
+});

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+
+/** Runtime names, sorted: types leave no trace at run time. */
+async function runtimeExports(specifier: string): Promise<string[]> {
+  const module = await import(specifier);
+  return Object.keys(module).sort();
+}
+
+Deno.test("mod.ts exports exactly the public runtime surface", async () => {
+  assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
+    "DispatchTimeout",
+    "MessageTooLarge",
+    "NoWorkersAvailable",
+    "PoolClosed",
+    "RemoteCall",
+    "RemoteError",
+    "RoundRobinLoadBalancer",
+    "WoolError",
+    "WorkerCrashed",
+    "WorkerPool",
+    "WorkerStartError",
+    "taskSignal",
+  ]);
+});
+
+Deno.test("mod.ts error exports are WoolError classes named after themselves", async () => {
+  const mod = await import("../../mod.ts");
+  for (
+    const ErrorClass of [
+      mod.DispatchTimeout,
+      mod.MessageTooLarge,
+      mod.NoWorkersAvailable,
+      mod.PoolClosed,
+      mod.RemoteError,
+      mod.WorkerCrashed,
+      mod.WorkerStartError,
+    ]
+  ) {
+    assert.ok(ErrorClass.prototype instanceof mod.WoolError, ErrorClass.name);
+  }
+  assert.equal(new mod.PoolClosed().name, "PoolClosed");
+});
+
+Deno.test("src/backpressure/mod.ts exports exactly the built-in hook factories", async () => {
+  assert.deepStrictEqual(
+    await runtimeExports("../../src/backpressure/mod.ts"),
+    ["maxActive", "memoryPressure", "rateLimit"],
+  );
+});
+
+Deno.test("src/worker/main.ts exports nothing: it is an entry point", async () => {
+  assert.deepStrictEqual(await runtimeExports("../../src/worker/main.ts"), []);
+});
+
+Deno.test("deno.json maps the package's entry points to those modules", async () => {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  );
+  assert.equal(config.name, "@wool/core");
+  assert.deepStrictEqual(config.exports, {
+    ".": "./mod.ts",
+    "./worker": "./src/worker/main.ts",
+    "./backpressure": "./src/backpressure/mod.ts",
+  });
+});

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { Roster, type RosterChange } from "../../../src/pool/roster.ts";
+import { FakeConnection, fakeWorker, workerId } from "../../_helpers/fakes.ts";
+
+function entry(id: string) {
+  return fakeWorker(id, new FakeConnection(`127.0.0.1:${id.slice(1)}`), {
+    pid: Number(id.slice(1)),
+  });
+}
+
+function describe(change: RosterChange): string {
+  return change.type === "joined"
+    ? `joined ${change.worker.id}`
+    : `left ${change.worker.id} ${change.reason}`;
+}
+
+Deno.test("Roster tells its listeners of every join and leave, in order", () => {
+  const roster = new Roster();
+  const seen: string[] = [];
+  roster.subscribe((change) => seen.push(describe(change)));
+  roster.add(entry("w1"));
+  roster.add(entry("w2"));
+  roster.remove(workerId("w1"), "crashed");
+  roster.remove(workerId("w1"), "evicted");
+  roster.remove(workerId("w2"), "closed");
+  assert.deepStrictEqual(seen, [
+    "joined w1",
+    "joined w2",
+    "left w1 crashed",
+    "left w2 closed",
+  ]);
+});
+
+Deno.test("Roster.remove() returns the entry once, then undefined", () => {
+  const roster = new Roster();
+  const w1 = entry("w1");
+  roster.add(w1);
+  assert.equal(roster.remove(workerId("w1"), "evicted"), w1);
+  assert.equal(roster.remove(workerId("w1"), "evicted"), undefined);
+  assert.equal(roster.get(workerId("w1")), undefined);
+});
+
+Deno.test("Roster.subscribe() returns a function that stops the calls", () => {
+  const roster = new Roster();
+  const seen: string[] = [];
+  const stop = roster.subscribe((change) => seen.push(describe(change)));
+  roster.add(entry("w1"));
+  stop();
+  roster.add(entry("w2"));
+  assert.deepStrictEqual(seen, ["joined w1"]);
+});
+
+Deno.test("Roster.view reads live membership and cannot change it", () => {
+  const roster = new Roster();
+  const view = roster.view;
+  roster.add(entry("w1"));
+  roster.add(entry("w2"));
+  assert.deepStrictEqual(view.ids, ["w1", "w2"]);
+  assert.equal(view.size, 2);
+  assert.deepStrictEqual(view.get(workerId("w2")), {
+    id: "w2",
+    address: "127.0.0.1:2",
+    pid: 2,
+  });
+  assert.ok(Object.isFrozen(view));
+  assert.throws(() => {
+    (view as { size: number }).size = 0;
+  }, TypeError);
+  assert.throws(() => (view.ids as unknown as string[]).push("w3"), TypeError);
+  assert.equal(view.size, 2);
+  assert.equal(
+    (view as unknown as Record<string, unknown>).connection,
+    undefined,
+    "the view hands out no connection",
+  );
+  assert.equal("connection" in view.get(workerId("w1"))!, false);
+});
+
+Deno.test("Roster.view ids are a snapshot: a list read before a change keeps its members", () => {
+  const roster = new Roster();
+  roster.add(entry("w1"));
+  roster.add(entry("w2"));
+  const before = roster.view.ids;
+  roster.remove(workerId("w1"), "crashed");
+  roster.add(entry("w3"));
+  assert.deepStrictEqual(before, ["w1", "w2"]);
+  assert.deepStrictEqual(roster.view.ids, ["w2", "w3"]);
+  assert.equal(roster.view.get(workerId("w1")), undefined);
+  assert.equal(roster.view.ids, roster.view.ids, "unchanged until a change");
+});
+
+Deno.test("Roster.entries() and infos() list live workers in join order", () => {
+  const roster = new Roster();
+  roster.add(entry("w2"));
+  roster.add(entry("w1"));
+  assert.deepStrictEqual(roster.entries().map((e) => e.info.id), ["w2", "w1"]);
+  const infos = roster.infos();
+  assert.deepStrictEqual(infos.map((info) => info.id), ["w2", "w1"]);
+  assert.ok(Object.isFrozen(infos));
+});

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import {
+  DELIVERY_UNKNOWN_METADATA_KEY,
+  REASON_METADATA_KEY,
+  REJECTED_BY_BACKPRESSURE,
+  REJECTED_METADATA_KEY,
+  requestFrame,
+  responseFrame,
+} from "../../../src/wire/frames.ts";
+
+Deno.test("requestFrame() names the oneof member it sets", () => {
+  assert.deepStrictEqual(requestFrame("next", {}), { frame: "next", next: {} });
+  const value = new Uint8Array([1]);
+  assert.deepStrictEqual(requestFrame("send", { value }), {
+    frame: "send",
+    send: { value },
+  });
+});
+
+Deno.test("responseFrame() names the oneof member it sets", () => {
+  assert.deepStrictEqual(responseFrame("ack", { generator: true }), {
+    frame: "ack",
+    ack: { generator: true },
+  });
+  const error = new Uint8Array([2]);
+  assert.deepStrictEqual(responseFrame("nack", { error }), {
+    frame: "nack",
+    nack: { error },
+  });
+});
+
+Deno.test("frames metadata keys are the wire names workers and callers agree on", () => {
+  assert.deepStrictEqual(
+    [
+      REJECTED_METADATA_KEY,
+      REJECTED_BY_BACKPRESSURE,
+      REASON_METADATA_KEY,
+      DELIVERY_UNKNOWN_METADATA_KEY,
+    ],
+    ["wool-rejected", "backpressure", "wool-reason", "wool-delivery-unknown"],
+  );
+});
