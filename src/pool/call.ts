@@ -139,7 +139,6 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
     this.#label = label;
   }
 
-
   next(...sent: [] | [unknown]): Promise<IteratorResult<unknown, unknown>> {
     const first = !this.#started;
     this.#started = true;
