@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { taskSignal } from "../../mod.ts";
+import { taskSignal, WorkerPool } from "../../mod.ts";
+import { currentTaskContext } from "../../src/worker/task_context.ts";
 
 /** Adds two numbers. */
 export async function add(a: number, b: number): Promise<number> {
@@ -170,4 +171,103 @@ export function spin(): never {
   while (true) {
     // Burns the worker's only thread; only its process dying ends this.
   }
+}
+
+/** Appends the worker's pid to the file at `path`, and returns the pid. */
+export async function markPid(path: string): Promise<number> {
+  await Deno.writeTextFile(path, `${Deno.pid}\n`, { append: true });
+  return Deno.pid;
+}
+
+/** How {@linkcode dispatchFromTask}'s nested call ended. */
+export interface NestedOutcome {
+  /** The id of the task that made the nested call (this one). */
+  readonly callerId: string;
+  /** The nested call's error message, when it failed. */
+  readonly error?: string;
+  /** The nested call's result, when it succeeded. */
+  readonly value?: unknown;
+}
+
+/**
+ * Starts a one-worker pool with the `backpressure` hook from inside this
+ * task, calls `exportName` of `module` on it with `tag`, and reports how the
+ * nested call ended, with this task's own id (which the nested task sees as
+ * `ctx.task.caller`).
+ */
+export async function dispatchFromTask(
+  module: string,
+  exportName: string,
+  tag: string,
+  backpressure: string,
+): Promise<NestedOutcome> {
+  const callerId = currentTaskContext()?.id ?? "";
+  await using pool = await WorkerPool.start({ spawn: 1, backpressure });
+  try {
+    const value = await pool.dispatch({ module, export: exportName, tag });
+    return { callerId, value };
+  } catch (error) {
+    return { callerId, error: (error as Error).message };
+  }
+}
+
+/** The value of the environment variable `name` in the worker, or `null`. */
+export function env(name: string): string | null {
+  return Deno.env.get(name) ?? null;
+}
+
+/** The worker's state of the permission `name`: "granted", "prompt", "denied". */
+export async function permission(
+  name: "read" | "write" | "net" | "env" | "run" | "ffi" | "sys",
+): Promise<Deno.PermissionState> {
+  return (await Deno.permissions.query({ name })).state;
+}
+
+/** Sends `line` to the test's inbox on `port` (a side channel out of a task). */
+export async function report(port: number, line: string): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const bytes = new TextEncoder().encode(`${line}\n`);
+    let written = 0;
+    while (written < bytes.length) {
+      written += await conn.write(bytes.subarray(written));
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Yields 0, 1, 2, … for as long as it is pulled; when it is closed (by
+ * `return()`, a thrown error, or cancellation), its `finally` appends
+ * "closed" to the file at `path` before the close completes.
+ */
+export async function* ticks(path: string): AsyncGenerator<number> {
+  try {
+    for (let i = 0;; i++) yield await Promise.resolve(i);
+  } finally {
+    await Deno.writeTextFile(path, "closed\n", { append: true });
+  }
+}
+
+/**
+ * Yields 0, 1, 2, … for as long as it is pulled; when it is closed, its
+ * `finally` reports "closed" and whether its task signal had aborted to the
+ * inbox on `port`.
+ */
+export async function* ticksReportingClose(
+  port: number,
+): AsyncGenerator<number> {
+  const signal = taskSignal();
+  try {
+    for (let i = 0;; i++) yield await Promise.resolve(i);
+  } finally {
+    await report(port, `closed aborted=${signal.aborted}`);
+  }
+}
+
+/** Throws an `Error` whose message is `length` characters long. */
+export async function failHuge(length: number): Promise<never> {
+  await Promise.resolve();
+  throw new Error("x".repeat(length));
 }

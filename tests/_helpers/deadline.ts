@@ -1,0 +1,34 @@
+/**
+ * A safety bound for awaits that must not hang: a call that should settle
+ * (the runtime's promise: "the caller never hangs") fails the test after a
+ * generous time instead of stalling the suite. It is not a speed check:
+ * the bound is far above any normal run.
+ *
+ * @module
+ */
+
+/** The default bound, far above any normal run, even on a loaded CI box. */
+export const HANG_MS = 20_000;
+
+/**
+ * Settles as `promise` does, or rejects with an error naming `what` when it
+ * has not settled within `ms`.
+ */
+export async function settles<T>(
+  promise: Promise<T>,
+  what: string,
+  ms = HANG_MS,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not settle within ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
