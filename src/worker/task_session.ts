@@ -177,7 +177,9 @@ export class TaskSession implements DocketEntry {
       routine = loaded instanceof Promise ? await loaded : loaded;
       task = toTask(taskFrame, decodeTaskArgs(taskFrame));
     } catch (error) {
-      this.#sendFinal(responseFrame("nack", { error: encodeError(error) }));
+      this.#sendFinal(
+        responseFrame("nack", { error: this.#errorBytes(error) }),
+      );
       return;
     }
     if (this.#finished) return;
@@ -272,22 +274,26 @@ export class TaskSession implements DocketEntry {
   }
 
   /**
-   * The Exception frame for what the routine threw. An error over
+   * The Exception frame for what the routine threw (or a Nack's error). An error over
    * `maxMessageBytes` (a huge message or property) is replaced by a
    * `MessageTooLarge`, as an oversized result is: sent as it is, it would
    * break the stream, and on a Session every other task on it.
    */
   #exceptionFrame(error: unknown): ResponseFrame {
+    return responseFrame("exception", { error: this.#errorBytes(error) });
+  }
+
+  /** `error` encoded, or a `MessageTooLarge` in its place when it is over the limit. */
+  #errorBytes(error: unknown): Uint8Array {
     const bytes = encodeError(error);
-    if (bytes.length <= this.#deps.maxMessageBytes) {
-      return responseFrame("exception", { error: bytes });
-    }
-    const tooLarge = new MessageTooLarge(
-      `error thrown by "${this.#exportName}"`,
-      bytes.length,
-      this.#deps.maxMessageBytes,
+    if (bytes.length <= this.#deps.maxMessageBytes) return bytes;
+    return encodeError(
+      new MessageTooLarge(
+        `error of "${this.#exportName}"`,
+        bytes.length,
+        this.#deps.maxMessageBytes,
+      ),
     );
-    return responseFrame("exception", { error: encodeError(tooLarge) });
   }
 
   #valueFrame(kind: "result" | "done", value: unknown): ResponseFrame {

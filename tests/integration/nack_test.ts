@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type RosterChange, WorkerPool } from "../../mod.ts";
+import { MessageTooLarge, type RosterChange, WorkerPool } from "../../mod.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
@@ -76,5 +76,33 @@ for (const transport of TRANSPORTS) {
       },
     );
     unsubscribe();
+  });
+}
+
+for (const transport of TRANSPORTS) {
+  Deno.test(`WorkerPool.dispatch() rejects with MessageTooLarge when a nack's error is over maxMessageBytes, and the worker keeps serving (transport "${transport}")`, async () => {
+    await using pool = await WorkerPool.start({
+      spawn: 1,
+      transport,
+      maxMessageBytes: 64 * 1024,
+    });
+    const [worker] = pool.workers;
+    await assert.rejects(
+      pool.dispatch({
+        module: import.meta.resolve("../_fixtures/huge_import_error.ts"),
+        export: "anything",
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof MessageTooLarge, `got ${error}`);
+        assert.equal(error.limit, 64 * 1024);
+        assert.ok(error.size > 200_000);
+        return true;
+      },
+    );
+    assert.equal(
+      await pool.dispatch({ module: TASKS, export: "add", args: [1, 2] }),
+      3,
+    );
+    assert.deepEqual(pool.workers, [worker]);
   });
 }
