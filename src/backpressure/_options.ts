@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeValue } from "./_describe.ts";
+import { describeValue } from "../_util/describe.ts";
 
 /**
  * Checks that `options` is a plain object whose keys are all in `known`.

@@ -22,7 +22,7 @@ import type {
   BackpressureContext,
   BackpressureHook,
 } from "./types.ts";
-import { describeError, describeValue } from "./_describe.ts";
+import { describeError, describeValue } from "../_util/describe.ts";
 
 /** The longest delay `setTimeout` honours; longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -14,7 +14,7 @@ import {
   describeErrorMessage,
   describeKind,
   describeValue,
-} from "./_describe.ts";
+} from "../_util/describe.ts";
 
 /**
  * Imports the spec's module and returns its hook: the named export itself,

@@ -10,7 +10,11 @@
  * @module
  */
 import type { HookSpec, JsonValue } from "../wire/launch.ts";
-import { describeError, describeKind, describeValue } from "./_describe.ts";
+import {
+  describeError,
+  describeKind,
+  describeValue,
+} from "../_util/describe.ts";
 
 const PREFIX = "Cannot start worker pool: ";
 const SPEC_FORMS = "a string, a URL, or { module, export?, options? }";

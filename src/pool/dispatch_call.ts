@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { describe, MAX_DURATION_MS } from "./options.ts";
+import { describeValue } from "../_util/describe.ts";
+import { MAX_DURATION_MS } from "./options.ts";
 
 /**
  * One call of an export of a task module, as `pool.dispatch()` takes it.
@@ -54,7 +55,9 @@ export interface DispatchCall {
 export function validateDispatchCall(call: DispatchCall): DispatchCall {
   if (call === null || typeof call !== "object") {
     throw new TypeError(
-      `Cannot dispatch: the call must be an object, received ${describe(call)}`,
+      `Cannot dispatch: the call must be an object, received ${
+        describeValue(call)
+      }`,
     );
   }
   const { module, export: exportName, args, signal, timeoutMs, tag } = call;
@@ -63,26 +66,28 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
   ) {
     throw new TypeError(
       `Cannot dispatch: "module" must be a module specifier (a non-empty string or a URL), received ${
-        describe(module)
+        describeValue(module)
       }`,
     );
   }
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(
       `Cannot dispatch: "export" must be a non-empty string, received ${
-        describe(exportName)
+        describeValue(exportName)
       }`,
     );
   }
   if (args !== undefined && !Array.isArray(args)) {
     throw new TypeError(
-      `Cannot dispatch: "args" must be an array, received ${describe(args)}`,
+      `Cannot dispatch: "args" must be an array, received ${
+        describeValue(args)
+      }`,
     );
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(
       `Cannot dispatch: "signal" must be an AbortSignal, received ${
-        describe(signal)
+        describeValue(signal)
       }`,
     );
   }
@@ -90,7 +95,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
     if (typeof timeoutMs !== "number") {
       throw new TypeError(
         `Cannot dispatch: "timeoutMs" must be a number, received ${
-          describe(timeoutMs)
+          describeValue(timeoutMs)
         }`,
       );
     }
@@ -105,7 +110,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
   }
   if (tag !== undefined && typeof tag !== "string") {
     throw new TypeError(
-      `Cannot dispatch: "tag" must be a string, received ${describe(tag)}`,
+      `Cannot dispatch: "tag" must be a string, received ${describeValue(tag)}`,
     );
   }
   return call;

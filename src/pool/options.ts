@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeValue } from "../_util/describe.ts";
 import { normalizeBackpressureSpec } from "../backpressure/spec.ts";
 import type { BackpressureSpec } from "../backpressure/types.ts";
 import type { Transport } from "../connection/worker_connection.ts";
@@ -172,7 +173,7 @@ export function validatePoolOptions(
   if (options === null || typeof options !== "object") {
     throw new TypeError(
       `Cannot start worker pool: options must be an object, received ${
-        describe(options)
+        describeValue(options)
       }`,
     );
   }
@@ -247,7 +248,7 @@ export function validateCloseOptions(options: CloseOptions = {}): number {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
       `Cannot close worker pool: options must be an object, received ${
-        describe(options)
+        describeValue(options)
       }`,
     );
   }
@@ -255,7 +256,7 @@ export function validateCloseOptions(options: CloseOptions = {}): number {
   if (typeof graceMs !== "number") {
     throw new TypeError(
       `Cannot close worker pool: "graceMs" must be a number, received ${
-        describe(graceMs)
+        describeValue(graceMs)
       }`,
     );
   }
@@ -277,7 +278,7 @@ function integerOption(
   if (typeof value !== "number") {
     throw new TypeError(
       `Cannot start worker pool: "${name}" must be an integer, received ${
-        describe(value)
+        describeValue(value)
       }`,
     );
   }
@@ -299,7 +300,7 @@ function durationOption(
   if (typeof value !== "number") {
     throw new TypeError(
       `Cannot start worker pool: "${name}" must be a number of milliseconds, received ${
-        describe(value)
+        describeValue(value)
       }`,
     );
   }
@@ -325,7 +326,7 @@ function booleanOption(
   if (typeof value !== "boolean") {
     throw new TypeError(
       `Cannot start worker pool: "${name}" must be a boolean, received ${
-        describe(value)
+        describeValue(value)
       }`,
     );
   }
@@ -340,7 +341,7 @@ function loadBalancerOption(value: unknown): LoadBalancer {
   ) {
     throw new TypeError(
       `Cannot start worker pool: "loadBalancer" must be an object with a candidates() method, received ${
-        describe(value)
+        describeValue(value)
       }`,
     );
   }
@@ -352,20 +353,9 @@ function transportOption(value: unknown): Transport {
   if (value !== "session" && value !== "dispatch") {
     throw new TypeError(
       `Cannot start worker pool: "transport" must be "session" or "dispatch", received ${
-        describe(value)
+        describeValue(value)
       }`,
     );
   }
   return value;
-}
-
-/** Describes a received value for an error message. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "a function";
-  if (typeof value === "object") {
-    return Array.isArray(value) ? "an array" : `an object`;
-  }
-  return String(value);
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { describeValue } from "../backpressure/_describe.ts";
+import { describeValue } from "../_util/describe.ts";
 import { findDenoConfig } from "./config_file.ts";
 import { permissionFlags, requiredWorkerPermissions } from "./permissions.ts";
 

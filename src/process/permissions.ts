@@ -27,7 +27,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { describeValue } from "../backpressure/_describe.ts";
+import { describeValue } from "../_util/describe.ts";
 
 /**
  * The permissions of a worker process, as for Deno's own `Worker`:

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { describeError } from "../backpressure/_describe.ts";
+import { describeError } from "../_util/describe.ts";
 import { fromErrorRecord } from "../wire/errors.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
 import { WorkerStartError } from "./errors.ts";
