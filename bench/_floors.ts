@@ -1,0 +1,104 @@
+/**
+ * Section 1 of the benchmark: the raw grpc-js floors, measured against a
+ * minimal server in its own Deno process (`floor/server.ts`).
+ *
+ * @module
+ */
+import { FloorClient } from "./floor/client.ts";
+import {
+  type ClosedLoopResult,
+  runClosedLoop,
+  runSequential,
+  type SequentialResult,
+} from "./_load.ts";
+import { spawnServingChild } from "./_proc.ts";
+import type { Budget } from "./_config.ts";
+
+/** The floors of one run. */
+export interface FloorResults {
+  /** One bidi stream per task (task → ack + result). */
+  readonly streamPerTask: {
+    readonly sequential: SequentialResult;
+    readonly c64: ClosedLoopResult;
+    readonly c256: ClosedLoopResult;
+  };
+  /** One long-lived bidi stream echoing messages. */
+  readonly longLivedStream: {
+    readonly sequential: SequentialResult;
+    readonly inFlight64: ClosedLoopResult;
+    readonly inFlight256: ClosedLoopResult;
+  };
+  /**
+   * One long-lived bidi stream answering each message with two (ack +
+   * result): the exact message pattern of a coroutine on the pool's
+   * `session` transport, without the pool.
+   */
+  readonly sessionShaped: {
+    readonly sequential: SequentialResult;
+    readonly inFlight64: ClosedLoopResult;
+  };
+}
+
+const SERVER = new URL("./floor/server.ts", import.meta.url);
+const CONFIG = new URL("../deno.json", import.meta.url);
+
+/** Measures the floors with a fresh server process and client. */
+export async function measureFloors(budget: Budget): Promise<FloorResults> {
+  await using server = await spawnServingChild(SERVER, CONFIG);
+  const client = new FloorClient(server.address);
+  try {
+    const task = () => client.task();
+    const streamPerTask = {
+      sequential: await runSequential(task, {
+        iterations: budget.sequentialIterations,
+        rounds: budget.sequentialRounds,
+      }),
+      c64: await runClosedLoop(task, {
+        concurrency: 64,
+        durationMs: budget.loadMs,
+        rounds: budget.rounds,
+      }),
+      c256: await runClosedLoop(task, {
+        concurrency: 256,
+        durationMs: budget.loadMs,
+        rounds: budget.rounds,
+      }),
+    };
+    const echo = client.openEcho();
+    const send = () => echo.send();
+    const longLivedStream = {
+      sequential: await runSequential(send, {
+        iterations: budget.sequentialIterations,
+        rounds: budget.sequentialRounds,
+      }),
+      inFlight64: await runClosedLoop(send, {
+        concurrency: 64,
+        durationMs: budget.loadMs,
+        rounds: budget.rounds,
+      }),
+      inFlight256: await runClosedLoop(send, {
+        concurrency: 256,
+        durationMs: budget.loadMs,
+        rounds: budget.rounds,
+      }),
+    };
+    echo.close();
+    const session = client.openSession();
+    const exchange = () => session.send();
+    const sessionShaped = {
+      sequential: await runSequential(exchange, {
+        iterations: budget.sequentialIterations,
+        rounds: budget.sequentialRounds,
+      }),
+      inFlight64: await runClosedLoop(exchange, {
+        concurrency: 64,
+        durationMs: budget.loadMs,
+        rounds: budget.rounds,
+      }),
+    };
+    session.close();
+    return { streamPerTask, longLivedStream, sessionShaped };
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * Sections 2–5 of the benchmark: the pool itself, two workers on this
+ * machine, over loopback.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { NoWorkersAvailable, type Transport, WorkerPool } from "@wool/core";
+import type { Budget } from "./_config.ts";
+import {
+  type ClosedLoopResult,
+  type OpenLoopResult,
+  type Outcome,
+  runClosedLoop,
+  runOpenLoop,
+  runSequential,
+  type SequentialResult,
+} from "./_load.ts";
+import { peakRssBytes, readProcStatusBytes, RssSampler } from "./_proc.ts";
+import { type LatencySummary, Samples, summarize } from "./_stats.ts";
+
+/** Worker processes of every pool the benchmark starts. */
+export const WORKERS = 2;
+/** Values the generator benchmark's routine yields per call. */
+export const GENERATOR_VALUES = 100;
+
+/**
+ * What every pool of the benchmark is started with: two workers, using the
+ * project's `deno.json` whatever the main module (so a script outside the
+ * project can import these functions).
+ */
+const BASE = {
+  spawn: WORKERS,
+  worker: { config: fileURLToPath(new URL("../deno.json", import.meta.url)) },
+} as const;
+
+const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
+const ACCEPT_ALL = new URL("./fixtures/accept_all.ts", import.meta.url).href;
+const REJECT_ALL = new URL("./fixtures/reject_all.ts", import.meta.url).href;
+
+/** Section 2: a trivial coroutine and a generator on one transport. */
+export interface TrivialResults {
+  readonly transport: Transport;
+  readonly sequential: SequentialResult;
+  readonly c64: ClosedLoopResult;
+  readonly c256: ClosedLoopResult;
+  readonly generator: {
+    readonly calls: number;
+    readonly valuesPerCall: number;
+    /** Time per call, all values pulled. */
+    readonly total: LatencySummary;
+    /** Median call time divided by the values it yields. */
+    readonly perValueMs: number;
+  };
+}
+
+/** Measures `add(1, 2)` at concurrency 1, 64 and 256, and `count(100)`. */
+export async function measureTrivial(
+  transport: Transport,
+  budget: Budget,
+): Promise<TrivialResults> {
+  await using pool = await WorkerPool.start({ ...BASE, transport });
+  const add = () =>
+    pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+  const sequential = await runSequential(add, {
+    iterations: budget.sequentialIterations,
+    rounds: budget.sequentialRounds,
+  });
+  const c64 = await runClosedLoop(add, {
+    concurrency: 64,
+    durationMs: budget.loadMs,
+    rounds: budget.rounds,
+  });
+  const c256 = await runClosedLoop(add, {
+    concurrency: 256,
+    durationMs: budget.loadMs,
+    rounds: budget.rounds,
+  });
+  const pull = async () => {
+    let seen = 0;
+    for await (
+      const _ of pool.dispatch({
+        module: TASKS,
+        export: "count",
+        args: [GENERATOR_VALUES],
+      })
+    ) seen++;
+    if (seen !== GENERATOR_VALUES) {
+      throw new Error(`count(${GENERATOR_VALUES}) yielded ${seen} values`);
+    }
+  };
+  const generator = await runSequential(pull, {
+    iterations: budget.generatorCalls,
+  });
+  return {
+    transport,
+    sequential,
+    c64,
+    c256,
+    generator: {
+      calls: generator.completed,
+      valuesPerCall: GENERATOR_VALUES,
+      total: generator.latency,
+      perValueMs: generator.latency.p50Ms / GENERATOR_VALUES,
+    },
+  };
+}
+
+/** Section 3: accepted vs rejected dispatches on one transport. */
+export interface RejectionResults {
+  readonly transport: Transport;
+  /** Every worker's hook accepts (`fixtures/accept_all.ts`). */
+  readonly accepted: {
+    readonly sequential: SequentialResult;
+    readonly c64: ClosedLoopResult;
+  };
+  /**
+   * Every worker's hook rejects (`fixtures/reject_all.ts`): each call asks
+   * both workers, then fails with `NoWorkersAvailable`.
+   */
+  readonly rejected: {
+    readonly sequential: SequentialResult;
+    readonly c64: ClosedLoopResult;
+  };
+}
+
+/** Measures accepted and all-rejected dispatches at concurrency 1 and 64. */
+export async function measureRejection(
+  transport: Transport,
+  budget: Budget,
+): Promise<RejectionResults> {
+  const call = { module: TASKS, export: "add", args: [1, 2] };
+  const measure = async (op: () => Promise<unknown>) => ({
+    sequential: await runSequential(op, {
+      iterations: budget.sequentialIterations,
+      rounds: budget.sequentialRounds,
+    }),
+    c64: await runClosedLoop(op, {
+      concurrency: 64,
+      durationMs: budget.loadMs,
+      rounds: budget.rounds,
+    }),
+  });
+  let accepted;
+  {
+    await using pool = await WorkerPool.start({
+      ...BASE,
+      transport,
+      backpressure: ACCEPT_ALL,
+    });
+    accepted = await measure(() => pool.dispatch(call));
+  }
+  let rejected;
+  {
+    await using pool = await WorkerPool.start({
+      ...BASE,
+      transport,
+      backpressure: REJECT_ALL,
+    });
+    rejected = await measure(() =>
+      pool.dispatch(call).then(
+        () => {
+          throw new Error("reject_all.ts accepted a task");
+        },
+        (error) => {
+          if (!(error instanceof NoWorkersAvailable)) throw error;
+        },
+      )
+    );
+  }
+  return { transport, accepted, rejected };
+}
+
+/** The offered load multiples of the overload benchmark. */
+export const OVERLOAD_MULTIPLES: readonly number[] = [1, 2, 3];
+
+/** One open-loop run of the overload benchmark. */
+export interface OverloadRun extends OpenLoopResult {
+  /** Largest `VmHWM` of the pool's workers at the end of the run. */
+  readonly peakWorkerRssBytes: number;
+}
+
+/** Section 4: open-loop overload with and without a `maxActive` hook. */
+export interface OverloadResults {
+  readonly taskMs: number;
+  /** Slots of each worker's resource (`fixtures/tasks.ts` `work`), and the hook's limit. */
+  readonly slotsPerWorker: number;
+  readonly capacity: {
+    /** `workers × slots / taskMs`. */
+    readonly theoreticalPerSecond: number;
+    /** Closed loop at `workers × slots` in flight, with the hook. */
+    readonly measured: ClosedLoopResult;
+  };
+  readonly levels: readonly {
+    readonly multiple: number;
+    readonly withHook: OverloadRun;
+    readonly withoutHook: OverloadRun;
+  }[];
+}
+
+/**
+ * Measures overload: each worker has a resource of `slots` slots, and each
+ * task holds one for `taskMs` (`fixtures/tasks.ts` `work`). The pool's
+ * capacity is measured first (closed loop at `workers × slots` in flight,
+ * which the hook never rejects); then arrivals come at 1×, 2× and 3× that
+ * rate, to a fresh pool each time, with a `maxActive({ limit: slots })`
+ * hook and without one.
+ */
+export async function measureOverload(
+  budget: Budget,
+  options: { readonly slotsPerWorker: number; readonly taskMs: number },
+): Promise<OverloadResults> {
+  const { slotsPerWorker, taskMs } = options;
+  const hook = {
+    module: "@wool/core/backpressure",
+    export: "maxActive",
+    options: { limit: slotsPerWorker },
+  };
+  const call = {
+    module: TASKS,
+    export: "work",
+    args: [taskMs, slotsPerWorker],
+  };
+  let measured: ClosedLoopResult;
+  {
+    await using pool = await WorkerPool.start({
+      ...BASE,
+      backpressure: hook,
+      admissionWaitMs: 10_000,
+    });
+    measured = await runClosedLoop(() => pool.dispatch(call), {
+      concurrency: WORKERS * slotsPerWorker,
+      durationMs: budget.loadMs,
+      rounds: budget.rounds,
+    });
+  }
+  const levels = [];
+  for (const multiple of OVERLOAD_MULTIPLES) {
+    const ratePerSecond = measured.perSecond * multiple;
+    const run = async (withHook: boolean): Promise<OverloadRun> => {
+      await using pool = await WorkerPool.start({
+        ...BASE,
+        ...(withHook ? { backpressure: hook } : {}),
+      });
+      await pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+      const pids = pool.workers.map((w) => w.pid);
+      const op = (): Promise<Outcome> =>
+        pool.dispatch(call).then(
+          () => "accepted" as const,
+          (error) => {
+            if (withHook && error instanceof NoWorkersAvailable) {
+              return "rejected" as const;
+            }
+            throw error;
+          },
+        );
+      const sampler = new RssSampler(pids);
+      let result: OpenLoopResult;
+      let sampled: number;
+      try {
+        result = await runOpenLoop(op, {
+          ratePerSecond,
+          durationMs: budget.overloadMs,
+        });
+      } finally {
+        sampled = sampler.stop();
+      }
+      const hwm = peakRssBytes(pids);
+      return {
+        ...result,
+        peakWorkerRssBytes: Number.isFinite(hwm) ? hwm : sampled,
+      };
+    };
+    levels.push({
+      multiple,
+      withHook: await run(true),
+      withoutHook: await run(false),
+    });
+  }
+  return {
+    taskMs,
+    slotsPerWorker,
+    capacity: {
+      theoreticalPerSecond: (WORKERS * slotsPerWorker * 1000) / taskMs,
+      measured,
+    },
+    levels,
+  };
+}
+
+/** Section 5: cold start and idle memory. */
+export interface StartupResults {
+  /** `WorkerPool.start({ spawn: 2 })` until it resolves, per start. */
+  readonly readyMs: LatencySummary;
+  /** Largest `VmRSS` of the workers right after the pool is ready. */
+  readonly idleRssAfterReadyBytes: number;
+  /** Largest `VmRSS` of the workers, idle after 1,000 trivial tasks. */
+  readonly idleRssAfterWorkBytes: number;
+}
+
+/**
+ * Starts a 2-worker pool `budget.coldStarts` times (after one unmeasured
+ * start, which warms Deno's module cache) and measures start → ready;
+ * reads the workers' RSS when idle.
+ */
+export async function measureStartup(budget: Budget): Promise<StartupResults> {
+  const ready = new Samples();
+  let afterReady = 0;
+  let afterWork = 0;
+  for (let i = 0; i <= budget.coldStarts; i++) {
+    const t0 = performance.now();
+    await using pool = await WorkerPool.start(BASE);
+    const elapsed = performance.now() - t0;
+    if (i === 0) continue;
+    ready.add(elapsed);
+    const pids = pool.workers.map((w) => w.pid);
+    afterReady = Math.max(afterReady, ...pids.map(rssOf));
+    if (i === budget.coldStarts) {
+      const add = () =>
+        pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+      for (let n = 0; n < 1000; n += 50) {
+        await Promise.all(Array.from({ length: 50 }, add));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      afterWork = Math.max(...pids.map(rssOf));
+    }
+  }
+  return {
+    readyMs: summarize(ready.values()),
+    idleRssAfterReadyBytes: afterReady,
+    idleRssAfterWorkBytes: afterWork,
+  };
+}
+
+function rssOf(pid: number): number {
+  return readProcStatusBytes(pid, "VmRSS");
+}

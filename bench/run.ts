@@ -1,0 +1,254 @@
+/**
+ * `deno task bench`: measures the pool against the raw grpc-js floors of the
+ * same run, on this machine, over loopback only.
+ *
+ * 1. floors: a minimal grpc-js server in its own Deno process; one bidi
+ *    stream per task (sequential, concurrency 64 and 256), and one
+ *    long-lived stream (sequential, 64 and 256 in flight);
+ * 2. the pool (2 workers) running a trivial coroutine at concurrency 1, 64
+ *    and 256, and a generator of 100 values, on both transports;
+ * 3. a dispatch every worker rejects vs one they accept;
+ * 4. overload: open-loop arrivals at 1×, 2× and 3× the pool's measured
+ *    capacity, with and without a `maxActive` hook;
+ * 5. cold start of a 2-worker pool and idle worker RSS.
+ *
+ * Prints a markdown table, writes `bench/results/<timestamp>.json` and
+ * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
+ * two minutes on two cores and stops by itself (a watchdog ends it after
+ * ten); every process it starts exits with it.
+ *
+ *     deno task bench                      # the full run
+ *     deno task bench --quick              # a short smoke run (noisier)
+ *     deno task bench --only floors,pool   # some sections only
+ *
+ * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`. Files
+ * are written only by a run of every section, unless `--write` is given.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { FULL_BUDGET, QUICK_BUDGET } from "./_config.ts";
+import {
+  describeMachine,
+  foreignCpuShare,
+  readCpuTimes,
+  readEnvironment,
+} from "./_environment.ts";
+import { measureFloors } from "./_floors.ts";
+import {
+  measureOverload,
+  measureRejection,
+  measureStartup,
+  measureTrivial,
+} from "./_pool.ts";
+import { renderOverloadChart } from "./_chart.ts";
+import {
+  type BenchResults,
+  buildSummary,
+  renderSummaryTable,
+} from "./_report.ts";
+
+const SECTIONS = [
+  "floors",
+  "pool",
+  "rejection",
+  "overload",
+  "startup",
+] as const;
+type Section = typeof SECTIONS[number];
+
+/** Ends a run that hangs; its worker processes exit with it (stdin closes). */
+const WATCHDOG_MS = 10 * 60_000;
+/** Slots per worker (and the `maxActive` limit) of the overload benchmark. */
+const OVERLOAD_SLOTS_PER_WORKER = 4;
+/** How long each overload task holds its slot, in milliseconds. */
+const OVERLOAD_TASK_MS = 5;
+
+const RESULTS_DIR = new URL("./results/", import.meta.url);
+const CHART = new URL("../docs/bench.svg", import.meta.url);
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    write: { type: "boolean", default: false },
+  },
+});
+const sections = parseSections(values.only);
+const budget = values.quick ? QUICK_BUDGET : FULL_BUDGET;
+const write = values.write || sections.size === SECTIONS.length;
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${WATCHDOG_MS} ms; giving up`);
+  Deno.exit(1);
+}, WATCHDOG_MS);
+Deno.unrefTimer(watchdog);
+
+const startedAt = new Date();
+const cpuAtStart = readCpuTimes();
+const environment = await readEnvironment();
+console.error(
+  `bench: ${describeMachine(environment)}; load average ${
+    environment.loadAverageAtStart.join(", ")
+  }${values.quick ? "; --quick" : ""}`,
+);
+
+const results: {
+  -readonly [K in keyof BenchResults]: BenchResults[K];
+} = {};
+/** Per section: how long it took, and the load average when it ended. */
+const timings: Record<string, { ms: number; loadAverage: number[] }> = {};
+
+async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  console.error(`bench: ${name}…`);
+  const value = await run();
+  timings[name] = {
+    ms: Math.round(performance.now() - t0),
+    loadAverage: Deno.loadavg(),
+  };
+  return value;
+}
+
+if (sections.has("floors")) {
+  results.floors = await section("floors", () => measureFloors(budget));
+}
+if (sections.has("pool")) {
+  results.trivial = {
+    session: await section(
+      "pool (session)",
+      () => measureTrivial("session", budget),
+    ),
+    dispatch: await section(
+      "pool (dispatch)",
+      () => measureTrivial("dispatch", budget),
+    ),
+  };
+}
+if (sections.has("rejection")) {
+  results.rejection = {
+    session: await section(
+      "rejection (session)",
+      () => measureRejection("session", budget),
+    ),
+    dispatch: await section(
+      "rejection (dispatch)",
+      () => measureRejection("dispatch", budget),
+    ),
+  };
+}
+if (sections.has("overload")) {
+  results.overload = await section("overload", () =>
+    measureOverload(budget, {
+      slotsPerWorker: OVERLOAD_SLOTS_PER_WORKER,
+      taskMs: OVERLOAD_TASK_MS,
+    }));
+}
+if (sections.has("startup")) {
+  results.startup = await section("startup", () => measureStartup(budget));
+}
+
+const finishedAt = new Date();
+const summary = buildSummary(results);
+const table = renderSummaryTable(summary);
+const report = {
+  schema: 1,
+  startedAt: startedAt.toISOString(),
+  finishedAt: finishedAt.toISOString(),
+  durationMs: finishedAt.getTime() - startedAt.getTime(),
+  quick: values.quick,
+  sections: [...sections],
+  environment: { ...environment, loadAverageAtEnd: Deno.loadavg() },
+  /** Share of the machine's CPU other processes used during the run. */
+  foreignCpuShare: NaN,
+  budget,
+  sectionTimes: timings,
+  summary,
+  results,
+};
+
+console.log(table);
+// Every child has exited and been waited for by now, so the CPU they used
+// is in this process's own figure: the rest of the machine's was others'.
+const foreign = foreignCpuShare(
+  cpuAtStart,
+  readCpuTimes(),
+  finishedAt.getTime() - startedAt.getTime(),
+  environment.cpus,
+);
+report.foreignCpuShare = foreign;
+if (foreign > 0.1) {
+  console.log(
+    `\nWarning: other processes used ${
+      (foreign * 100).toFixed(0)
+    }% of the machine's CPU during the run, so these figures understate the pool and its floors alike; rerun on a quiet machine before comparing.`,
+  );
+}
+console.log(
+  `\n${describeMachine(environment)}; ${
+    (report.durationMs / 1000).toFixed(0)
+  } s; other processes used ${
+    (report.foreignCpuShare * 100).toFixed(0)
+  }% of the CPU meanwhile.`,
+);
+if (write) {
+  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  const json = JSON.stringify(report, jsonNumbers, 2) + "\n";
+  const stamp = startedAt.toISOString().replaceAll(":", "-").replace(
+    /\.\d+Z$/,
+    "Z",
+  );
+  const file = new URL(`${stamp}.json`, RESULTS_DIR);
+  await Deno.writeTextFile(file, json);
+  await Deno.writeTextFile(new URL("latest.json", RESULTS_DIR), json);
+  console.log(`\nWrote ${relative(file)} and bench/results/latest.json`);
+  if (results.overload) {
+    await Deno.writeTextFile(
+      CHART,
+      renderOverloadChart(
+        results.overload,
+        `${describeMachine(environment)}; ${startedAt.toISOString()}`,
+      ),
+    );
+    // Leave the chart as `deno fmt` would, so `deno fmt --check` passes.
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", fileURLToPath(CHART)],
+      stdout: "null",
+      stderr: "inherit",
+    }).output();
+    console.log(`Wrote ${relative(CHART)}`);
+  }
+}
+clearTimeout(watchdog);
+
+function parseSections(only: string | undefined): Set<Section> {
+  if (only === undefined) return new Set(SECTIONS);
+  const chosen = new Set<Section>();
+  for (const name of only.split(",").map((s) => s.trim()).filter(Boolean)) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      console.error(
+        `bench: unknown section "${name}" (known: ${SECTIONS.join(", ")})`,
+      );
+      Deno.exit(2);
+    }
+    chosen.add(name as Section);
+  }
+  return chosen;
+}
+
+/** Rounds numbers to 4 significant digits; `NaN` becomes `null`. */
+function jsonNumbers(_key: string, value: unknown): unknown {
+  if (typeof value !== "number") return value;
+  if (!Number.isFinite(value)) return null;
+  if (Number.isInteger(value)) return value;
+  return Number(value.toPrecision(4));
+}
+
+function relative(url: URL): string {
+  const root = new URL("..", import.meta.url).pathname;
+  return url.pathname.startsWith(root)
+    ? url.pathname.slice(root.length)
+    : url.pathname;
+}

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import type {
+  ClosedLoopResult,
+  SequentialResult,
+} from "../../../bench/_load.ts";
+import type { OverloadResults } from "../../../bench/_pool.ts";
+import { renderOverloadChart } from "../../../bench/_chart.ts";
+import { buildSummary, renderSummaryTable } from "../../../bench/_report.ts";
+import { summarize } from "../../../bench/_stats.ts";
+
+function load(
+  p50Ms: number,
+  perSecond: number,
+): ClosedLoopResult & SequentialResult {
+  return {
+    concurrency: 1,
+    completed: 100,
+    elapsedMs: 1000,
+    perSecond,
+    latency: summarize([p50Ms, p50Ms, p50Ms]),
+    roundsPerSecond: [perSecond],
+    roundsP50Ms: [p50Ms],
+  };
+}
+
+function run(multiple: number, p99Ms: number, rejected: number) {
+  return {
+    ratePerSecond: 1000 * multiple,
+    offered: 1000,
+    accepted: 1000 - rejected,
+    rejected,
+    latency: summarize([p99Ms]),
+    acceptedPerSecond: 1000,
+    startLagP99Ms: 0.5,
+    elapsedMs: 1000,
+    peakWorkerRssBytes: 80 * 2 ** 20,
+  };
+}
+
+const overload: OverloadResults = {
+  taskMs: 5,
+  slotsPerWorker: 4,
+  capacity: { theoreticalPerSecond: 1600, measured: load(6, 1000) },
+  levels: [1, 2, 3].map((multiple) => ({
+    multiple,
+    withHook: run(multiple, 10 + multiple, multiple === 1 ? 0 : 500),
+    withoutHook: run(multiple, 10 * multiple ** 4, 0),
+  })),
+};
+
+Deno.test("buildSummary() rates rejected against accepted dispatches per call", () => {
+  const sequential = load(0.3, 3000);
+  const rows = buildSummary({
+    rejection: {
+      session: {
+        transport: "session",
+        accepted: { sequential, c64: load(2, 30_000) },
+        rejected: { sequential: load(0.25, 4000), c64: load(4, 15_000) },
+      },
+    },
+  });
+  const bySequential = rows.find((r) =>
+    r.id === "rejection.session.sequential"
+  )!;
+  assert.ok(Math.abs(bySequential.ratio - 0.25 / 0.3) < 1e-9);
+  assert.equal(bySequential.verdict, "met");
+  const byLoad = rows.find((r) => r.id === "rejection.session.c64")!;
+  assert.equal(byLoad.ratio, 2);
+  assert.equal(byLoad.verdict, "missed");
+});
+
+Deno.test("buildSummary() judges overload at the highest multiple only", () => {
+  const rows = buildSummary({ overload });
+  const hook = rows.filter((r) => r.id.startsWith("overload.maxActive"));
+  assert.deepEqual(hook.map((r) => r.verdict), ["info", "info", "met"]);
+  assert.ok(Math.abs(hook[2].ratio - 13 / 11) < 1e-9);
+  const none = rows.filter((r) => r.id.startsWith("overload.noHook"));
+  assert.equal(none[2].verdict, "met");
+  assert.equal(none[2].ratio, 81);
+});
+
+Deno.test("renderSummaryTable() marks met and missed targets", () => {
+  const table = renderSummaryTable(buildSummary({ overload }));
+  assert.ok(table.includes("≤ 2× own 1× ✓"));
+  assert.ok(table.includes("grows ✓"));
+  assert.equal(table.split("\n").length, 2 + 1 + 6);
+});
+
+Deno.test("renderOverloadChart() plots both pools against the offered load", () => {
+  const svg = renderOverloadChart(overload, "test machine");
+  assert.equal(svg.match(/<path /g)?.length, 2);
+  assert.ok(svg.includes("test machine"));
+  assert.ok(svg.includes("no hook"));
+});
