@@ -13,6 +13,7 @@
  * @module
  */
 import { setImmediate } from "node:timers";
+import type { SessionRequestFrame, SessionResponseFrame } from "./frames.ts";
 
 /** Collects items and hands them over in batches. */
 export class FrameBatcher<T> {
@@ -68,14 +69,27 @@ export class FrameBatcher<T> {
   }
 }
 
-/** Bytes of payload a request frame carries, plus room for its fields. */
-export function payloadBytes(frame: object): number {
-  let bytes = 64;
-  for (const value of Object.values(frame)) {
-    if (value instanceof Uint8Array) bytes += value.length;
-    else if (value !== null && typeof value === "object") {
-      bytes += payloadBytes(value);
-    }
-  }
-  return bytes;
+/** Room for a frame's own fields (ids, tags, specifiers) besides its payload. */
+const FRAME_FIELDS_BYTES = 256;
+
+/**
+ * A frame's size estimate for batching: its byte payload (arguments,
+ * values, errors) plus room for its other fields.
+ */
+export function payloadBytes(
+  frame: SessionRequestFrame | SessionResponseFrame,
+): number {
+  const body = frame.frame === "request"
+    ? frame.request
+    : frame.frame === "response"
+    ? frame.response
+    : undefined;
+  if (body === undefined) return FRAME_FIELDS_BYTES;
+  const fields = (body as Record<string, unknown>)[body.frame] as
+    | Record<string, unknown>
+    | undefined;
+  const payload = fields?.args ?? fields?.value ?? fields?.error;
+  return FRAME_FIELDS_BYTES +
+    (payload instanceof Uint8Array ? payload.length : 0) +
+    (typeof fields?.module === "string" ? fields.module.length : 0);
 }

@@ -13,17 +13,33 @@ export type Routine = (...args: unknown[]) => unknown;
 /** Imports task modules and resolves their exports. */
 export class RoutineLoader {
   readonly #modules = new Map<string, Record<string, unknown>>();
+  /** Routines found before, by module and then export name: the hot path. */
+  readonly #routines = new Map<string, Map<string, Routine>>();
 
   /**
    * The routine `exportName` of `module`. Synchronous when the module was
-   * imported before, which is the hot path.
+   * imported before, and a lookup when the routine was found before.
    */
   load(module: string, exportName: string): Routine | Promise<Routine> {
+    const known = this.#routines.get(module)?.get(exportName);
+    if (known) return known;
     const namespace = this.#modules.get(module);
-    if (namespace) return pickRoutine(namespace, module, exportName);
+    if (namespace) return this.#pick(namespace, module, exportName);
     return this.#import(module, exportName).then((loaded) =>
-      pickRoutine(loaded, module, exportName)
+      this.#pick(loaded, module, exportName)
     );
+  }
+
+  #pick(
+    namespace: Record<string, unknown>,
+    module: string,
+    exportName: string,
+  ): Routine {
+    const routine = pickRoutine(namespace, module, exportName);
+    let routines = this.#routines.get(module);
+    if (!routines) this.#routines.set(module, routines = new Map());
+    routines.set(exportName, routine);
+    return routine;
   }
 
   async #import(
