@@ -134,7 +134,26 @@ function rebuildMessageTooLarge(
 
 /** Serializes a thrown value for an Exception, Nack or Throw frame. */
 export function encodeError(thrown: unknown): Uint8Array {
-  return encodeValue(toErrorRecord(thrown), "error");
+  return encodeValue(describableRecord(thrown), "error");
+}
+
+/**
+ * {@linkcode toErrorRecord}, or, when reading the thrown value throws (a
+ * getter or a proxy trap of a hostile error), a record saying so: an error
+ * must always reach the other side, or its call would never end.
+ */
+function describableRecord(thrown: unknown): ErrorRecord {
+  try {
+    return toErrorRecord(thrown);
+  } catch (failure) {
+    return {
+      name: "Error",
+      message: `Cannot describe the thrown value: reading it threw ${
+        stringOf(failure)
+      }`,
+      thrownValue: true,
+    };
+  }
 }
 
 /** Rebuilds the error carried by an Exception, Nack or Throw frame. */

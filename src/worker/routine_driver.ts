@@ -50,5 +50,8 @@ export function advance(
     }
     case "task":
       throw new TypeError("A Task frame cannot drive a running generator");
+    default:
+      // A frame with none of the kinds set (a hostile or newer caller).
+      throw new TypeError("A frame of no known kind cannot drive a generator");
   }
 }

@@ -37,7 +37,7 @@ export async function runWorker(
     await writeStderr(`wool worker: cannot parse its config line: ${error}\n`);
     Deno.exit(2);
   }
-  keepAliveOnStrayRejections(config.id);
+  keepAliveOnStrayErrors(config.id);
   let server: grpc.Server;
   let address: string;
   try {
@@ -119,17 +119,32 @@ async function drain(
   }
 }
 
-function keepAliveOnStrayRejections(workerId: string): void {
+/**
+ * Keeps the worker serving when task code leaves an error no one handles
+ * (a rejection, or a throw in a timer or a microtask): it is reported on
+ * stderr, and the other tasks the worker runs are not cut short.
+ */
+function keepAliveOnStrayErrors(workerId: string): void {
   globalThis.addEventListener("unhandledrejection", (event) => {
     event.preventDefault();
-    void writeStderr(
-      `wool worker ${workerId}: unhandled rejection in task code: ${
-        event.reason instanceof Error
-          ? event.reason.stack ?? event.reason.message
-          : String(event.reason)
-      }\n`,
-    );
+    reportStray(workerId, "unhandled rejection", event.reason);
   });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    reportStray(workerId, "uncaught exception", event.error);
+  });
+}
+
+function reportStray(workerId: string, what: string, error: unknown): void {
+  let text: string;
+  try {
+    text = error instanceof Error
+      ? error.stack ?? error.message
+      : String(error);
+  } catch {
+    text = "a value that cannot be printed";
+  }
+  void writeStderr(`wool worker ${workerId}: ${what} in task code: ${text}\n`);
 }
 
 async function writeStdout(text: string): Promise<void> {

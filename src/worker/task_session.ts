@@ -123,12 +123,12 @@ export class TaskSession implements DocketEntry {
 
   /**
    * The caller finished sending: a generator will not be pulled again, so
-   * it is closed and the conversation ends with `CANCELLED` (now, or once
-   * the generator is acked), rather than leaving the caller waiting.
+   * once the steps already asked for are answered it is closed and the
+   * conversation ends, rather than leaving the caller waiting.
    */
   clientEnded(): void {
     this.#clientEnded = true;
-    if (this.#phase === "stream") this.cancel(callerEnded());
+    if (this.#phase === "stream") this.#noMorePulls();
   }
 
   /**
@@ -229,7 +229,7 @@ export class TaskSession implements DocketEntry {
       this.#phase = "stream";
       this.#generator = returned;
       this.#send(responseFrame("ack", { generator: true }));
-      if (this.#clientEnded) this.cancel(callerEnded());
+      if (this.#clientEnded) this.#noMorePulls();
       return;
     }
     this.#phase = "run";
@@ -255,7 +255,9 @@ export class TaskSession implements DocketEntry {
       );
     } catch (error) {
       this.#sendFinal(this.#exceptionFrame(error));
-      this.#leaveDocket();
+      // The frame may have failed before the generator ran (a sent value
+      // that cannot be decoded): close it, so its `finally` blocks run.
+      await this.#closeGenerator();
       return;
     }
     if (this.#phase !== "stream") return;
@@ -294,6 +296,18 @@ export class TaskSession implements DocketEntry {
         this.#deps.maxMessageBytes,
       ),
     );
+  }
+
+  #noMorePulls(): void {
+    this.#steps = this.#steps.then(() => {
+      if (this.#phase !== "stream") return;
+      // Status OK, not an error: grpc-js drops the messages its caller has
+      // not read yet when a stream ends in error, and these are answers to
+      // pulls the caller sent.
+      this.#finished = true;
+      this.#responder.end();
+      this.#abort(callerEnded());
+    });
   }
 
   #valueFrame(kind: "result" | "done", value: unknown): ResponseFrame {
