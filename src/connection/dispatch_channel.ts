@@ -5,6 +5,7 @@
  * @module
  */
 import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { setImmediate } from "node:timers";
 import {
   DELIVERY_UNKNOWN_METADATA_KEY,
   type RequestFrame,
@@ -48,7 +49,10 @@ export function openDispatchChannel(
     cancel(): void {
       if (events.ended || events.finished) return;
       events.pushEnd(CANCELLED_STATUS);
-      call.cancel();
+      // grpc-js on Deno's node:http2 drops a cancel issued in the same turn
+      // as the stream's first write: the worker would run the task on, its
+      // signal never aborted. One turn later the reset reaches it.
+      setImmediate(() => call.cancel());
     },
   };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setImmediate } from "node:timers";
 import { EventEmitter } from "node:events";
 import * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import { openDispatchChannel } from "../../../src/connection/dispatch_channel.ts";
@@ -111,6 +112,7 @@ Deno.test("openDispatchChannel() cancel() ends the task as CANCELLED once and st
   channel.cancel();
   channel.cancel();
   channel.send(next);
+  await new Promise((resolve) => setImmediate(resolve));
   call.end(1, "Cancelled on client");
   assert.equal(call.cancelled, 1);
   assert.deepStrictEqual(call.written, []);
