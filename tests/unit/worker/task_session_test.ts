@@ -1,0 +1,409 @@
+import assert from "node:assert/strict";
+import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type {
+  BackpressureHook,
+  Verdict,
+} from "../../../src/backpressure/types.ts";
+import { decodeError } from "../../../src/wire/errors.ts";
+import type {
+  RequestFrame,
+  ResponseFrame,
+  StatusFrame,
+  TaskFrame,
+} from "../../../src/wire/frames.ts";
+import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
+import {
+  decodeValue,
+  encodeArgs,
+  encodeValue,
+} from "../../../src/wire/values.ts";
+import { AdmissionGate } from "../../../src/worker/admission_gate.ts";
+import { Docket } from "../../../src/worker/docket.ts";
+import { RoutineLoader } from "../../../src/worker/routine_loader.ts";
+import {
+  type TaskResponder,
+  TaskSession,
+} from "../../../src/worker/task_session.ts";
+import { Gate } from "../../_helpers/gate.ts";
+
+const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
+
+/** What a session answered, in order. */
+type Answer =
+  | { readonly send: ResponseFrame }
+  | { readonly end: true }
+  | { readonly fail: StatusFrame };
+
+/** A responder that records every answer and resolves `closed` at the end. */
+class RecordingResponder implements TaskResponder {
+  readonly answers: Answer[] = [];
+  readonly closed: Promise<void>;
+  #close!: () => void;
+  #waiters: { count: number; resolve: () => void }[] = [];
+
+  constructor() {
+    this.closed = new Promise((resolve) => this.#close = resolve);
+  }
+
+  send(frame: ResponseFrame): void {
+    this.#record({ send: frame });
+  }
+
+  end(): void {
+    this.#record({ end: true });
+    this.#close();
+  }
+
+  fail(status: StatusFrame): void {
+    this.#record({ fail: status });
+    this.#close();
+  }
+
+  /** Resolves once `count` answers in all have been given. */
+  answered(count: number): Promise<void> {
+    if (this.answers.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+
+  #record(answer: Answer): void {
+    this.answers.push(answer);
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (this.answers.length < waiter.count) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  /** The kinds of answers: `ack`, `result`, …, `end`, or `fail <CODE>`. */
+  kinds(): string[] {
+    return this.answers.map((answer) =>
+      "send" in answer
+        ? answer.send.frame
+        : "end" in answer
+        ? "end"
+        : `fail ${grpc.status[answer.fail.code]}`
+    );
+  }
+
+  /** The status of a failed session. */
+  failure(): StatusFrame {
+    const last = this.answers.at(-1);
+    assert.ok(
+      last && "fail" in last,
+      `expected a failure, got ${this.kinds()}`,
+    );
+    return last.fail;
+  }
+}
+
+interface Worker {
+  readonly docket: Docket;
+  readonly gate: AdmissionGate;
+  readonly asked: string[];
+  open(): { session: TaskSession; responder: RecordingResponder };
+}
+
+/** A worker's parts around `hook`, recording which tasks the hook was asked about. */
+function worker(
+  hook: BackpressureHook | null,
+  timeoutMs = 60_000,
+): Worker {
+  const docket = new Docket();
+  const asked: string[] = [];
+  const recording: BackpressureHook | null = hook && ((ctx) => {
+    asked.push(ctx.task.id);
+    return hook(ctx);
+  });
+  const gate = new AdmissionGate({ hook: recording, timeoutMs, docket });
+  const deps = {
+    loader: new RoutineLoader(),
+    gate,
+    docket,
+    maxMessageBytes: 1 << 20,
+  };
+  return {
+    docket,
+    gate,
+    asked,
+    open() {
+      const responder = new RecordingResponder();
+      return { session: new TaskSession(deps, responder), responder };
+    },
+  };
+}
+
+function taskFrame(
+  exportName: string,
+  args: unknown[],
+  extra: Partial<TaskFrame> = {},
+): RequestFrame {
+  return {
+    frame: "task",
+    task: {
+      protocolVersion: PROTOCOL_VERSION,
+      id: extra.id ?? `t-${exportName}`,
+      module: TASKS,
+      export: exportName,
+      args: encodeArgs(args),
+      ...extra,
+    },
+  };
+}
+
+async function tempFile(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "wool_session_" });
+  return `${dir}/marks.txt`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+async function removeParent(path: string): Promise<void> {
+  await Deno.remove(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+}
+
+function resultOf(answer: Answer): unknown {
+  assert.ok("send" in answer && answer.send.frame === "result");
+  return decodeValue(answer.send.result.value);
+}
+
+Deno.test("TaskSession rejected by its hook fails with RESOURCE_EXHAUSTED marked wool-rejected, sends no Ack, and never runs the task", async () => {
+  const path = await tempFile();
+  try {
+    const w = worker(() => ({ reject: true, reason: "busy" }));
+    const { session, responder } = w.open();
+    session.receive(taskFrame("mark", [path, "ran"]));
+    await responder.closed;
+    assert.deepEqual(responder.kinds(), ["fail RESOURCE_EXHAUSTED"]);
+    assert.deepEqual(responder.failure(), {
+      code: grpc.status.RESOURCE_EXHAUSTED,
+      details: "Rejected by backpressure hook: busy",
+      metadata: {
+        "wool-rejected": "backpressure",
+        "wool-rejected-cause": "hook",
+        "wool-reason": "busy",
+      },
+    });
+    assert.equal(w.docket.size, 0);
+    assert.equal(await exists(path), false);
+  } finally {
+    await removeParent(path);
+  }
+});
+
+Deno.test("TaskSession names each kind of hook failure in its RESOURCE_EXHAUSTED rejection", async (t) => {
+  const cases: {
+    name: string;
+    hook: BackpressureHook;
+    cause: string;
+    details: string;
+  }[] = [
+    {
+      name: "a bare true",
+      hook: () => true,
+      cause: "hook",
+      details: "Rejected by backpressure hook",
+    },
+    {
+      name: "a throw",
+      hook: () => {
+        throw new TypeError("boom");
+      },
+      cause: "hook-error",
+      details: "Backpressure hook threw: TypeError: boom",
+    },
+    {
+      name: "a rejected promise",
+      hook: () => Promise.reject(new RangeError("async boom")),
+      cause: "hook-error",
+      details: "Backpressure hook threw: RangeError: async boom",
+    },
+    {
+      name: "no answer in time",
+      hook: () => new Promise<Verdict>(() => {}),
+      cause: "hook-timeout",
+      details: "Backpressure hook did not answer within 20 ms",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const w = worker(c.hook, 20);
+      const { session, responder } = w.open();
+      session.receive(taskFrame("add", [1, 2]));
+      await responder.closed;
+      assert.deepEqual(responder.failure(), {
+        code: grpc.status.RESOURCE_EXHAUSTED,
+        details: c.details,
+        metadata: {
+          "wool-rejected": "backpressure",
+          "wool-rejected-cause": c.cause,
+        },
+      });
+      assert.equal(w.docket.size, 0);
+    });
+  }
+});
+
+Deno.test("TaskSession of a stopping worker fails with UNAVAILABLE, cause stopping, not marked as a hook rejection", async () => {
+  const w = worker(() => false);
+  w.gate.stop();
+  const { session, responder } = w.open();
+  session.receive(taskFrame("add", [1, 2]));
+  await responder.closed;
+  assert.deepEqual(responder.failure(), {
+    code: grpc.status.UNAVAILABLE,
+    details: "Worker is stopping and admits no new task",
+    metadata: { "wool-rejected-cause": "stopping" },
+  });
+  assert.deepEqual(w.asked, []);
+});
+
+Deno.test("TaskSession accepted by its hook sends an Ack, then the Result, and leaves the docket", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(taskFrame("add", [1, 2]));
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["ack", "result", "end"]);
+  assert.deepEqual(responder.answers[0], {
+    send: { frame: "ack", ack: { generator: false } },
+  });
+  assert.equal(resultOf(responder.answers[1]), 3);
+  await w.docket.drained();
+});
+
+Deno.test("TaskSession counts a running task in the docket the next task's hook sees", async () => {
+  await using gate = Gate.open();
+  const counts: number[] = [];
+  const w = worker((ctx) => {
+    counts.push(ctx.activeTaskCount);
+    return false;
+  });
+  const first = w.open();
+  first.session.receive(taskFrame("waitAtGate", [gate.port, "held"]));
+  let holding = true;
+  await Promise.race([
+    gate.arrived(1),
+    first.responder.closed.then(() => {
+      if (holding) throw new Error(`ended early: ${first.responder.kinds()}`);
+    }),
+  ]);
+  holding = false;
+  assert.equal(w.docket.size, 1);
+  const second = w.open();
+  second.session.receive(taskFrame("add", [2, 3]));
+  await second.responder.closed;
+  await gate.release();
+  await first.responder.closed;
+  assert.deepEqual(counts, [0, 1]);
+  assert.equal(resultOf(first.responder.answers[1]), "held");
+  await w.docket.drained();
+});
+
+Deno.test("TaskSession nacks a task it cannot load without asking the hook", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(taskFrame("noSuchExport", []));
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["nack", "end"]);
+  const [answer] = responder.answers;
+  assert.ok("send" in answer && answer.send.frame === "nack");
+  const error = decodeError(answer.send.nack.error);
+  assert.equal(error.name, "TypeError");
+  assert.match(error.message, /has no export "noSuchExport"/);
+  assert.deepEqual(w.asked, []);
+  assert.equal(w.docket.size, 0);
+});
+
+Deno.test("TaskSession refuses a task of another protocol version with FAILED_PRECONDITION before admission", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(taskFrame("add", [1, 2], { protocolVersion: 999 }));
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["fail FAILED_PRECONDITION"]);
+  assert.deepEqual(w.asked, []);
+});
+
+Deno.test("TaskSession refuses a first frame that is not a Task with INVALID_ARGUMENT before admission", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive({ frame: "next", next: {} });
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["fail INVALID_ARGUMENT"]);
+  assert.deepEqual(w.asked, []);
+});
+
+Deno.test("TaskSession whose caller went away while the hook decided leaves the docket and never runs", async () => {
+  const path = await tempFile();
+  try {
+    let answer!: (verdict: Verdict) => void;
+    const asked = Promise.withResolvers<void>();
+    const w = worker((ctx) => {
+      if (ctx.task.id === "probe") return false;
+      asked.resolve();
+      return new Promise<Verdict>((resolve) => answer = resolve);
+    });
+    const { session, responder } = w.open();
+    session.receive(taskFrame("mark", [path, "ran"]));
+    await asked.promise;
+    session.callerCancelled();
+    answer(false);
+    // The gate decides in arrival order: once the probe is in, the first
+    // task was entered, and its session found its caller gone.
+    const probe = { cancel() {} };
+    const admitted = await w.gate.admit(
+      { id: "probe", module: TASKS, export: "add", args: [] },
+      probe,
+    );
+    assert.equal(admitted.accepted, true);
+    w.docket.remove(probe);
+    await w.docket.drained();
+    assert.deepEqual(responder.answers, []);
+    assert.equal(await exists(path), false);
+  } finally {
+    await removeParent(path);
+  }
+});
+
+Deno.test("TaskSession keeps a generator in the docket until the caller returns it", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(taskFrame("count", [3]));
+  await responder.answered(1);
+  assert.deepEqual(responder.answers[0], {
+    send: { frame: "ack", ack: { generator: true } },
+  });
+  assert.equal(w.docket.size, 1);
+  session.receive({ frame: "next", next: {} });
+  await responder.answered(2);
+  assert.equal(resultOf(responder.answers[1]), 0);
+  assert.equal(w.docket.size, 1);
+  session.receive({
+    frame: "return",
+    return: { value: encodeValue("early") },
+  });
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["ack", "result", "done", "end"]);
+  assert.equal(w.docket.size, 0, "out of the docket as soon as Done is sent");
+  const done = responder.answers[2];
+  assert.ok("send" in done && done.send.frame === "done");
+  assert.equal(decodeValue(done.send.done.value), "early");
+});
+
+Deno.test("TaskSession closes an open generator whose caller went away, and it leaves the docket", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(taskFrame("count", [3]));
+  await responder.answered(1);
+  assert.equal(w.docket.size, 1);
+  session.callerCancelled();
+  await w.docket.drained();
+  assert.equal(w.docket.size, 0);
+  assert.deepEqual(responder.kinds(), ["ack"]);
+});
