@@ -14,13 +14,13 @@
 import assert from "node:assert/strict";
 import {
   type BackpressureSpec,
-  NoWorkersAvailable,
   type Transport,
   WorkerPool,
 } from "../../mod.ts";
 import type { ContextReport } from "../_fixtures/hooks/scripted.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
+import { arrived, noWorkers } from "../_helpers/admission.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
@@ -30,49 +30,6 @@ const WITH_REASON = import.meta.resolve("../_fixtures/hooks/with_reason.ts");
 
 const SYNC_HOOK: BackpressureSpec = SCRIPTED;
 const ASYNC_HOOK: BackpressureSpec = { module: SCRIPTED, export: "asyncHook" };
-
-/**
- * Resolves once `count` tasks in all have arrived at `gate`; rejects as
- * soon as one of the `pending` calls settles first (a call meant to be
- * held was refused, or ran past the gate), so a broken admission fails the
- * test instead of hanging it.
- */
-async function arrived(
-  gate: Gate,
-  count: number,
-  pending: readonly PromiseLike<unknown>[],
-): Promise<void> {
-  let waiting = true;
-  const settled = new Promise<never>((_, reject) => {
-    for (const call of pending) {
-      call.then(
-        (value) => {
-          if (waiting) {
-            reject(new Error(`a pending call settled with ${value}`));
-          }
-        },
-        (error) => {
-          if (waiting) reject(error);
-        },
-      );
-    }
-  });
-  try {
-    await Promise.race([gate.arrived(count), settled]);
-  } finally {
-    waiting = false;
-  }
-}
-
-/** The `NoWorkersAvailable` a call rejects with. */
-async function noWorkers(call: Promise<unknown>): Promise<NoWorkersAvailable> {
-  const error = await call.then(
-    (value) => assert.fail(`expected NoWorkersAvailable, resolved ${value}`),
-    (error: unknown) => error,
-  );
-  assert.ok(error instanceof NoWorkersAvailable, String(error));
-  return error;
-}
 
 /** The context a `"report"` call's hook saw, from its rejection. */
 async function reported(call: Promise<unknown>): Promise<ContextReport> {

@@ -29,6 +29,7 @@ import { FakeConnection, fakeWorker } from "../_helpers/fakes.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { RawWorkerClient, taskFrame } from "../_helpers/raw_client.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
+import { arrived } from "../_helpers/admission.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
@@ -38,39 +39,6 @@ const LIMIT = 1024;
 /** The worker's gRPC receive limit: `maxMessageBytes` plus 64 KiB. */
 const WORKER_FRAME_LIMIT = LIMIT + 64 * 1024;
 const OVERSIZED = "x".repeat(WORKER_FRAME_LIMIT + 1000);
-
-/**
- * Resolves once `count` tasks in all have arrived at `gate`; rejects as
- * soon as one of the `pending` calls settles first (a call meant to be
- * held was refused, or ran past the gate), so a broken admission fails the
- * test instead of hanging it.
- */
-async function arrived(
-  gate: Gate,
-  count: number,
-  pending: readonly PromiseLike<unknown>[],
-): Promise<void> {
-  let waiting = true;
-  const settled = new Promise<never>((_, reject) => {
-    for (const call of pending) {
-      call.then(
-        (value) => {
-          if (waiting) {
-            reject(new Error(`a pending call settled with ${value}`));
-          }
-        },
-        (error) => {
-          if (waiting) reject(error);
-        },
-      );
-    }
-  });
-  try {
-    await Promise.race([gate.arrived(count), settled]);
-  } finally {
-    waiting = false;
-  }
-}
 
 function startPool(transport: "session" | "dispatch"): Promise<WorkerPool> {
   return WorkerPool.start({

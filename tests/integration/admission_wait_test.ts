@@ -15,43 +15,11 @@ import assert from "node:assert/strict";
 import { NoWorkersAvailable, WorkerPool } from "../../mod.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
+import { arrived } from "../_helpers/admission.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
 const SCRIPTED = import.meta.resolve("../_fixtures/hooks/scripted.ts");
-
-/**
- * Resolves once `count` tasks in all have arrived at `gate`; rejects as
- * soon as one of the `pending` calls settles first (a call meant to be
- * held was refused, or ran past the gate), so a broken admission fails the
- * test instead of hanging it.
- */
-async function arrived(
-  gate: Gate,
-  count: number,
-  pending: readonly PromiseLike<unknown>[],
-): Promise<void> {
-  let waiting = true;
-  const settled = new Promise<never>((_, reject) => {
-    for (const call of pending) {
-      call.then(
-        (value) => {
-          if (waiting) {
-            reject(new Error(`a pending call settled with ${value}`));
-          }
-        },
-        (error) => {
-          if (waiting) reject(error);
-        },
-      );
-    }
-  });
-  try {
-    await Promise.race([gate.arrived(count), settled]);
-  } finally {
-    waiting = false;
-  }
-}
 
 /** A gate that counts rejections; it lets every ping go at once. */
 async function openRejectionCounter(): Promise<Gate> {

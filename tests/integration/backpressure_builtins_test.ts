@@ -8,52 +8,11 @@ import assert from "node:assert/strict";
 import { NoWorkersAvailable, WorkerPool } from "../../mod.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
+import { arrived, noWorkers } from "../_helpers/admission.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
 const BUILT_INS = "@wool/core/backpressure";
-
-/**
- * Resolves once `count` tasks in all have arrived at `gate`; rejects as
- * soon as one of the `pending` calls settles first (a call meant to be
- * held was refused, or ran past the gate), so a broken admission fails the
- * test instead of hanging it.
- */
-async function arrived(
-  gate: Gate,
-  count: number,
-  pending: readonly PromiseLike<unknown>[],
-): Promise<void> {
-  let waiting = true;
-  const settled = new Promise<never>((_, reject) => {
-    for (const call of pending) {
-      call.then(
-        (value) => {
-          if (waiting) {
-            reject(new Error(`a pending call settled with ${value}`));
-          }
-        },
-        (error) => {
-          if (waiting) reject(error);
-        },
-      );
-    }
-  });
-  try {
-    await Promise.race([gate.arrived(count), settled]);
-  } finally {
-    waiting = false;
-  }
-}
-
-async function noWorkers(call: Promise<unknown>): Promise<NoWorkersAvailable> {
-  const error = await call.then(
-    (value) => assert.fail(`expected NoWorkersAvailable, resolved ${value}`),
-    (error: unknown) => error,
-  );
-  assert.ok(error instanceof NoWorkersAvailable, String(error));
-  return error;
-}
 
 for (const transport of TRANSPORTS) {
   const on = `(transport "${transport}")`;

@@ -48,6 +48,7 @@ import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import { decodeValue, encodeArgs } from "../../../src/wire/values.ts";
 import { WorkerService } from "../../../src/worker/worker_service.ts";
 import { Gate } from "../../_helpers/gate.ts";
+import { arrived } from "../../_helpers/admission.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 const TRANSPORTS = ["dispatch", "session"] as const;
@@ -261,39 +262,6 @@ const ACCEPTED: Outcome = {
   details: "",
   metadata: {},
 };
-
-/**
- * Resolves once `count` tasks in all have arrived at `gate`; rejects as
- * soon as one of the `pending` calls settles first (a call meant to be
- * held was refused, or ran past the gate), so a broken admission fails the
- * test instead of hanging it.
- */
-async function arrived(
-  gate: Gate,
-  count: number,
-  pending: readonly PromiseLike<unknown>[],
-): Promise<void> {
-  let waiting = true;
-  const settled = new Promise<never>((_, reject) => {
-    for (const call of pending) {
-      call.then(
-        (value) => {
-          if (waiting) {
-            reject(new Error(`a pending call settled with ${value}`));
-          }
-        },
-        (error) => {
-          if (waiting) reject(error);
-        },
-      );
-    }
-  });
-  try {
-    await Promise.race([gate.arrived(count), settled]);
-  } finally {
-    waiting = false;
-  }
-}
 
 for (const transport of TRANSPORTS) {
   Deno.test(`WorkerService built with a hook starts idle and accepts (${transport})`, async () => {
