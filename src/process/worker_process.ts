@@ -23,20 +23,16 @@
 import { describeError } from "../_util/describe.ts";
 import { fromErrorRecord } from "../wire/errors.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
+import {
+  type ChildIo,
+  exitsWithin,
+  sendSignal,
+  watchChild,
+} from "./child_io.ts";
 import { WorkerStartError } from "./errors.ts";
 import type { ResolvedWorkerLaunch } from "./launch.ts";
-import {
-  OutputRelay,
-  type OutputSink,
-  STDERR_SINK,
-  STDOUT_SINK,
-  TailBuffer,
-} from "./output_relay.ts";
-import {
-  readStatusLine,
-  type ReadyOutcome,
-  StatusLineWatcher,
-} from "./ready_line.ts";
+import type { OutputSink } from "./output_relay.ts";
+import { readStatusLine, type ReadyOutcome } from "./ready_line.ts";
 
 /**
  * Where a worker process is in its life:
@@ -99,13 +95,6 @@ export interface StopOptions {
 }
 
 /**
- * Milliseconds the output relays get, once the process has exited, to read
- * what is left in its pipes. A pipe still open after that is held by
- * another process (a grandchild that inherited it); its relay is cut short.
- */
-export const RELAY_DRAIN_MS = 2000;
-
-/**
  * Milliseconds a worker that reported `failed`, or closed its stdout, gets
  * to exit on its own (as the protocol asks) before it is killed, so that
  * its exit code and last stderr lines are known.
@@ -113,7 +102,6 @@ export const RELAY_DRAIN_MS = 2000;
 export const FAILED_EXIT_GRACE_MS = 1000;
 
 const INTERNAL: unique symbol = Symbol("WorkerProcess.internal");
-const encoder = new TextEncoder();
 
 /** What a started process is made of, for the constructor. */
 interface WorkerProcessInit {
@@ -292,83 +280,6 @@ export class WorkerProcess {
 }
 
 /** A child's pipes, relays and exit watch, shared by start and life. */
-interface ChildIo {
-  readonly watcher: StatusLineWatcher;
-  readonly stderrTail: TailBuffer;
-  /** Settles once the process has exited and its relays are done. */
-  readonly finished: Promise<WorkerExit>;
-  hasExited(): boolean;
-  write(text: string): void;
-  closeStdin(): Promise<void>;
-}
-
-function watchChild(
-  child: Deno.ChildProcess,
-  config: WorkerConfig,
-  options: SpawnWorkerOptions,
-): ChildIo {
-  const watcher = new StatusLineWatcher(config.nonce);
-  const stderrTail = new TailBuffer();
-  const stdoutRelay = new OutputRelay(child.stdout, {
-    label: config.id,
-    sink: options.stdout ?? STDOUT_SINK,
-    onLine: watcher.take,
-  });
-  const stderrRelay = new OutputRelay(child.stderr, {
-    label: config.id,
-    sink: options.stderr ?? STDERR_SINK,
-    tail: stderrTail,
-  });
-  stdoutRelay.done.then(() => watcher.end());
-
-  const writer = child.stdin.getWriter();
-  let writes: Promise<void> = Promise.resolve();
-  let stdinClosed: Promise<void> | undefined;
-  function closeStdin(): Promise<void> {
-    stdinClosed ??= writes.then(() => writer.close()).catch(() => {});
-    return stdinClosed;
-  }
-
-  let exited = false;
-  const finished = child.status.then(async (status) => {
-    exited = true;
-    await Promise.all([
-      closeStdin(),
-      drainRelays([stdoutRelay, stderrRelay], RELAY_DRAIN_MS),
-    ]);
-    return { code: status.code, signal: status.signal };
-  });
-  return {
-    watcher,
-    stderrTail,
-    finished,
-    hasExited: () => exited,
-    write(text) {
-      if (stdinClosed) return;
-      writes = writes.then(() => writer.write(encoder.encode(text)))
-        .catch(() => {});
-    },
-    closeStdin,
-  };
-}
-
-/** Waits for the relays to end, and cuts short those still open after `graceMs`. */
-async function drainRelays(
-  relays: readonly OutputRelay[],
-  graceMs: number,
-): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), graceMs);
-  });
-  const ended = Promise.all(relays.map((relay) => relay.done)).then(() =>
-    false
-  );
-  const timedOut = await Promise.race([ended, expired]);
-  clearTimeout(timer);
-  if (timedOut) await Promise.all(relays.map((relay) => relay.cancel()));
-}
-
 /** How a failed start ended: the exit, and whether it came unforced. */
 interface FailedStartEnd {
   readonly exit: WorkerExit;
@@ -446,32 +357,6 @@ function describeExit(exit: WorkerExit): string {
   return exit.signal === null
     ? `the process exited with code ${exit.code}`
     : `the process was killed by ${exit.signal}`;
-}
-
-function sendSignal(
-  child: Deno.ChildProcess,
-  io: ChildIo,
-  signal: Deno.Signal,
-): void {
-  if (io.hasExited()) return;
-  try {
-    child.kill(signal);
-  } catch (error) {
-    // The process exited between the check and the kill.
-    if (!(error instanceof TypeError)) throw error;
-  }
-}
-
-async function exitsWithin(io: ChildIo, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([io.finished.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function checkTimeout(

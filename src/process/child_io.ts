@@ -1,0 +1,133 @@
+/**
+ * The plumbing of a child worker process: its stdout watched for the
+ * status line and relayed, its stderr relayed with a tail kept, its stdin
+ * written in order and closed once, and its exit awaited together with the
+ * end of its output.
+ *
+ * @module
+ */
+import type { WorkerConfig } from "../wire/launch.ts";
+import {
+  OutputRelay,
+  STDERR_SINK,
+  STDOUT_SINK,
+  TailBuffer,
+} from "./output_relay.ts";
+import { StatusLineWatcher } from "./ready_line.ts";
+import type { SpawnWorkerOptions, WorkerExit } from "./worker_process.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Milliseconds the output relays get, once the process has exited, to read
+ * what is left in its pipes. A pipe still open after that is held by
+ * another process (a grandchild that inherited it); its relay is cut short.
+ */
+export const RELAY_DRAIN_MS = 2000;
+
+/** A child process's streams and exit, watched. */
+export interface ChildIo {
+  readonly watcher: StatusLineWatcher;
+  readonly stderrTail: TailBuffer;
+  /** Settles once the process has exited and its relays are done. */
+  readonly finished: Promise<WorkerExit>;
+  hasExited(): boolean;
+  write(text: string): void;
+  closeStdin(): Promise<void>;
+}
+
+/** Starts watching `child`'s streams and exit. */
+export function watchChild(
+  child: Deno.ChildProcess,
+  config: WorkerConfig,
+  options: SpawnWorkerOptions,
+): ChildIo {
+  const watcher = new StatusLineWatcher(config.nonce);
+  const stderrTail = new TailBuffer();
+  const stdoutRelay = new OutputRelay(child.stdout, {
+    label: config.id,
+    sink: options.stdout ?? STDOUT_SINK,
+    onLine: watcher.take,
+  });
+  const stderrRelay = new OutputRelay(child.stderr, {
+    label: config.id,
+    sink: options.stderr ?? STDERR_SINK,
+    tail: stderrTail,
+  });
+  stdoutRelay.done.then(() => watcher.end());
+
+  const writer = child.stdin.getWriter();
+  let writes: Promise<void> = Promise.resolve();
+  let stdinClosed: Promise<void> | undefined;
+  function closeStdin(): Promise<void> {
+    stdinClosed ??= writes.then(() => writer.close()).catch(() => {});
+    return stdinClosed;
+  }
+
+  let exited = false;
+  const finished = child.status.then(async (status) => {
+    exited = true;
+    await Promise.all([
+      closeStdin(),
+      drainRelays([stdoutRelay, stderrRelay], RELAY_DRAIN_MS),
+    ]);
+    return { code: status.code, signal: status.signal };
+  });
+  return {
+    watcher,
+    stderrTail,
+    finished,
+    hasExited: () => exited,
+    write(text) {
+      if (stdinClosed) return;
+      writes = writes.then(() => writer.write(encoder.encode(text)))
+        .catch(() => {});
+    },
+    closeStdin,
+  };
+}
+
+/** Waits for the relays to end, and cuts short those still open after `graceMs`. */
+async function drainRelays(
+  relays: readonly OutputRelay[],
+  graceMs: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), graceMs);
+  });
+  const ended = Promise.all(relays.map((relay) => relay.done)).then(() =>
+    false
+  );
+  const timedOut = await Promise.race([ended, expired]);
+  clearTimeout(timer);
+  if (timedOut) await Promise.all(relays.map((relay) => relay.cancel()));
+}
+
+/** Sends `signal` to the process unless it has exited already. */
+export function sendSignal(
+  child: Deno.ChildProcess,
+  io: ChildIo,
+  signal: Deno.Signal,
+): void {
+  if (io.hasExited()) return;
+  try {
+    child.kill(signal);
+  } catch (error) {
+    // The process exited between the check and the kill.
+    if (!(error instanceof TypeError)) throw error;
+  }
+}
+
+/** True when the process exits (and its output ends) within `ms`. */
+export async function exitsWithin(io: ChildIo, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([io.finished.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
