@@ -93,6 +93,15 @@ export function rejectStopping(): Admission {
   return STOPPING;
 }
 
+/**
+ * The admission of a worker with no hook, which accepts every task.
+ *
+ * @returns An acceptance.
+ */
+export function acceptAll(): Admission {
+  return ACCEPTED;
+}
+
 function isThenable(value: unknown): boolean {
   return (typeof value === "object" && value !== null ||
     typeof value === "function") &&

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { admit, rejectStopping } from "../backpressure/admission.ts";
+import { acceptAll, admit, rejectStopping } from "../backpressure/admission.ts";
 import { createBackpressureContext } from "../backpressure/context.ts";
 import type {
   Admission,
@@ -28,8 +28,6 @@ export interface AdmissionGateOptions {
   readonly timeoutMs: number;
   readonly docket: Docket;
 }
-
-const ACCEPTED: Admission = Object.freeze({ accepted: true });
 
 interface Pending {
   readonly task: Task;
@@ -77,7 +75,7 @@ export class AdmissionGate {
 
   #decide(task: Task, entry: DocketEntry): Admission | Promise<Admission> {
     if (this.#stopping) return rejectStopping();
-    if (this.#hook === null) return this.#enter(ACCEPTED, entry);
+    if (this.#hook === null) return this.#enter(acceptAll(), entry);
     const context = createBackpressureContext(this.#docket.size, task);
     const admission = admit(this.#hook, context, this.#timeoutMs);
     if (admission instanceof Promise) {
