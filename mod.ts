@@ -21,7 +21,7 @@
  */
 export { type PoolState, WorkerPool } from "./src/pool/worker_pool.ts";
 export type { CloseOptions, WorkerPoolOptions } from "./src/pool/options.ts";
-export type { DispatchCall } from "./src/pool/dispatch_call.ts";
+export type { DispatchCall, RemoteOptions } from "./src/pool/dispatch_call.ts";
 export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
 export type { Remote } from "./src/pool/remote.ts";
 export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";

@@ -84,9 +84,61 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
       }`,
     );
   }
+  validateCallOptions({ signal, timeoutMs, tag }, "dispatch");
+  return call;
+}
+
+/**
+ * What every call made through a `pool.remote()` proxy carries.
+ *
+ * @example A proxy whose calls each get 5 seconds and a tag
+ * ```ts
+ * import { WorkerPool } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await WorkerPool.start({ spawn: 1 });
+ * const tasks = pool.remote<{ twice(x: number): Promise<number> }>(
+ *   "data:text/javascript,export const twice = async (x) => 2 * x",
+ *   { timeoutMs: 5_000, tag: "interactive" },
+ * );
+ * assert.equal(await tasks.twice(21), 42);
+ * ```
+ */
+export type RemoteOptions = Pick<DispatchCall, "signal" | "timeoutMs" | "tag">;
+
+/**
+ * Validates the options of `pool.remote()`.
+ *
+ * @throws {TypeError} naming the option with the wrong type.
+ * @throws {RangeError} for a `timeoutMs` out of range.
+ */
+export function validateRemoteOptions(options: RemoteOptions): RemoteOptions {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `Cannot make a remote: options must be an object, received ${
+        describeValue(options)
+      }`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== "signal" && key !== "timeoutMs" && key !== "tag") {
+      throw new TypeError(
+        `Cannot make a remote: unknown option ${
+          JSON.stringify(key)
+        } (known: signal, timeoutMs, tag)`,
+      );
+    }
+  }
+  validateCallOptions(options, "make a remote");
+  return options;
+}
+
+/** Checks `signal`, `timeoutMs` and `tag`; `action` starts each message. */
+function validateCallOptions(options: RemoteOptions, action: string): void {
+  const { signal, timeoutMs, tag } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(
-      `Cannot dispatch: "signal" must be an AbortSignal, received ${
+      `Cannot ${action}: "signal" must be an AbortSignal, received ${
         describeValue(signal)
       }`,
     );
@@ -94,7 +146,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
   if (timeoutMs !== undefined) {
     if (typeof timeoutMs !== "number") {
       throw new TypeError(
-        `Cannot dispatch: "timeoutMs" must be a number, received ${
+        `Cannot ${action}: "timeoutMs" must be a number, received ${
           describeValue(timeoutMs)
         }`,
       );
@@ -104,14 +156,15 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
       timeoutMs > MAX_DURATION_MS
     ) {
       throw new RangeError(
-        `Cannot dispatch: "timeoutMs" must be a finite number > 0 and ≤ ${MAX_DURATION_MS}, received ${timeoutMs}`,
+        `Cannot ${action}: "timeoutMs" must be a finite number > 0 and ≤ ${MAX_DURATION_MS}, received ${timeoutMs}`,
       );
     }
   }
   if (tag !== undefined && typeof tag !== "string") {
     throw new TypeError(
-      `Cannot dispatch: "tag" must be a string, received ${describeValue(tag)}`,
+      `Cannot ${action}: "tag" must be a string, received ${
+        describeValue(tag)
+      }`,
     );
   }
-  return call;
 }

@@ -28,7 +28,12 @@ import {
 import { createRemote, type Remote } from "./remote.ts";
 import { Roster, type RosterChange } from "./roster.ts";
 import { type PoolStats, StatsBook } from "./stats.ts";
-import { type DispatchCall, validateDispatchCall } from "./dispatch_call.ts";
+import {
+  type DispatchCall,
+  type RemoteOptions,
+  validateDispatchCall,
+  validateRemoteOptions,
+} from "./dispatch_call.ts";
 
 /**
  * The lifecycle of a pool:
@@ -205,11 +210,23 @@ export class WorkerPool implements AsyncDisposable {
    *
    * @typeParam T The module's type: `typeof import("./tasks.ts")`.
    * @param module The module specifier, e.g. `import.meta.resolve("./tasks.ts")`.
+   * @param options What every call made through the proxy carries: a
+   * `signal`, a `timeoutMs` budget, a `tag` for the workers' hooks.
    * @returns The proxy.
+   * @throws {TypeError} / {RangeError} for options of the wrong type or
+   * range, as `dispatch()` would reject them.
    */
-  remote<T>(module: string | URL): Remote<T> {
+  remote<T>(module: string | URL, options: RemoteOptions = {}): Remote<T> {
+    const { signal, timeoutMs, tag } = validateRemoteOptions(options);
     return createRemote<T>((exportName, args) =>
-      this.dispatch({ module, export: exportName, args })
+      this.dispatch({
+        module,
+        export: exportName,
+        args,
+        signal,
+        timeoutMs,
+        tag,
+      })
     );
   }
 
