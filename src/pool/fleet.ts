@@ -11,13 +11,12 @@ import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
 import type { ResolvedWorkerLaunch } from "../process/launch.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
+import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { HookSpec } from "../wire/launch.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { StatsBook } from "./stats.ts";
 
-/** Room for a frame's own fields around its largest payload, in bytes. */
-export const FRAME_OVERHEAD_BYTES = 64 * 1024;
 /** How long a stopping worker gets to exit before it is signalled. */
 const STOP_TIMEOUT_MS = 2000;
 const FIRST_RESPAWN_DELAY_MS = 100;

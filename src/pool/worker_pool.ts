@@ -18,7 +18,8 @@ import { RemoteCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
-import { Fleet, FRAME_OVERHEAD_BYTES } from "./fleet.ts";
+import { Fleet } from "./fleet.ts";
+import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import {
   type CloseOptions,
   validateCloseOptions,

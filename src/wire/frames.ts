@@ -97,3 +97,11 @@ export const REASON_METADATA_KEY = "wool-reason";
  * the worker: the task may have run, so it must not be retried elsewhere.
  */
 export const DELIVERY_UNKNOWN_METADATA_KEY = "wool-delivery-unknown";
+
+/**
+ * Room, in bytes, for a frame's own fields (ids, specifiers, tags, protobuf
+ * framing) around its largest payload. Caller and worker both size their
+ * gRPC message limits and Session batches as `maxMessageBytes` plus this,
+ * so the two sides agree on what fits.
+ */
+export const FRAME_OVERHEAD_BYTES = 64 * 1024;

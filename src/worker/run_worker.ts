@@ -13,11 +13,9 @@ import {
   formatReadyLine,
   type WorkerConfig,
 } from "../wire/launch.ts";
+import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { loadWorkerService } from "../wire/proto.ts";
 import { WorkerService } from "./worker_service.ts";
-
-/** Room for a frame's own fields around its largest payload, in bytes. */
-export const FRAME_OVERHEAD_BYTES = 64 * 1024;
 
 const encoder = new TextEncoder();
 

@@ -7,21 +7,19 @@
  */
 import * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import type { BackpressureHook } from "../backpressure/types.ts";
-import type {
-  RequestFrame,
-  ResponseFrame,
-  SessionRequests,
-  SessionResponses,
-  StatusFrame,
+import {
+  FRAME_OVERHEAD_BYTES,
+  type RequestFrame,
+  type ResponseFrame,
+  type SessionRequests,
+  type SessionResponses,
+  type StatusFrame,
 } from "../wire/frames.ts";
 import { AdmissionGate } from "./admission_gate.ts";
 import { Docket } from "./docket.ts";
 import { RoutineLoader } from "./routine_loader.ts";
 import { serveSession } from "./session_stream.ts";
 import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
-
-/** Room for frames' own fields around the largest payload, in bytes. */
-const BATCH_OVERHEAD_BYTES = 64 * 1024;
 
 /** What a worker service is built from. */
 export interface WorkerServiceOptions {
@@ -57,7 +55,7 @@ export class WorkerService {
       maxMessageBytes: options.maxMessageBytes,
     };
     this.#onStopped = options.onStopped ?? (() => {});
-    this.#maxBatchBytes = options.maxMessageBytes + BATCH_OVERHEAD_BYTES;
+    this.#maxBatchBytes = options.maxMessageBytes + FRAME_OVERHEAD_BYTES;
   }
 
   /** The handlers to add to a `grpc.Server` for the `Worker` service. */
