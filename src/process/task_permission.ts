@@ -1,0 +1,82 @@
+/**
+ * A permission a task was denied, told in the pool's terms: which
+ * `worker.permissions` entry grants it.
+ *
+ * Task code runs in a worker process under the worker's permissions, not the
+ * caller's, so Deno's own advice ("run again with the --allow-read flag")
+ * points at the wrong command line. {@linkcode explainTaskPermissionError}
+ * rewrites it, keeping Deno's error as `cause`.
+ *
+ * @module
+ */
+import { WoolError } from "../errors.ts";
+import {
+  type PermissionRequirement,
+  permissionRequirementOf,
+} from "./permission_message.ts";
+
+/**
+ * A task needed a permission its worker does not have. The message names
+ * the permission and the `worker.permissions` entry that grants it; Deno's
+ * original error is the `cause`.
+ *
+ * @example Reading which grant is missing
+ * ```ts
+ * import { explainTaskPermissionError, TaskPermissionDenied } from "./task_permission.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const denied = new Deno.errors.NotCapable(
+ *   'Requires read access to "/data/in.csv", run again with the --allow-read flag',
+ * );
+ * const error = explainTaskPermissionError(denied);
+ * assert.ok(error instanceof TaskPermissionDenied);
+ * assert.equal(error.permission, "read");
+ * assert.equal(error.grant, 'worker: { permissions: { read: ["/data/in.csv"] } }');
+ * assert.equal(error.cause, denied);
+ * ```
+ */
+export class TaskPermissionDenied extends WoolError {
+  /** The permission name, as Deno gives it (`read`, `net`, `env`, …). */
+  readonly permission: string;
+  /** The path, host, variable or program denied; absent when unnamed. */
+  readonly target: string | undefined;
+  /** The pool option that grants it, e.g. `worker: { permissions: { read: ["/x"] } }`. */
+  readonly grant: string;
+
+  /** Builds the error from the requirement Deno's error named. */
+  constructor(requirement: PermissionRequirement, options?: ErrorOptions) {
+    const { name, target, placeholder } = requirement;
+    const grant = `worker: { permissions: { ${name}: ${
+      target === undefined ? "true" : `[${JSON.stringify(target)}]`
+    } } }`;
+    const what = target !== undefined
+      ? ` to ${JSON.stringify(target)}`
+      : placeholder !== undefined
+      ? ` to ${placeholder}`
+      : "";
+    super(
+      `The task was denied ${name} access${what} in its worker: grant it with the pool option ${grant} ` +
+        `(the default, "inherit", passes only permissions this process holds in full, e.g. --allow-${name})`,
+      options,
+    );
+    this.permission = name;
+    this.target = target;
+    this.grant = grant;
+  }
+}
+
+/**
+ * Explains a permission error raised inside a task.
+ *
+ * Takes the error live (in the worker) or as rebuilt on the caller's side
+ * (an error whose `name` is `NotCapable` or `PermissionDenied`).
+ *
+ * @param error What the task threw.
+ * @returns A {@linkcode TaskPermissionDenied} with `error` as its cause when
+ * `error` is one of Deno's permission errors; otherwise `error` itself.
+ */
+export function explainTaskPermissionError(error: unknown): unknown {
+  const requirement = permissionRequirementOf(error);
+  if (requirement === undefined) return error;
+  return new TaskPermissionDenied(requirement, { cause: error });
+}
