@@ -25,6 +25,8 @@ export interface LearningHook {
 export interface DrivenTask {
   readonly task: Task;
   readonly admittedMs: number;
+  /** Whether the docket was empty when it was admitted. */
+  readonly alone: boolean;
 }
 
 /** A worker's docket and clocks around a hook. */
@@ -76,7 +78,11 @@ export class HookDriver {
       this.docket.length < limit,
       `admitted with ${this.docket.length} active at limit ${limit}`,
     );
-    const entry = { task, admittedMs: this.nowMs };
+    const entry = {
+      task,
+      admittedMs: this.nowMs,
+      alone: this.docket.length === 0,
+    };
     this.docket.push(entry);
     return entry;
   }
@@ -87,11 +93,15 @@ export class HookDriver {
     this.cpuMs += ms * busy;
   }
 
-  /** Ends `entry` now, as having run since its admission. */
+  /**
+   * Ends `entry` now, as having run since its admission (or for `runMs`,
+   * when given).
+   */
   settle(
     entry: DrivenTask,
     outcome: TaskOutcome = "ok",
     generator = false,
+    runMs = this.nowMs - entry.admittedMs,
   ): void {
     const index = this.docket.indexOf(entry);
     assert.ok(index >= 0, "settled a task not in the docket");
@@ -99,7 +109,7 @@ export class HookDriver {
     this.hook.settled({
       task: entry.task,
       queuedMs: 0,
-      runMs: this.nowMs - entry.admittedMs,
+      runMs,
       outcome,
       generator,
     });
