@@ -9,19 +9,9 @@ import type { BackpressureContext, Task, Verdict } from "./types.ts";
 import type { BackpressureHookObject, SettledTask } from "./hook_object.ts";
 import type { AdaptiveConcurrencyOptions } from "./adaptive_concurrency.ts";
 import { AdaptiveLimit } from "./_adaptive_limit.ts";
-import {
-  ADAPTIVE_OPTION_NAMES,
-  checkFactoryOptions,
-  resolveAdaptiveSettings,
-} from "./_adaptive_options.ts";
 import { FairLedger } from "./_fair_ledger.ts";
+import { resolveFairShareOptions } from "./_fair_share_options.ts";
 import { type HookClock, SYSTEM_CLOCK } from "./_load_signals.ts";
-import {
-  checkOptionsObject,
-  checkPositiveFiniteNumber,
-  checkPositiveInteger,
-} from "./_options.ts";
-import { describeValue } from "../_util/describe.ts";
 
 /** The key tasks that carry no value for it share. */
 const NO_KEY = "";
@@ -207,91 +197,6 @@ export function fairShareWithClock(
       adaptive?.settled(done);
     },
   });
-}
-
-/** {@linkcode FairShareOptions}, checked, with defaults filled in. */
-interface ResolvedFairShareOptions {
-  readonly key: string;
-  readonly limit: number | "adaptive";
-  readonly weights: ReadonlyMap<string, number>;
-  readonly idleMs: number;
-  readonly adaptive: ReturnType<typeof resolveAdaptiveSettings>;
-}
-
-const FACTORY = "fairShare";
-
-function resolveFairShareOptions(options: unknown): ResolvedFairShareOptions {
-  const checked = checkFactoryOptions(
-    FACTORY,
-    options,
-    ["key", "limit", "weights", "idleMs", "adaptive"],
-    '{ key: "tenant", limit: 8 }',
-  );
-  if (typeof checked.key !== "string" || checked.key === "") {
-    throw new TypeError(
-      `${FACTORY}: "key" must name a context variable (or be "tag"), received ${
-        describeValue(checked.key)
-      }`,
-    );
-  }
-  const limit = checked.limit === "adaptive"
-    ? "adaptive"
-    : checkLimit(checked.limit);
-  if (checked.adaptive !== undefined && limit !== "adaptive") {
-    throw new TypeError(
-      `${FACTORY}: "adaptive" applies only with limit "adaptive", and the limit is ${limit}`,
-    );
-  }
-  const adaptiveOptions = checkOptionsObject(
-    `${FACTORY}: adaptive`,
-    checked.adaptive ?? {},
-    ADAPTIVE_OPTION_NAMES,
-    '{ algorithm: "gradient2" }',
-  );
-  return Object.freeze({
-    key: checked.key,
-    limit,
-    weights: checkWeights(checked.weights),
-    idleMs: checked.idleMs === undefined
-      ? 1000
-      : checkPositiveFiniteNumber(FACTORY, "idleMs", checked.idleMs),
-    adaptive: resolveAdaptiveSettings(`${FACTORY}: adaptive`, adaptiveOptions),
-  });
-}
-
-function checkLimit(value: unknown): number {
-  if (typeof value === "number") {
-    return checkPositiveInteger(FACTORY, "limit", value);
-  }
-  throw new TypeError(
-    `${FACTORY}: "limit" must be a positive integer or "adaptive", received ${
-      describeValue(value)
-    }`,
-  );
-}
-
-function checkWeights(value: unknown): ReadonlyMap<string, number> {
-  if (value === undefined) return new Map();
-  const weights = checkOptionsObjectAnyKeys(value);
-  const checked = new Map<string, number>();
-  for (const [key, weight] of Object.entries(weights)) {
-    checked.set(
-      key,
-      checkPositiveFiniteNumber(FACTORY, `weights.${key}`, weight),
-    );
-  }
-  return checked;
-}
-
-function checkOptionsObjectAnyKeys(value: unknown): Record<string, unknown> {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    return value as Record<string, unknown>;
-  }
-  throw new TypeError(
-    `${FACTORY}: "weights" must be an object of weights by key, like { acme: 2 }, received ${
-      describeValue(value)
-    }`,
-  );
 }
 
 /** The key of `task`: the value of context variable `name`, as a string. */
