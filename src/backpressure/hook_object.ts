@@ -53,15 +53,39 @@
  * ## What the worker calls
  *
  * 1. At start-up, after loading the export (and calling a factory with its
- *    options): `const hook = normalizeHook(loaded)`; a `TypeError` from it
- *    is a hook load failure (`WorkerStartError`).
- * 2. For each task: `receivedAt = performance.now()` when the Task frame is
- *    read; `hook.admit(ctx)` through `admit()` in the gate as today;
- *    `admittedAt = performance.now()` when the task enters the docket.
- * 3. When the task leaves the docket (`Docket.remove`), in the same turn
- *    and only when `hook.settled !== null`:
- *    `hook.settled({ task: ctx.task, queuedMs: admittedAt - receivedAt,
- *    runMs: performance.now() - admittedAt, outcome, generator })`.
+ *    options): `const hook = normalizeHook(loaded, { onSettledError })`,
+ *    with `onSettledError` writing to the worker's stderr. A `TypeError`
+ *    from it is a hook load failure (`HookLoadError`, so `WorkerStartError`
+ *    naming the module and export). The gate then runs `hook.admit` where
+ *    it runs the function hook today; nothing else about admission changes.
+ * 2. Per task: `receivedAt = performance.now()` when the session reads the
+ *    Task frame; `admittedAt = performance.now()` when the gate puts the
+ *    task in the docket. Keep the `ctx.task` object the hook saw (the gate
+ *    builds it in `createBackpressureContext`; hand it to the session with
+ *    the admission).
+ * 3. When the task leaves the docket (`Docket.remove`), in the same turn,
+ *    after removing it, and only when `hook.settled !== null`:
+ *
+ *    ```
+ *    hook.settled({
+ *      task,                               // the ctx.task of step 2
+ *      queuedMs: admittedAt - receivedAt,
+ *      runMs: performance.now() - admittedAt,
+ *      outcome,                            // below
+ *      generator,                          // the routine returned a generator
+ *    });
+ *    ```
+ *
+ *    `outcome` follows the last frame the session sent for the task:
+ *    `Result` (coroutine) or `Done` (generator) → `"ok"`; `Exception`
+ *    (thrown, or a result that could not be encoded or was too large) →
+ *    `"error"`; no final frame, because the caller cancelled or went away,
+ *    the worker cancelled it while stopping, or the caller ended a
+ *    generator's stream → `"cancelled"`. A task that entered the docket
+ *    and left at once (its caller went away during admission) settles as
+ *    `"cancelled"` with its `runMs` near 0.
+ * 4. Nothing for a rejected task, nor for a verdict given after
+ *    `backpressureTimeoutMs`.
  *
  * @module
  */

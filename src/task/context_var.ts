@@ -252,8 +252,8 @@ export class ContextVarUnset extends WoolError {
  * ```
  */
 export function captureContext(): Readonly<Record<string, unknown>> {
-  const record: Record<string, unknown> = {};
-  for (const [name, value] of currentValues()) {
+  const entries = [...currentValues()];
+  for (const [name, value] of entries) {
     try {
       serialize(value);
     } catch (error) {
@@ -264,9 +264,9 @@ export function captureContext(): Readonly<Record<string, unknown>> {
         { cause: error },
       );
     }
-    record[name] = value;
   }
-  return Object.freeze(record);
+  // fromEntries defines properties, so even "__proto__" stays a variable.
+  return Object.freeze(Object.fromEntries(entries));
 }
 
 /**

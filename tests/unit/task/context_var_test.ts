@@ -192,3 +192,11 @@ Deno.test("createContextScope() keeps a task's sets from one step to the next", 
   assert.equal(scope.run(() => count.get()), 12);
   await scope.run(() => steps.return(undefined));
 });
+
+Deno.test("captureContext() and createContextScope() keep a variable named __proto__ as a variable", () => {
+  const odd = new ContextVar<string>("__proto__");
+  const snapshot = odd.run("value", () => captureContext());
+  assert.deepEqual(Object.keys(snapshot), ["__proto__"]);
+  assert.equal(Object.getPrototypeOf(snapshot), Object.prototype);
+  assert.equal(createContextScope(snapshot).run(() => odd.get()), "value");
+});
