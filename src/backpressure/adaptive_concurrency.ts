@@ -15,7 +15,17 @@ import {
 } from "./_adaptive_options.ts";
 import { type HookClock, SYSTEM_CLOCK } from "./_load_signals.ts";
 
-/** Options of {@linkcode adaptiveConcurrency}; every one is optional. */
+/**
+ * Options of {@linkcode adaptiveConcurrency}; every one is optional.
+ *
+ * @example AIMD with a floor of two
+ * ```ts
+ * import type { AdaptiveConcurrencyOptions } from "@wool/core/backpressure";
+ *
+ * const options: AdaptiveConcurrencyOptions = { algorithm: "aimd", minLimit: 2 };
+ * void options;
+ * ```
+ */
 export interface AdaptiveConcurrencyOptions {
   /**
    * How the limit learns: `"gradient2"` (after Netflix's Gradient2: follows
@@ -86,6 +96,18 @@ export interface AdaptiveConcurrencyOptions {
 /**
  * The hook {@linkcode adaptiveConcurrency} makes: a
  * {@linkcode BackpressureHookObject} that also shows the limit it learned.
+ *
+ * @example Reading the learned limit
+ * ```ts
+ * import {
+ *   adaptiveConcurrency,
+ *   type AdaptiveConcurrencyHook,
+ * } from "@wool/core/backpressure";
+ * import assert from "node:assert/strict";
+ *
+ * const hook: AdaptiveConcurrencyHook = adaptiveConcurrency({ initialLimit: 4 });
+ * assert.equal(hook.limit, 4);
+ * ```
  */
 export interface AdaptiveConcurrencyHook extends BackpressureHookObject {
   /** The most tasks it admits at once now: a whole number ≥ `minLimit`. */

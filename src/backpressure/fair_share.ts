@@ -16,7 +16,21 @@ import { type HookClock, SYSTEM_CLOCK } from "./_load_signals.ts";
 /** The key tasks that carry no value for it share. */
 const NO_KEY = "";
 
-/** Options of {@linkcode fairShare}. */
+/**
+ * Options of {@linkcode fairShare}.
+ *
+ * @example Shares by tenant, one tenant weighing double
+ * ```ts
+ * import type { FairShareOptions } from "@wool/core/backpressure";
+ *
+ * const options: FairShareOptions = {
+ *   key: "tenant",
+ *   limit: 8,
+ *   weights: { acme: 2 },
+ * };
+ * void options;
+ * ```
+ */
 export interface FairShareOptions {
   /**
    * What tells tasks apart: the name of a context variable (the hook reads
@@ -55,7 +69,18 @@ export interface FairShareOptions {
   readonly adaptive?: AdaptiveConcurrencyOptions;
 }
 
-/** The hook {@linkcode fairShare} makes. */
+/**
+ * The hook {@linkcode fairShare} makes.
+ *
+ * @example Reading its limit
+ * ```ts
+ * import { fairShare, type FairShareHook } from "@wool/core/backpressure";
+ * import assert from "node:assert/strict";
+ *
+ * const hook: FairShareHook = fairShare({ key: "tenant", limit: 8 });
+ * assert.equal(hook.limit, 8);
+ * ```
+ */
 export interface FairShareHook extends BackpressureHookObject {
   /** The most tasks it admits at once now, over all keys. */
   readonly limit: number;

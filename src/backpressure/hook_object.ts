@@ -101,6 +101,15 @@ import { describeError, describeValue } from "../_util/describe.ts";
  * - `"cancelled"`: the task was stopped before it ended on its own: the
  *   caller cancelled or went away, its time ran out, the caller stopped
  *   pulling a generator, or the worker cancelled it while stopping.
+ *
+ * @example Counting failures
+ * ```ts
+ * import type { TaskOutcome } from "@wool/core/backpressure";
+ * import assert from "node:assert/strict";
+ *
+ * const outcomes: TaskOutcome[] = ["ok", "error", "cancelled", "error"];
+ * assert.equal(outcomes.filter((outcome) => outcome === "error").length, 2);
+ * ```
  */
 export type TaskOutcome = "ok" | "error" | "cancelled";
 

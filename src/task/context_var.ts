@@ -60,7 +60,18 @@ function currentValues(): Values {
   return storage.getStore() ?? root;
 }
 
-/** Options of a {@linkcode ContextVar}. */
+/**
+ * Options of a {@linkcode ContextVar}.
+ *
+ * @example A variable with a default
+ * ```ts
+ * import { ContextVar, type ContextVarOptions } from "./context_var.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ContextVarOptions<string> = { default: "anonymous" };
+ * assert.equal(new ContextVar("user-name", options).get(), "anonymous");
+ * ```
+ */
 export interface ContextVarOptions<T> {
   /**
    * The value {@linkcode ContextVar.get} returns where the variable has
@@ -273,6 +284,15 @@ export function captureContext(): Readonly<Record<string, unknown>> {
  * A context made from a captured record, to run a task in: each
  * {@linkcode ContextScope.run} enters the same context, so what the task
  * sets in one step it still sees in the next.
+ *
+ * @example Running in a scope
+ * ```ts
+ * import { type ContextScope, createContextScope } from "./context_var.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const scope: ContextScope = createContextScope({ attempt: 1 });
+ * assert.equal(scope.run(() => 42), 42);
+ * ```
  */
 export interface ContextScope {
   /** Runs `fn` in this scope's context. */
