@@ -50,3 +50,15 @@ export type {
   TaskView,
   Verdict,
 } from "./types.ts";
+export { adaptiveConcurrency } from "./adaptive_concurrency.ts";
+export type {
+  AdaptiveConcurrencyHook,
+  AdaptiveConcurrencyOptions,
+} from "./adaptive_concurrency.ts";
+export { fairShare } from "./fair_share.ts";
+export type { FairShareHook, FairShareOptions } from "./fair_share.ts";
+export type {
+  BackpressureHookObject,
+  SettledTask,
+  TaskOutcome,
+} from "./hook_object.ts";

@@ -44,7 +44,13 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
 Deno.test("src/backpressure/mod.ts exports exactly the built-in hook factories", async () => {
   assert.deepStrictEqual(
     await runtimeExports("../../src/backpressure/mod.ts"),
-    ["maxActive", "memoryPressure", "rateLimit"],
+    [
+      "adaptiveConcurrency",
+      "fairShare",
+      "maxActive",
+      "memoryPressure",
+      "rateLimit",
+    ],
   );
 });
 
