@@ -75,6 +75,7 @@ function splitHostPort(
 ):
   | { ok: true; value: { host: string; portText: string } }
   | HostPortFailure {
+  if (text.includes("://")) return fail("it is a URL; give host:port only");
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
     const host = text.slice(1, close);

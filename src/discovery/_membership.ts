@@ -65,21 +65,20 @@ export class Membership {
   }
 
   /**
-   * Makes `workers` the whole set: puts each, then removes every known
-   * worker not among them, with `reason`.
+   * Makes `workers` the whole set: removes every known worker not among
+   * them, with `reason`, then puts each (removals first, so a pool capped
+   * by a lease sees the free place before the newcomer).
    */
   replaceAll(
     workers: Iterable<DiscoveredWorker>,
     reason: RemovalReason = "withdrawn",
   ): void {
-    const keep = new Set<string>();
-    for (const worker of workers) {
-      keep.add(worker.key);
-      this.put(worker);
-    }
+    const next = new Map<string, DiscoveredWorker>();
+    for (const worker of workers) next.set(worker.key, worker);
     for (const key of [...this.#known.keys()]) {
-      if (!keep.has(key)) this.remove(key, reason);
+      if (!next.has(key)) this.remove(key, reason);
     }
+    for (const worker of next.values()) this.put(worker);
   }
 }
 
