@@ -221,6 +221,7 @@ export class NatsAnnouncer implements AsyncDisposable {
     );
   }
 
+  /** Leaves, as {@linkcode NatsAnnouncer.leave} does. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.leave();
   }

@@ -70,9 +70,13 @@ const warned = new Set<string>();
  * and this is not CI (`CI=true`). Says so once per binary on stderr.
  */
 export function ignoreWithout(...engines: Engine[]): boolean {
+  return shouldIgnore(engines, Deno.env.get("CI") === "true");
+}
+
+/** {@linkcode ignoreWithout}, with whether this is CI given. */
+export function shouldIgnore(engines: readonly Engine[], ci: boolean): boolean {
   const missing = engines.filter((engine) => findEngine(engine) === undefined);
-  if (missing.length === 0) return false;
-  if (Deno.env.get("CI") === "true") return false;
+  if (missing.length === 0 || ci) return false;
   for (const engine of missing) {
     if (warned.has(engine.binary)) continue;
     warned.add(engine.binary);
