@@ -93,7 +93,11 @@ export class NatsAnnouncer implements AsyncDisposable {
   readonly #stop = new AbortController();
   readonly #running: Promise<void>;
   #firstAnnounced!: () => void;
-  /** Resolves once the first announcement reached the server. */
+  #neverAnnounced!: (error: Error) => void;
+  /**
+   * Resolves once the first announcement reached the server; rejects when
+   * the announcer leaves before that.
+   */
   readonly announced: Promise<void>;
 
   private constructor(options: ResolvedAnnouncerOptions) {
@@ -110,7 +114,12 @@ export class NatsAnnouncer implements AsyncDisposable {
       ttlMs: Math.ceil(options.renewMs * TTL_RENEWAL_PERIODS),
     };
     this.#payload = encodeMessage(announcement);
-    this.announced = new Promise((resolve) => this.#firstAnnounced = resolve);
+    this.announced = new Promise((resolve, reject) => {
+      this.#firstAnnounced = resolve;
+      this.#neverAnnounced = reject;
+    });
+    // Only those who await it should see its rejection.
+    this.announced.catch(() => {});
     this.#running = this.#run();
   }
 
@@ -134,6 +143,9 @@ export class NatsAnnouncer implements AsyncDisposable {
   async leave(): Promise<void> {
     this.#stop.abort();
     await this.#running;
+    this.#neverAnnounced(
+      new DiscoveryError(this.#source, "left before announcing to NATS"),
+    );
   }
 
   async #run(): Promise<void> {
@@ -211,10 +223,14 @@ export class NatsAnnouncer implements AsyncDisposable {
     await watching;
   }
 
+  get #source(): string {
+    return `NatsAnnouncer(${JSON.stringify(this.#options.subject)})`;
+  }
+
   #report(problem: string, cause?: unknown): void {
     this.#options.onError?.(
       new DiscoveryError(
-        `NatsAnnouncer(${JSON.stringify(this.#options.subject)})`,
+        this.#source,
         problem,
         cause === undefined ? undefined : { cause },
       ),

@@ -116,6 +116,7 @@ Deno.test("NatsAnnouncer reports each failed attempt to reach NATS and stops at 
   await twice;
   await announcer.leave();
   await announcer.leave();
+  await assert.rejects(announcer.announced, /left before announcing to NATS/);
   assert.match(
     errors[0],
     /^Discovery NatsAnnouncer\("wool\.workers"\) failed: cannot connect to NATS/,

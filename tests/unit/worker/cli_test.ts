@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   parseWorkerArgs,
   type StandaloneWorkerOptions,
-  WorkerUsageError,
+  type WorkerUsageError,
 } from "../../../src/worker/cli.ts";
 import { WORKER_FLAGS } from "../../../src/worker/cli_flags.ts";
 import { WoolError } from "../../../src/errors.ts";
