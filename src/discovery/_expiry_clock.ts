@@ -66,7 +66,9 @@ export class ExpiryClock implements Disposable {
   #fire(): void {
     this.#timer = undefined;
     const now = performance.now();
-    const expired = [...this.#deadlines].filter(([, d]) => d.at <= now);
+    // In deadline order, also when a late timer finds several due at once.
+    const expired = [...this.#deadlines].filter(([, d]) => d.at <= now)
+      .sort(([, a], [, b]) => a.at - b.at);
     for (const [key] of expired) this.#deadlines.delete(key);
     this.#arm();
     for (const [key] of expired) this.#onExpire(key);

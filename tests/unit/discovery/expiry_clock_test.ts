@@ -39,6 +39,18 @@ Deno.test("ExpiryClock never expires a forgotten key, and a renewal pushes the d
   assert.equal(await next(), "renewed");
 });
 
+Deno.test("ExpiryClock reports keys found due together in deadline order", async () => {
+  const { clock, next } = expiries();
+  using _ = clock;
+  clock.renew("second", 30);
+  clock.renew("first", 10);
+  // Block the event loop past both deadlines, as a loaded machine may.
+  const start = performance.now();
+  while (performance.now() - start < 60) { /* busy */ }
+  assert.equal(await next(), "first");
+  assert.equal(await next(), "second");
+});
+
 Deno.test("ExpiryClock expires nothing while suspended, and gives every key a full ttl on resume", async () => {
   const { clock, next } = expiries();
   using _ = clock;
