@@ -11,7 +11,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import {
   DELIVERY_UNKNOWN_METADATA_KEY,
   type RequestFrame,

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "./grpc.ts";
 import * as protoLoader from "npm:@grpc/proto-loader@0.8.1";
 import protobuf from "npm:protobufjs@7.6.6";
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import type {
   SessionRequestFrame,

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import type { Task } from "../backpressure/types.ts";
 import { encodeError } from "../wire/errors.ts";
 import {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import type { BackpressureHook } from "../backpressure/types.ts";
 import {
   FRAME_OVERHEAD_BYTES,
