@@ -52,7 +52,6 @@ export type { WorkerLaunchOptions } from "./src/process/launch.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";
 export type { Transport } from "./src/connection/worker_connection.ts";
 export type {
-  Admission,
   BackpressureContext,
   BackpressureHook,
   BackpressureHookFactory,
