@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { Status } from "../connection/status.ts";
 import { decodeError, encodeError } from "../wire/errors.ts";
 import type { RequestFrame } from "../wire/frames.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
+import { Status } from "../wire/status.ts";
 import { decodeValue, encodeValue } from "../wire/values.ts";
 import type { CallRun } from "./call_run.ts";
 

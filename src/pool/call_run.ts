@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { statusName } from "../connection/status.ts";
 import type { ChannelEvent } from "../connection/task_channel.ts";
 import type { RequestFrame, StatusFrame } from "../wire/frames.ts";
+import { statusName } from "../wire/status.ts";
 import type { Accepted } from "./dispatcher.ts";
 import { DispatchTimeout, WorkerCrashed } from "./errors.ts";
 import type { WorkerEntry, WorkerExit } from "./roster.ts";

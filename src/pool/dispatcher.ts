@@ -20,7 +20,6 @@
  */
 import type { TaskView } from "../backpressure/types.ts";
 import type { Permit } from "../connection/semaphore.ts";
-import { classifyStatus, Status, statusName } from "../connection/status.ts";
 import type { TaskChannel } from "../connection/task_channel.ts";
 import {
   type AttemptCause,
@@ -28,19 +27,20 @@ import {
 } from "../loadbalancer/errors.ts";
 import type { LoadBalancer, WorkerId } from "../loadbalancer/load_balancer.ts";
 import { decodeError } from "../wire/errors.ts";
+import type { StatusFrame, TaskFrame } from "../wire/frames.ts";
 import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  REASON_METADATA_KEY,
-  REJECTED_BY_BACKPRESSURE,
-  REJECTED_METADATA_KEY,
-  type StatusFrame,
-  type TaskFrame,
-} from "../wire/frames.ts";
-import { MessageTooLarge } from "../wire/message_too_large.ts";
+  classifyStatus,
+  decodeRejection,
+  isDeliveryUnknown,
+  Status,
+  statusFrame,
+  statusName,
+  transportLimitError,
+} from "../wire/status.ts";
 import { workerLost } from "./call_run.ts";
 import { CapacityQueue } from "./capacity_queue.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
-import { parseRejectionCause, type StatsBook } from "./stats.ts";
+import type { StatsBook } from "./stats.ts";
 
 /** A task a worker accepted: the call drives it from here. */
 export interface Accepted {
@@ -224,13 +224,13 @@ export class Dispatcher {
       if (event.kind === "frame" && event.frame.frame === "nack") {
         throw decodeError(event.frame.nack.error ?? new Uint8Array());
       }
-      const status: StatusFrame = event.kind === "end" ? event.status : {
-        code: Status.INTERNAL,
-        details:
+      const status: StatusFrame = event.kind === "end"
+        ? event.status
+        : statusFrame(
+          Status.INTERNAL,
           `The worker answered a Task frame with "${event.frame.frame}" before any Ack`,
-        metadata: {},
-      };
-      if (status.metadata[DELIVERY_UNKNOWN_METADATA_KEY]) {
+        );
+      if (isDeliveryUnknown(status)) {
         // The task frame may have reached the worker and run: trying
         // another worker could run it twice. At most once wins.
         throw await workerLost(worker, status);
@@ -247,49 +247,16 @@ export class Dispatcher {
 
   #declined(worker: WorkerEntry, status: StatusFrame): Attempt {
     const { info } = worker;
+    const notOverload = transportLimitError(status);
+    if (notOverload) throw notOverload;
+    const rejection = decodeRejection(status);
+    if (rejection) this.#options.stats.rejected(info.id, rejection.cause);
     const code = status.code === Status.OK ? Status.INTERNAL : status.code;
-    const rejected = status.metadata[REJECTED_METADATA_KEY];
-    if (
-      code === Status.RESOURCE_EXHAUSTED &&
-      rejected !== REJECTED_BY_BACKPRESSURE
-    ) {
-      throw notOverload(status);
-    }
-    const causeKey = `${REJECTED_METADATA_KEY}-cause`;
-    if (rejected === REJECTED_BY_BACKPRESSURE || status.metadata[causeKey]) {
-      this.#options.stats.rejected(
-        info.id,
-        parseRejectionCause(status.metadata[causeKey]),
-      );
-    }
-    const reason = status.metadata[REASON_METADATA_KEY];
-    const message = status.details ||
-      (reason ? `Rejected by backpressure hook: ${reason}` : statusName(code));
+    const message = rejection?.message ?? (status.details || statusName(code));
     return {
       kind: "declined",
       cause: { address: info.address, code: statusName(code), message },
       evict: classifyStatus(code) === "evict",
     };
   }
-}
-
-/**
- * A `RESOURCE_EXHAUSTED` a hook did not send: grpc's own limit. Its
- * message names the sizes ("Received message larger than max (N vs. M)").
- */
-function notOverload(status: StatusFrame): Error {
-  const sizes = /\((\d+) vs\.? (\d+)\)/.exec(status.details);
-  if (sizes) {
-    return new MessageTooLarge(
-      "task frame",
-      Number(sizes[1]),
-      Number(sizes[2]),
-      {
-        cause: new Error(status.details),
-      },
-    );
-  }
-  return new Error(
-    `The worker refused the task with RESOURCE_EXHAUSTED (not a backpressure rejection): ${status.details}`,
-  );
 }

@@ -11,6 +11,7 @@
  */
 import { grpc } from "../wire/grpc.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
+import { Status, statusFrame } from "../wire/status.ts";
 import type {
   SessionRequestFrame,
   SessionRequests,
@@ -56,11 +57,10 @@ export function serveSession(
       outbox.push({
         stream: message.stream,
         frame: "status",
-        status: {
-          code: grpc.status.INVALID_ARGUMENT,
-          details: "A Session frame must carry a request or a cancel",
-          metadata: {},
-        },
+        status: statusFrame(
+          Status.INVALID_ARGUMENT,
+          "A Session frame must carry a request or a cancel",
+        ),
       });
       return;
     }

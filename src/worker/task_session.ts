@@ -20,13 +20,9 @@
  *
  * @module
  */
-import { grpc } from "../wire/grpc.ts";
 import type { Task } from "../backpressure/types.ts";
 import { encodeError } from "../wire/errors.ts";
 import {
-  REASON_METADATA_KEY,
-  REJECTED_BY_BACKPRESSURE,
-  REJECTED_METADATA_KEY,
   type RequestFrame,
   type ResponseFrame,
   responseFrame,
@@ -38,6 +34,7 @@ import {
   PROTOCOL_VERSION,
   protocolMismatchMessage,
 } from "../wire/protocol_version.ts";
+import { encodeRejection, Status } from "../wire/status.ts";
 import { decodeArgs, encodeValue } from "../wire/values.ts";
 import type { AdmissionGate } from "./admission_gate.ts";
 import type { Docket, DocketEntry } from "./docket.ts";
@@ -107,7 +104,7 @@ export class TaskSession implements DocketEntry {
     }
     if (this.#phase === "closed") return;
     this.#close({
-      code: grpc.status.INVALID_ARGUMENT,
+      code: Status.INVALID_ARGUMENT,
       details:
         `Unexpected "${frame.frame}" frame while the task is in its ${this.#phase} phase`,
       metadata: {},
@@ -137,7 +134,7 @@ export class TaskSession implements DocketEntry {
    */
   cancel(reason: unknown): void {
     this.#close({
-      code: grpc.status.CANCELLED,
+      code: Status.CANCELLED,
       details: `The worker cancelled the task: ${
         reason instanceof Error ? reason.message : String(reason)
       }`,
@@ -149,7 +146,7 @@ export class TaskSession implements DocketEntry {
   async #start(frame: RequestFrame): Promise<void> {
     if (frame.frame !== "task") {
       this.#close({
-        code: grpc.status.INVALID_ARGUMENT,
+        code: Status.INVALID_ARGUMENT,
         details:
           `The first frame of a task must be a Task frame, received "${frame.frame}"`,
         metadata: {},
@@ -159,7 +156,7 @@ export class TaskSession implements DocketEntry {
     const taskFrame = frame.task;
     if (taskFrame.protocolVersion !== PROTOCOL_VERSION) {
       this.#close({
-        code: grpc.status.FAILED_PRECONDITION,
+        code: Status.FAILED_PRECONDITION,
         details: protocolMismatchMessage(taskFrame.protocolVersion ?? 0),
         metadata: {},
       });
@@ -188,22 +185,7 @@ export class TaskSession implements DocketEntry {
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.accepted) {
       if (this.#finished) return;
-      const rejectedByHook = admission.cause !== "stopping";
-      this.#close({
-        code: rejectedByHook
-          ? grpc.status.RESOURCE_EXHAUSTED
-          : grpc.status.UNAVAILABLE,
-        details: admission.message,
-        metadata: {
-          ...(rejectedByHook
-            ? { [REJECTED_METADATA_KEY]: REJECTED_BY_BACKPRESSURE }
-            : {}),
-          [`${REJECTED_METADATA_KEY}-cause`]: admission.cause,
-          ...(admission.reason === undefined
-            ? {}
-            : { [REASON_METADATA_KEY]: admission.reason }),
-        },
-      });
+      this.#close(encodeRejection(admission));
       return;
     }
     this.#inDocket = true;
@@ -385,7 +367,7 @@ export class TaskSession implements DocketEntry {
 
   #internalError(error: unknown): void {
     this.#close({
-      code: grpc.status.INTERNAL,
+      code: Status.INTERNAL,
       details: `The worker failed while handling the task: ${
         error instanceof Error ? error.message : String(error)
       }`,

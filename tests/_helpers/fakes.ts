@@ -11,9 +11,7 @@
  * @module
  */
 import { Semaphore } from "../../src/connection/semaphore.ts";
-import { Status } from "../../src/connection/status.ts";
 import {
-  CANCELLED_STATUS,
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
@@ -26,12 +24,14 @@ import type {
 } from "../../src/loadbalancer/load_balancer.ts";
 import type { WorkerEntry, WorkerExit } from "../../src/pool/roster.ts";
 import { encodeError } from "../../src/wire/errors.ts";
+import type { RequestFrame } from "../../src/wire/frames.ts";
 import {
+  CANCELLED_STATUS,
   REASON_METADATA_KEY,
   REJECTED_BY_BACKPRESSURE,
   REJECTED_METADATA_KEY,
-  type RequestFrame,
-} from "../../src/wire/frames.ts";
+  Status,
+} from "../../src/wire/status.ts";
 
 /**
  * How a fake channel answers its Task frame: the events it delivers at

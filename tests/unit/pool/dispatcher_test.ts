@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import type { TaskView } from "../../../src/backpressure/types.ts";
-import { Status } from "../../../src/connection/status.ts";
 import {
   type AttemptCause,
   NoWorkersAvailable,
@@ -16,13 +15,14 @@ import { type Accepted, Dispatcher } from "../../../src/pool/dispatcher.ts";
 import { WorkerCrashed } from "../../../src/pool/errors.ts";
 import { Roster } from "../../../src/pool/roster.ts";
 import { StatsBook } from "../../../src/pool/stats.ts";
-import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  REJECTED_METADATA_KEY,
-  type TaskFrame,
-} from "../../../src/wire/frames.ts";
+import type { TaskFrame } from "../../../src/wire/frames.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
 import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
+import {
+  DELIVERY_UNKNOWN_METADATA_KEY,
+  REJECTION_CAUSE_METADATA_KEY,
+  Status,
+} from "../../../src/wire/status.ts";
 import {
   type Answer,
   answer,
@@ -282,7 +282,7 @@ Deno.test("Dispatcher.dispatch() words a rejection from the hook's reason when t
 
 Deno.test("Dispatcher.dispatch() counts rejections by the cause the worker names", async () => {
   const cause = (value: string) => ({
-    [`${REJECTED_METADATA_KEY}-cause`]: value,
+    [REJECTION_CAUSE_METADATA_KEY]: value,
   });
   const { dispatch, stats } = setUp({
     answers: [

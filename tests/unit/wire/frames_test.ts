@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  REASON_METADATA_KEY,
-  REJECTED_BY_BACKPRESSURE,
-  REJECTED_METADATA_KEY,
-  requestFrame,
-  responseFrame,
-} from "../../../src/wire/frames.ts";
+import { requestFrame, responseFrame } from "../../../src/wire/frames.ts";
 
 Deno.test("requestFrame() names the oneof member it sets", () => {
   assert.deepStrictEqual(requestFrame("next", {}), { frame: "next", next: {} });
@@ -27,16 +20,4 @@ Deno.test("responseFrame() names the oneof member it sets", () => {
     frame: "nack",
     nack: { error },
   });
-});
-
-Deno.test("frames metadata keys are the wire names workers and callers agree on", () => {
-  assert.deepStrictEqual(
-    [
-      REJECTED_METADATA_KEY,
-      REJECTED_BY_BACKPRESSURE,
-      REASON_METADATA_KEY,
-      DELIVERY_UNKNOWN_METADATA_KEY,
-    ],
-    ["wool-rejected", "backpressure", "wool-reason", "wool-delivery-unknown"],
-  );
 });
