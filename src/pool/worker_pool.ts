@@ -9,7 +9,7 @@ import type {
   LoadBalancer,
   WorkerInfo,
 } from "../loadbalancer/load_balancer.ts";
-import { currentTaskContext } from "../worker/task_context.ts";
+import { currentTaskContext } from "../task/task_context.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";

@@ -40,7 +40,7 @@ import type { AdmissionGate } from "./admission_gate.ts";
 import type { Docket, DocketEntry } from "./docket.ts";
 import type { Routine, RoutineLoader } from "./routine_loader.ts";
 import { advance, isStepper, type Stepper } from "./routine_driver.ts";
-import { runInTaskContext, type TaskContext } from "./task_context.ts";
+import { runInTaskContext, type TaskContext } from "../task/task_context.ts";
 
 /** Where a task session writes its answers: one transport's stream. */
 export interface TaskResponder {
