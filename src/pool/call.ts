@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { decodeError, encodeError } from "../wire/errors.ts";
-import type { RequestFrame } from "../wire/frames.ts";
-import { MessageTooLarge } from "../wire/message_too_large.ts";
+import { decodeError } from "../wire/errors.ts";
+import { encodeStep, type GeneratorStep } from "../wire/frame_codec.ts";
 import { Status } from "../wire/status.ts";
-import { decodeValue, encodeValue } from "../wire/values.ts";
+import { decodeValue } from "../wire/values.ts";
 import type { CallRun } from "./call_run.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
@@ -142,45 +141,21 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   next(...sent: [] | [unknown]): Promise<IteratorResult<unknown, unknown>> {
     const first = !this.#started;
     this.#started = true;
-    const frame = (): RequestFrame =>
+    return this.#enqueue(
       first || sent.length === 0 || sent[0] === undefined
-        ? { frame: "next", next: {} }
-        : {
-          frame: "send",
-          send: {
-            value: this.#fit(
-              encodeValue(sent[0], "value sent to the generator"),
-              "value sent to the generator",
-            ),
-          },
-        };
-    return this.#enqueue(frame);
+        ? { step: "next" }
+        : { step: "send", value: sent[0] },
+    );
   }
 
   throw(error: unknown): Promise<IteratorResult<unknown, unknown>> {
     this.#started = true;
-    return this.#enqueue(() => ({
-      frame: "throw",
-      throw: {
-        error: this.#fit(encodeError(error), "error thrown into the generator"),
-      },
-    }));
+    return this.#enqueue({ step: "throw", error });
   }
 
   return(value?: unknown): Promise<IteratorResult<unknown, unknown>> {
     this.#started = true;
-    return this.#enqueue(
-      () => ({
-        frame: "return",
-        return: {
-          value: this.#fit(
-            encodeValue(value, "value returned to the generator"),
-            "value returned to the generator",
-          ),
-        },
-      }),
-      { done: true, value },
-    );
+    return this.#enqueue({ step: "return", value }, { done: true, value });
   }
 
   [Symbol.asyncIterator](): this {
@@ -191,32 +166,21 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
     await this.return();
   }
 
-  /** `bytes`, unless they are over `maxMessageBytes`: then `MessageTooLarge`. */
-  #fit(bytes: Uint8Array, what: string): Uint8Array {
-    const limit = this.#run.maxMessageBytes;
-    if (bytes.length > limit) {
-      throw new MessageTooLarge(what, bytes.length, limit);
-    }
-    return bytes;
-  }
-
   #enqueue(
-    frame: () => RequestFrame,
+    step: GeneratorStep,
     whenDone: IteratorResult<unknown, unknown> = {
       done: true,
       value: undefined,
     },
   ): Promise<IteratorResult<unknown, unknown>> {
-    const step = this.#steps.then(() =>
-      this.#done ? whenDone : this.#step(frame)
+    const answer = this.#steps.then(() =>
+      this.#done ? whenDone : this.#step(step)
     );
-    this.#steps = step.catch(() => {});
-    return step;
+    this.#steps = answer.catch(() => {});
+    return answer;
   }
 
-  async #step(
-    frame: () => RequestFrame,
-  ): Promise<IteratorResult<unknown, unknown>> {
+  async #step(step: GeneratorStep): Promise<IteratorResult<unknown, unknown>> {
     const run = this.#run;
     const accepted = await run.accepted.catch((error) => {
       this.#done = true;
@@ -229,7 +193,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
       );
     }
     try {
-      run.send(frame());
+      run.send(encodeStep(step, run.maxMessageBytes));
       const event = await run.receive();
       if (event.kind === "end") {
         throw event.status.code === Status.OK

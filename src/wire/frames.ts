@@ -62,28 +62,6 @@ export type SessionResponseFrame =
   | { stream: number; frame: "response"; response: ResponseFrame }
   | { stream: number; frame: "status"; status: StatusFrame };
 
-/** Builds a frame of the given kind: `frame("next", {})`. */
-export function requestFrame<K extends RequestFrame["frame"]>(
-  kind: K,
-  body: Extract<
-    RequestFrame,
-    { frame: K }
-  >[K & keyof Extract<RequestFrame, { frame: K }>],
-): RequestFrame {
-  return { frame: kind, [kind]: body } as unknown as RequestFrame;
-}
-
-/** Builds a response frame of the given kind: `responseFrame("ack", { generator })`. */
-export function responseFrame<K extends ResponseFrame["frame"]>(
-  kind: K,
-  body: Extract<
-    ResponseFrame,
-    { frame: K }
-  >[K & keyof Extract<ResponseFrame, { frame: K }>],
-): ResponseFrame {
-  return { frame: kind, [kind]: body } as unknown as ResponseFrame;
-}
-
 /**
  * Room, in bytes, for a frame's own fields (ids, specifiers, tags, protobuf
  * framing) around its largest payload. Caller and worker both size their

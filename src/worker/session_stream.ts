@@ -18,7 +18,8 @@ import type {
   SessionResponseFrame,
   SessionResponses,
 } from "../wire/frames.ts";
-import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+import type { TaskSessionDeps } from "./task_ports.ts";
+import { TaskSession } from "./task_session.ts";
 
 /** Serves one `Session` stream until the caller ends or cancels it. */
 export function serveSession(

@@ -19,7 +19,8 @@ import { AdmissionGate } from "./admission_gate.ts";
 import { Docket } from "./docket.ts";
 import { RoutineLoader } from "./routine_loader.ts";
 import { serveSession } from "./session_stream.ts";
-import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+import type { TaskSessionDeps } from "./task_ports.ts";
+import { TaskSession } from "./task_session.ts";
 
 /** What a worker service is built from. */
 export interface WorkerServiceOptions {
@@ -107,13 +108,18 @@ export class WorkerService {
   }
 
   #dispatch(call: grpc.ServerDuplexStream<RequestFrame, ResponseFrame>): void {
+    let callerDone = false;
     const session = new TaskSession(this.#deps, {
       send: (frame) => call.write(frame),
       end: () => call.end(),
       fail: (status) => call.emit("error", toGrpcStatus(status)),
+      callerDone: () => callerDone,
     });
     call.on("data", (frame: RequestFrame) => session.receive(frame));
-    call.on("end", () => session.clientEnded());
+    call.on("end", () => {
+      callerDone = true;
+      session.clientEnded();
+    });
     call.on("cancelled", () => session.callerCancelled());
     call.on("error", () => session.callerCancelled());
   }

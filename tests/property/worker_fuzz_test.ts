@@ -902,7 +902,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         assert.equal(status.code, grpc.status.INVALID_ARGUMENT);
         assert.match(
           status.details,
-          /Unexpected "task" frame while the task is in its parse phase/,
+          /Unexpected "task" frame while the task is loading/,
         );
         await gate.release();
         assert.equal(

@@ -20,10 +20,8 @@ import {
 import { AdmissionGate } from "../../../src/worker/admission_gate.ts";
 import { Docket } from "../../../src/worker/docket.ts";
 import { RoutineLoader } from "../../../src/worker/routine_loader.ts";
-import {
-  type TaskResponder,
-  TaskSession,
-} from "../../../src/worker/task_session.ts";
+import type { TaskResponder } from "../../../src/worker/task_ports.ts";
+import { TaskSession } from "../../../src/worker/task_session.ts";
 import { Gate } from "../../_helpers/gate.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
