@@ -12,6 +12,28 @@ import type { CallRun } from "./call_run.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
 
+/** What a call's handle drives: a run, or the error of a call that failed before it could start. */
+type CallSource = { readonly run: CallRun } | { readonly failure: unknown };
+
+/** Only this module may build a RemoteCall. */
+const INTERNAL: unique symbol = Symbol("RemoteCall.internal");
+
+let createCall: <R>(source: CallSource, label: string) => RemoteCall<R>;
+
+/** The handle of a call the pool started as `run`. */
+export function startedCall<R>(run: CallRun, label: string): RemoteCall<R> {
+  return createCall<R>({ run }, label);
+}
+
+/**
+ * The handle of a call that failed before any worker was asked (a bad
+ * argument, a closed pool): awaiting it, or iterating it, rejects with
+ * `error`.
+ */
+export function failedCall<R>(error: unknown, label: string): RemoteCall<R> {
+  return createCall<R>({ failure: error }, label);
+}
+
 /**
  * A generator call that nothing can iterate any more (its handle and every
  * iterator over it were garbage-collected) would hold its worker's slot
@@ -52,19 +74,42 @@ export class RemoteCall<R = unknown>
   implements Promise<ResultOf<R>>, AsyncIterable<YieldOf<R>> {
   /** Names the class in `Object.prototype.toString`, as a promise's does. */
   readonly [Symbol.toStringTag] = "RemoteCall";
-  readonly #run: CallRun;
+  readonly #run: CallRun | undefined;
+  /** The run, once a worker accepted its task; or why the call failed. */
+  readonly #accepted: Promise<CallRun>;
   readonly #label: string;
   readonly #result: Promise<unknown>;
 
-  /** @internal Built by the pool only. */
-  constructor(run: CallRun, label: string) {
+  /**
+   * Not public: calls come from `pool.dispatch()` and `pool.remote()`.
+   *
+   * @throws {TypeError} when called from outside this module.
+   */
+  private constructor(
+    internal: typeof INTERNAL,
+    source: CallSource,
+    label: string,
+  ) {
+    if (internal !== INTERNAL) {
+      throw new TypeError(
+        "Cannot construct RemoteCall: calls come from pool.dispatch() and pool.remote()",
+      );
+    }
+    const run = "run" in source ? source.run : undefined;
     this.#run = run;
+    this.#accepted = "run" in source
+      ? source.run.accepted.then(() => source.run)
+      : Promise.reject(source.failure);
     this.#label = label;
-    this.#result = run.accepted.then((accepted) =>
-      accepted.generator ? NOT_A_GENERATOR : readResult(run)
+    this.#result = this.#accepted.then((accepted) =>
+      accepted.generator ? NOT_A_GENERATOR : readResult(accepted)
     );
     this.#result.catch(() => {});
-    abandoned.register(this, run);
+    if (run) abandoned.register(this, run);
+  }
+
+  static {
+    createCall = (source, label) => new RemoteCall(INTERNAL, source, label);
   }
 
   /** Settles with the coroutine's result, or its error. */
@@ -74,7 +119,7 @@ export class RemoteCall<R = unknown>
   ): Promise<T1 | T2> {
     return this.#result.then((value) => {
       if (value !== NOT_A_GENERATOR) return value as ResultOf<R>;
-      this.#run.end();
+      this.#run?.end();
       throw new TypeError(
         `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
       );
@@ -95,7 +140,11 @@ export class RemoteCall<R = unknown>
 
   /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
   [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
-    return new RemoteStream(this, this.#run, this.#label) as AsyncGenerator<
+    return new RemoteStream(
+      this,
+      this.#accepted,
+      this.#label,
+    ) as AsyncGenerator<
       YieldOf<R>,
       unknown,
       unknown
@@ -126,15 +175,19 @@ async function readResult(run: CallRun): Promise<unknown> {
 class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   /** Keeps the call (and so the remote generator) alive while iterated. */
   readonly #call: RemoteCall<unknown>;
-  readonly #run: CallRun;
+  readonly #accepted: Promise<CallRun>;
   readonly #label: string;
   #steps: Promise<unknown> = Promise.resolve();
   #started = false;
   #done = false;
 
-  constructor(call: RemoteCall<unknown>, run: CallRun, label: string) {
+  constructor(
+    call: RemoteCall<unknown>,
+    accepted: Promise<CallRun>,
+    label: string,
+  ) {
     this.#call = call;
-    this.#run = run;
+    this.#accepted = accepted;
     this.#label = label;
   }
 
@@ -181,12 +234,11 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   }
 
   async #step(step: GeneratorStep): Promise<IteratorResult<unknown, unknown>> {
-    const run = this.#run;
-    const accepted = await run.accepted.catch((error) => {
+    const run = await this.#accepted.catch((error) => {
       this.#done = true;
       throw error;
     });
-    if (!accepted.generator) {
+    if (!run.generator) {
       this.#done = true;
       throw new TypeError(
         `Cannot iterate ${this.#label}: it is a coroutine; await it instead`,
@@ -213,7 +265,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
             ),
           };
         case "done":
-          this.#finish();
+          this.#finish(run);
           return {
             done: true,
             value: decodeValue(
@@ -229,13 +281,13 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           );
       }
     } catch (error) {
-      this.#finish();
+      this.#finish(run);
       throw error;
     }
   }
 
-  #finish(): void {
+  #finish(run: CallRun): void {
     this.#done = true;
-    this.#run.end();
+    run.end();
   }
 }

@@ -2,7 +2,9 @@
  * One dispatch: ask the load balancer for candidates, open a task channel
  * on each in turn, and classify what it answers.
  *
- * - Ack: accepted; the call takes the channel from here.
+ * - Ack: accepted; the call gets a {@linkcode Lease} on the worker (its
+ *   channel and connection permit), whose release wakes the calls waiting
+ *   for capacity.
  * - Nack: the task cannot run anywhere (unknown routine, bad arguments):
  *   its error is the call's error, and the worker stays.
  * - `RESOURCE_EXHAUSTED` marked `wool-rejected: backpressure`, or
@@ -19,7 +21,6 @@
  * @module
  */
 import type { TaskView } from "../backpressure/types.ts";
-import type { Permit } from "../connection/semaphore.ts";
 import type { TaskChannel } from "../connection/task_channel.ts";
 import {
   type AttemptCause,
@@ -37,18 +38,11 @@ import {
   statusName,
   transportLimitError,
 } from "../wire/status.ts";
-import { workerLost } from "./call_run.ts";
 import { CapacityQueue } from "./capacity_queue.ts";
+import { workerLost } from "./errors.ts";
+import { Lease } from "./lease.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
 import type { StatsBook } from "./stats.ts";
-
-/** A task a worker accepted: the call drives it from here. */
-export interface Accepted {
-  readonly worker: WorkerEntry;
-  readonly channel: TaskChannel;
-  readonly generator: boolean;
-  readonly permit: Permit;
-}
 
 /** The narrow slice of the pool a dispatcher works with. */
 export interface DispatcherOptions {
@@ -62,7 +56,7 @@ export interface DispatcherOptions {
 }
 
 type Attempt =
-  | { readonly kind: "accepted"; readonly accepted: Accepted }
+  | { readonly kind: "accepted"; readonly lease: Lease }
   | {
     readonly kind: "declined";
     readonly cause: AttemptCause;
@@ -78,13 +72,8 @@ export class Dispatcher {
     this.#options = options;
   }
 
-  /** A worker freed a slot: a call waiting for capacity may try now. */
-  notifyFreed(): void {
-    this.#waiting.notifyFreed();
-  }
-
   /**
-   * Finds a worker that accepts `frame`.
+   * Finds a worker that accepts `frame`, and leases it to the call.
    *
    * @throws {NoWorkersAvailable} when none accepts (within `admissionWaitMs`).
    * @throws the task's load error, when a worker nacks it.
@@ -94,7 +83,7 @@ export class Dispatcher {
     frame: TaskFrame,
     view: TaskView,
     signal: AbortSignal | undefined,
-  ): Promise<Accepted> {
+  ): Promise<Lease> {
     const waitMs = this.#options.admissionWaitMs;
     if (waitMs === 0 || !this.#waiting.busy) {
       const first = await this.#cycle(frame, view, signal);
@@ -109,7 +98,7 @@ export class Dispatcher {
     view: TaskView,
     signal: AbortSignal | undefined,
     waitMs: number,
-  ): Promise<Accepted> {
+  ): Promise<Lease> {
     const deadline = performance.now() + waitMs;
     const ticket = this.#waiting.join();
     this.#options.stats.waited();
@@ -142,7 +131,7 @@ export class Dispatcher {
     frame: TaskFrame,
     view: TaskView,
     signal: AbortSignal | undefined,
-  ): Promise<Accepted | AttemptCause[]> {
+  ): Promise<Lease | AttemptCause[]> {
     const { roster, loadBalancer } = this.#options;
     const candidates = loadBalancer.candidates(view, roster.view);
     const causes: AttemptCause[] = [];
@@ -161,7 +150,7 @@ export class Dispatcher {
           continue;
         }
         const attempt = await this.#attempt(worker, frame, signal);
-        if (attempt.kind === "accepted") return attempt.accepted;
+        if (attempt.kind === "accepted") return attempt.lease;
         causes.push(attempt.cause);
         if (attempt.evict) this.#options.evict(id, attempt.cause);
         step = candidates.next({
@@ -213,12 +202,13 @@ export class Dispatcher {
         settled = true;
         return {
           kind: "accepted",
-          accepted: {
+          lease: new Lease({
             worker,
             channel,
             generator: event.frame.ack.generator ?? false,
             permit,
-          },
+            onRelease: () => this.#waiting.notifyFreed(),
+          }),
         };
       }
       if (event.kind === "frame" && event.frame.frame === "nack") {

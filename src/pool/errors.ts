@@ -1,4 +1,16 @@
+/**
+ * The errors a call fails with inside the pool, and the diagnosis of a
+ * worker lost with a task in flight.
+ *
+ * @module
+ */
 import { WoolError } from "../errors.ts";
+import type { StatusFrame } from "../wire/frames.ts";
+import { statusName } from "../wire/status.ts";
+import type { WorkerEntry, WorkerExit } from "./roster.ts";
+
+/** How long a call whose connection broke waits to learn the worker died. */
+const CRASH_REPORT_WAIT_MS = 1000;
 
 /**
  * A call's `timeoutMs` ran out before it finished; the worker was told to
@@ -88,6 +100,42 @@ function describeEnd(details: WorkerCrashDetails): string {
     return `The ${who} exited with code ${details.exitCode} while running the task`;
   }
   return `The connection to ${who} broke while it was running the task`;
+}
+
+/**
+ * The error for a task whose worker stopped answering (its channel ended
+ * with `status` before the task finished): `WorkerCrashed` with how the
+ * process ended, once it is known, or `null`s when it is still alive a
+ * second later and only the connection broke.
+ */
+export async function workerLost(
+  worker: WorkerEntry,
+  status: StatusFrame,
+): Promise<WorkerCrashed> {
+  const exit = await waitForExit(worker, CRASH_REPORT_WAIT_MS);
+  const statusError = new Error(
+    `${statusName(status.code)}: ${status.details}`,
+  );
+  return new WorkerCrashed({
+    workerId: worker.info.id,
+    pid: worker.info.pid,
+    exitCode: exit && exit.signal === null ? exit.code : null,
+    signal: exit?.signal ?? null,
+    ...(exit?.reason === undefined ? {} : { reason: exit.reason }),
+  }, { cause: statusError });
+}
+
+function waitForExit(
+  worker: WorkerEntry,
+  timeoutMs: number,
+): Promise<WorkerExit | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  return Promise.race([worker.exited, timeout]).finally(() =>
+    clearTimeout(timer)
+  );
 }
 
 /**

@@ -14,7 +14,7 @@ import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";
 import type { TaskFrame } from "../wire/frames.ts";
-import { RemoteCall } from "./call.ts";
+import { failedCall, type RemoteCall, startedCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
@@ -188,7 +188,7 @@ export class WorkerPool implements AsyncDisposable {
       if (this.#state !== "running") throw new PoolClosed();
       ({ frame, view } = this.#taskOf(validateDispatchCall(call)));
     } catch (error) {
-      return this.#failed<R>(error, label);
+      return failedCall<R>(error, label);
     }
     const run = new CallRun({
       signal: call.signal,
@@ -197,12 +197,11 @@ export class WorkerPool implements AsyncDisposable {
       dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
       onEnd: (ended) => {
         this.#runs.delete(ended);
-        this.#dispatcher.notifyFreed();
         if (this.#runs.size === 0) this.#onRunsEmpty?.();
       },
     });
     if (!run.ended) this.#runs.add(run);
-    return new RemoteCall<R>(run, label);
+    return startedCall<R>(run, label);
   }
 
   /**
@@ -321,14 +320,6 @@ export class WorkerPool implements AsyncDisposable {
       ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
     });
     return { frame, view };
-  }
-
-  #failed<R>(error: unknown, label: string): RemoteCall<R> {
-    const run = new CallRun({
-      dispatch: () => Promise.reject(error),
-      onEnd: () => {},
-    });
-    return new RemoteCall<R>(run, label);
   }
 }
 

@@ -9,12 +9,13 @@
 import type { WorkerConfig } from "../wire/launch.ts";
 import {
   OutputRelay,
+  type OutputSink,
   STDERR_SINK,
   STDOUT_SINK,
   TailBuffer,
 } from "./output_relay.ts";
 import { StatusLineWatcher } from "./ready_line.ts";
-import type { SpawnWorkerOptions, WorkerExit } from "./worker_process.ts";
+import type { WorkerExit } from "./worker_exit.ts";
 
 const encoder = new TextEncoder();
 
@@ -24,6 +25,12 @@ const encoder = new TextEncoder();
  * another process (a grandchild that inherited it); its relay is cut short.
  */
 export const RELAY_DRAIN_MS = 2000;
+
+/** Where a child's output goes; the caller's own stdout and stderr by default. */
+export interface ChildOutputOptions {
+  readonly stdout?: OutputSink;
+  readonly stderr?: OutputSink;
+}
 
 /** A child process's streams and exit, watched. */
 export interface ChildIo {
@@ -40,7 +47,7 @@ export interface ChildIo {
 export function watchChild(
   child: Deno.ChildProcess,
   config: WorkerConfig,
-  options: SpawnWorkerOptions,
+  options: ChildOutputOptions,
 ): ChildIo {
   const watcher = new StatusLineWatcher(config.nonce);
   const stderrTail = new TailBuffer();

@@ -32,6 +32,7 @@ import {
 import { WorkerStartError } from "./errors.ts";
 import type { ResolvedWorkerLaunch } from "./launch.ts";
 import type { OutputSink } from "./output_relay.ts";
+import type { WorkerExit } from "./worker_exit.ts";
 import { readStatusLine, type ReadyOutcome } from "./ready_line.ts";
 
 /**
@@ -43,14 +44,6 @@ import { readStatusLine, type ReadyOutcome } from "./ready_line.ts";
  * - `"exited"`: the process has exited (on its own, stopped or killed).
  */
 export type WorkerState = "ready" | "stopping" | "exited";
-
-/** How a worker process ended. */
-export interface WorkerExit {
-  /** The exit code (for a process ended by a signal, as Deno reports it). */
-  readonly code: number;
-  /** The signal that ended the process, or `null` when it exited itself. */
-  readonly signal: Deno.Signal | null;
-}
 
 /** Options of {@linkcode spawnWorker}. */
 export interface SpawnWorkerOptions {

@@ -273,7 +273,7 @@ export function runLoadBalancerConformance(
         undefined,
       );
       assert.ok(roster.view.get(accepted.worker.info.id));
-      accepted.permit.release();
+      accepted.release();
     }
   });
 }
