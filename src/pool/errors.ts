@@ -7,7 +7,7 @@
 import { WoolError } from "../errors.ts";
 import type { StatusFrame } from "../wire/frames.ts";
 import { statusName } from "../wire/status.ts";
-import type { WorkerEntry, WorkerExit } from "./roster.ts";
+import type { WorkerEnd, WorkerEntry } from "./roster.ts";
 
 /** How long a call whose connection broke waits to learn the worker died. */
 const CRASH_REPORT_WAIT_MS = 1000;
@@ -128,7 +128,7 @@ export async function workerLost(
 function waitForExit(
   worker: WorkerEntry,
   timeoutMs: number,
-): Promise<WorkerExit | undefined> {
+): Promise<WorkerEnd | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), timeoutMs);

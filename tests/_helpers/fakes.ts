@@ -22,7 +22,7 @@ import type {
   WorkerId,
   WorkerInfo,
 } from "../../src/loadbalancer/load_balancer.ts";
-import type { WorkerEntry, WorkerExit } from "../../src/pool/roster.ts";
+import type { WorkerEnd, WorkerEntry } from "../../src/pool/roster.ts";
 import { encodeError } from "../../src/wire/errors.ts";
 import type { RequestFrame } from "../../src/wire/frames.ts";
 import {
@@ -201,7 +201,7 @@ export interface FakeWorkerOptions {
   /** @default {1000 + a counter} */
   readonly pid?: number;
   /** How the process ended; pending (alive) when absent. */
-  readonly exit?: WorkerExit;
+  readonly exit?: WorkerEnd;
 }
 
 let nextPid = 1000;
@@ -220,7 +220,7 @@ export function fakeWorker(
       pid: options.pid ?? nextPid++,
     }),
     connection,
-    exited: exit ? Promise.resolve(exit) : new Promise<WorkerExit>(() => {}),
+    exited: exit ? Promise.resolve(exit) : new Promise<WorkerEnd>(() => {}),
   };
 }
 
