@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { describeErrorMessage } from "../_util/describe.ts";
 import type { TaskView } from "../backpressure/types.ts";
 import type { TaskChannel } from "../connection/task_channel.ts";
 import {
@@ -185,7 +186,7 @@ export class Dispatcher {
         cause: {
           address: info.address,
           code: statusName(Status.UNAVAILABLE),
-          message: error instanceof Error ? error.message : String(error),
+          message: describeErrorMessage(error),
         },
         evict: false,
       };
