@@ -4,10 +4,11 @@
  *
  * @module
  */
+import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WoolError } from "../errors.ts";
 import type { StatusFrame } from "../wire/frames.ts";
 import { statusName } from "../wire/status.ts";
-import type { WorkerEnd, WorkerEntry } from "./roster.ts";
+import type { WorkerEntry } from "./roster.ts";
 
 /** How long a call whose connection broke waits to learn the worker died. */
 const CRASH_REPORT_WAIT_MS = 1000;
@@ -112,7 +113,8 @@ export async function workerLost(
   worker: WorkerEntry,
   status: StatusFrame,
 ): Promise<WorkerCrashed> {
-  const exit = await waitForExit(worker, CRASH_REPORT_WAIT_MS);
+  const ended = await withTimeout(worker.exited, CRASH_REPORT_WAIT_MS);
+  const exit = ended === TIMED_OUT ? undefined : ended;
   const statusError = new Error(
     `${statusName(status.code)}: ${status.details}`,
   );
@@ -123,19 +125,6 @@ export async function workerLost(
     signal: exit?.signal ?? null,
     ...(exit?.reason === undefined ? {} : { reason: exit.reason }),
   }, { cause: statusError });
-}
-
-function waitForExit(
-  worker: WorkerEntry,
-  timeoutMs: number,
-): Promise<WorkerEnd | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  return Promise.race([worker.exited, timeout]).finally(() =>
-    clearTimeout(timer)
-  );
 }
 
 /**

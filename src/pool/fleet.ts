@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
@@ -241,16 +242,7 @@ export class Fleet {
 }
 
 /** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return await withTimeout(new Promise<never>(() => {}), ms, signal) ===
+    TIMED_OUT;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { withTimeout } from "../_util/timeout.ts";
 import type { TaskView } from "../backpressure/types.ts";
 import type {
   LoadBalancer,
@@ -257,7 +258,10 @@ export class WorkerPool implements AsyncDisposable {
   async #close(graceMs: number): Promise<void> {
     this.#state = "closing";
     if (this.#runs.size > 0) {
-      await this.#allRunsEnded(graceMs);
+      const emptied = new Promise<void>((resolve) => {
+        this.#onRunsEmpty = resolve;
+      });
+      await withTimeout(emptied, graceMs);
       const cancelled = new PoolClosed(
         `The worker pool closed before the task finished (graceMs ${graceMs})`,
       );
@@ -265,20 +269,6 @@ export class WorkerPool implements AsyncDisposable {
     }
     await this.#fleet.close();
     this.#state = "closed";
-  }
-
-  #allRunsEnded(graceMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(finish, graceMs);
-      const runs = this.#runs;
-      function finish() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#onRunsEmpty = () => {
-        if (runs.size === 0) finish();
-      };
-    });
   }
 
   #taskOf(call: DispatchCall): { frame: TaskFrame; view: TaskView } {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
 import {
   OutputRelay,
@@ -99,16 +100,10 @@ async function drainRelays(
   relays: readonly OutputRelay[],
   graceMs: number,
 ): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), graceMs);
-  });
-  const ended = Promise.all(relays.map((relay) => relay.done)).then(() =>
-    false
-  );
-  const timedOut = await Promise.race([ended, expired]);
-  clearTimeout(timer);
-  if (timedOut) await Promise.all(relays.map((relay) => relay.cancel()));
+  const ended = Promise.all(relays.map((relay) => relay.done));
+  if (await withTimeout(ended, graceMs) === TIMED_OUT) {
+    await Promise.all(relays.map((relay) => relay.cancel()));
+  }
 }
 
 /** Sends `signal` to the process unless it has exited already. */
@@ -128,13 +123,5 @@ export function sendSignal(
 
 /** True when the process exits (and its output ends) within `ms`. */
 export async function exitsWithin(io: ChildIo, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([io.finished.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return await withTimeout(io.finished, ms) !== TIMED_OUT;
 }
