@@ -68,7 +68,8 @@ export function decodeArgs(bytes: Uint8Array): unknown[] {
   return args;
 }
 
-function isSerializable(value: unknown): boolean {
+/** True when V8 can serialize `value` (a structured-clone type, no functions). */
+export function isSerializable(value: unknown): boolean {
   try {
     serialize(value);
     return true;
