@@ -9,10 +9,9 @@
  * @module
  */
 import { grpc } from "./grpc.ts";
+import { PROTO_URL } from "./proto_url.ts";
 import * as protoLoader from "npm:@grpc/proto-loader@0.8.1";
 import protobuf from "npm:protobufjs@7.6.6";
-
-const PROTO_URL = new URL("../../proto/wool.proto", import.meta.url);
 
 let cached: Promise<grpc.ServiceDefinition> | undefined;
 
