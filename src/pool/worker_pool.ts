@@ -15,6 +15,7 @@ import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";
 import type { TaskFrame } from "../wire/frames.ts";
+import { WORKER_HOST } from "../wire/launch.ts";
 import { failedCall, type RemoteCall, startedCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -44,8 +45,6 @@ import {
  * - `"closed"`: every worker process has exited.
  */
 export type PoolState = "running" | "closing" | "closed";
-
-const HOST = "127.0.0.1";
 
 /**
  * Bytes a task frame's module, export and tag may take beyond
@@ -132,7 +131,7 @@ export class WorkerPool implements AsyncDisposable {
     const stats = new StatsBook();
     const fleet = new Fleet({
       launch: resolved.launch,
-      host: HOST,
+      host: WORKER_HOST,
       backpressure: resolved.backpressure,
       backpressureTimeoutMs: resolved.backpressureTimeoutMs,
       maxMessageBytes: resolved.maxMessageBytes,
