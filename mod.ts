@@ -59,6 +59,5 @@ export type {
   JsonValue,
   RejectionCause,
   Task,
-  TaskView,
   Verdict,
 } from "./src/backpressure/types.ts";

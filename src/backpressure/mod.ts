@@ -47,6 +47,5 @@ export type {
   BackpressureSpec,
   JsonValue,
   Task,
-  TaskView,
   Verdict,
 } from "./types.ts";

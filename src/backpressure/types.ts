@@ -38,9 +38,6 @@ export interface Task {
   readonly timeoutMs?: number;
 }
 
-/** The same as {@linkcode Task}: the read-only view a hook receives. */
-export type TaskView = Task;
-
 /**
  * The frozen snapshot a backpressure hook decides on.
  *

@@ -21,7 +21,7 @@
  * @module
  */
 import { describeErrorMessage } from "../_util/describe.ts";
-import type { TaskView } from "../backpressure/types.ts";
+import type { Task } from "../backpressure/types.ts";
 import type { TaskChannel } from "../connection/task_channel.ts";
 import {
   type AttemptCause,
@@ -82,7 +82,7 @@ export class Dispatcher {
    */
   async dispatch(
     frame: TaskFrame,
-    view: TaskView,
+    view: Task,
     signal: AbortSignal | undefined,
   ): Promise<Lease> {
     const waitMs = this.#options.admissionWaitMs;
@@ -96,7 +96,7 @@ export class Dispatcher {
 
   async #waitForCapacity(
     frame: TaskFrame,
-    view: TaskView,
+    view: Task,
     signal: AbortSignal | undefined,
     waitMs: number,
   ): Promise<Lease> {
@@ -130,7 +130,7 @@ export class Dispatcher {
   /** One full cycle over the candidates: an acceptance, or why each declined. */
   async #cycle(
     frame: TaskFrame,
-    view: TaskView,
+    view: Task,
     signal: AbortSignal | undefined,
   ): Promise<Lease | AttemptCause[]> {
     const { roster, loadBalancer } = this.#options;

@@ -5,7 +5,7 @@
  * @module
  */
 import { withTimeout } from "../_util/timeout.ts";
-import type { TaskView } from "../backpressure/types.ts";
+import type { Task } from "../backpressure/types.ts";
 import type {
   LoadBalancer,
   WorkerInfo,
@@ -183,7 +183,7 @@ export class WorkerPool implements AsyncDisposable {
   dispatch<R = unknown>(call: DispatchCall): RemoteCall<R> {
     const label = describeCall(call);
     let frame: TaskFrame;
-    let view: TaskView;
+    let view: Task;
     try {
       if (this.#state !== "running") throw new PoolClosed();
       ({ frame, view } = this.#taskOf(validateDispatchCall(call)));
@@ -270,7 +270,7 @@ export class WorkerPool implements AsyncDisposable {
     this.#state = "closed";
   }
 
-  #taskOf(call: DispatchCall): { frame: TaskFrame; view: TaskView } {
+  #taskOf(call: DispatchCall): { frame: TaskFrame; view: Task } {
     const module = call.module instanceof URL ? call.module.href : call.module;
     const args = call.args ?? [];
     const bytes = encodeArgs(args);
@@ -299,7 +299,7 @@ export class WorkerPool implements AsyncDisposable {
       ...(caller === undefined ? {} : { caller }),
       ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
     };
-    const view: TaskView = Object.freeze({
+    const view: Task = Object.freeze({
       id,
       module,
       export: call.export,

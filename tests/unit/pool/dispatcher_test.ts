@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TaskView } from "../../../src/backpressure/types.ts";
+import type { Task } from "../../../src/backpressure/types.ts";
 import {
   type AttemptCause,
   NoWorkersAvailable,
@@ -42,7 +42,7 @@ const FRAME: TaskFrame = {
   export: "add",
   args: new Uint8Array(),
 };
-const VIEW: TaskView = Object.freeze({
+const VIEW: Task = Object.freeze({
   id: "t-1",
   module: "file:///tasks.ts",
   export: "add",
@@ -59,7 +59,7 @@ class ScriptedBalancer implements LoadBalancer {
   }
 
   *candidates(
-    _task: TaskView,
+    _task: Task,
     _view: RosterView,
   ): Generator<WorkerId, void, AttemptOutcome | undefined> {
     try {
