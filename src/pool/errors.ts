@@ -113,7 +113,10 @@ export async function workerLost(
   worker: WorkerEntry,
   status: StatusFrame,
 ): Promise<WorkerCrashed> {
-  const ended = await withTimeout(worker.exited, CRASH_REPORT_WAIT_MS);
+  let ended = await withTimeout(worker.exited, CRASH_REPORT_WAIT_MS);
+  // After a stall, the event loop runs its expired timers before the I/O
+  // that became ready meanwhile: an exit already reported gets one turn.
+  if (ended === TIMED_OUT) ended = await withTimeout(worker.exited, 0);
   const exit = ended === TIMED_OUT ? undefined : ended;
   const statusError = new Error(
     `${statusName(status.code)}: ${status.details}`,

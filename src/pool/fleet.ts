@@ -150,7 +150,7 @@ export class Fleet {
     const entry: WorkerEntry = {
       info: Object.freeze({ id, address: process.address, pid: process.pid }),
       connection,
-      exited: process.exited.then(({ code, signal }) => {
+      exited: process.exitStatus.then(({ code, signal }) => {
         const reason = this.#hung.get(id);
         return reason === undefined
           ? { code, signal }
@@ -159,7 +159,7 @@ export class Fleet {
     };
     options.stats.track(id, process.address);
     options.roster.add(entry);
-    void entry.exited.then(() => this.#onExit(id));
+    void process.exited.then(() => this.#onExit(id));
     if (options.unresponsiveMs > 0) this.#probe(id, connection, process);
   }
 

@@ -22,7 +22,7 @@ export interface WorkerEnd extends WorkerExit {
 export interface WorkerEntry {
   readonly info: WorkerInfo;
   readonly connection: TaskConnection;
-  /** Resolves when the worker's process has exited. */
+  /** Resolves as soon as the worker's process has exited, with how it ended. */
   readonly exited: Promise<WorkerEnd>;
 }
 

@@ -37,6 +37,8 @@ export interface ChildOutputOptions {
 export interface ChildIo {
   readonly watcher: StatusLineWatcher;
   readonly stderrTail: TailBuffer;
+  /** Settles as soon as the process has exited, with how it ended. */
+  readonly status: Promise<WorkerExit>;
   /** Settles once the process has exited and its relays are done. */
   readonly finished: Promise<WorkerExit>;
   hasExited(): boolean;
@@ -73,17 +75,21 @@ export function watchChild(
   }
 
   let exited = false;
-  const finished = child.status.then(async (status) => {
+  const status = child.status.then((status): WorkerExit => {
     exited = true;
+    return { code: status.code, signal: status.signal };
+  });
+  const finished = status.then(async (exit) => {
     await Promise.all([
       closeStdin(),
       drainRelays([stdoutRelay, stderrRelay], RELAY_DRAIN_MS),
     ]);
-    return { code: status.code, signal: status.signal };
+    return exit;
   });
   return {
     watcher,
     stderrTail,
+    status,
     finished,
     hasExited: () => exited,
     write(text) {

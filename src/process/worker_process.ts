@@ -181,6 +181,12 @@ export class WorkerProcess {
   /** The command line that started it: the program, then its arguments. */
   readonly command: readonly string[];
   /**
+   * Settles as soon as the process has exited, with how it ended; its
+   * output may still be relaying (for up to `RELAY_DRAIN_MS`, when another
+   * process holds its pipes). It never rejects.
+   */
+  readonly exitStatus: Promise<WorkerExit>;
+  /**
    * Settles when the process has exited and its output has been relayed
    * to the end; it never rejects. Nothing of the process is left open then.
    */
@@ -210,6 +216,7 @@ export class WorkerProcess {
     this.#io = init.io;
     if (init.io.hasExited()) this.#state = "exited";
     init.child.status.then(() => this.#state = "exited");
+    this.exitStatus = init.io.status;
     this.exited = init.io.finished;
   }
 
