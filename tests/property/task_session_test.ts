@@ -18,19 +18,15 @@ import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
 import type { BackpressureHook } from "../../src/backpressure/types.ts";
 import { encodeError } from "../../src/wire/errors.ts";
-import type {
-  RequestFrame,
-  ResponseFrame,
-  StatusFrame,
-} from "../../src/wire/frames.ts";
+import type { RequestFrame } from "../../src/wire/frames.ts";
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { Status, statusName } from "../../src/wire/status.ts";
 import { encodeArgs, encodeValue } from "../../src/wire/values.ts";
 import { AdmissionGate } from "../../src/worker/admission_gate.ts";
 import { Docket } from "../../src/worker/docket.ts";
 import { RoutineLoader } from "../../src/worker/routine_loader.ts";
-import type { TaskResponder } from "../../src/worker/task_ports.ts";
 import { TaskSession } from "../../src/worker/task_session.ts";
+import { RecordingResponder } from "../_helpers/recording_responder.ts";
 
 const TASKS = new URL("../_fixtures/tasks.ts", import.meta.url).href;
 
@@ -46,48 +42,6 @@ const ROUTINES: Readonly<Record<string, unknown[]>> = {
   catcher: [],
   failMidway: [],
 };
-
-/** One answer a session gave, in order. */
-type Answer =
-  | { readonly send: ResponseFrame }
-  | { readonly end: true }
-  | { readonly fail: StatusFrame };
-
-class RecordingResponder implements TaskResponder {
-  readonly answers: Answer[] = [];
-  #callerDone = false;
-
-  send(frame: ResponseFrame): void {
-    this.answers.push({ send: frame });
-  }
-
-  end(): void {
-    this.answers.push({ end: true });
-  }
-
-  fail(status: StatusFrame): void {
-    this.answers.push({ fail: status });
-  }
-
-  callerDone(): boolean {
-    return this.#callerDone;
-  }
-
-  markCallerDone(): void {
-    this.#callerDone = true;
-  }
-
-  /** `ack`, `result`, …, `end`, `fail <CODE>`. */
-  kinds(): string[] {
-    return this.answers.map((answer) =>
-      "send" in answer
-        ? answer.send.frame
-        : "end" in answer
-        ? "end"
-        : `fail ${statusName(answer.fail.code)}`
-    );
-  }
-}
 
 /** What can happen to a session, as the test drives it. */
 type Event =
