@@ -34,6 +34,7 @@ import {
   classifyStatus,
   decodeRejection,
   isDeliveryUnknown,
+  kindOfAck,
   Status,
   statusFrame,
   statusName,
@@ -206,7 +207,7 @@ export class Dispatcher {
           lease: new Lease({
             worker,
             channel,
-            generator: event.frame.ack.generator ?? false,
+            generator: kindOfAck(event.frame.ack) === "generator",
             permit,
             onRelease: () => this.#waiting.notifyFreed(),
           }),
