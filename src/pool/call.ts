@@ -84,6 +84,7 @@ export class RemoteCall<R = unknown>
    * Not public: calls come from `pool.dispatch()` and `pool.remote()`.
    *
    * @throws {TypeError} when called from outside this module.
+   * @ignore
    */
   private constructor(
     internal: typeof INTERNAL,
