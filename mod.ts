@@ -34,7 +34,7 @@ export type {
   WorkerId,
   WorkerInfo,
 } from "./src/loadbalancer/load_balancer.ts";
-export { taskSignal } from "./src/worker/task_context.ts";
+export { taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
 export {
@@ -52,7 +52,6 @@ export type { WorkerLaunchOptions } from "./src/process/launch.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";
 export type { Transport } from "./src/connection/worker_connection.ts";
 export type {
-  Admission,
   BackpressureContext,
   BackpressureHook,
   BackpressureHookFactory,
@@ -60,6 +59,5 @@ export type {
   JsonValue,
   RejectionCause,
   Task,
-  TaskView,
   Verdict,
 } from "./src/backpressure/types.ts";

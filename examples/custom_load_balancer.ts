@@ -13,7 +13,7 @@ import {
   type LoadBalancer,
   type RosterView,
   RoundRobinLoadBalancer,
-  type TaskView,
+  type Task,
   type WorkerId,
   WorkerPool,
 } from "@wool/core";
@@ -35,7 +35,7 @@ export class TagAffinityLoadBalancer implements LoadBalancer {
 
   /** The tag's home first (when live), then every other live worker. */
   *candidates(
-    task: TaskView,
+    task: Task,
     view: RosterView,
   ): Generator<WorkerId, void, AttemptOutcome | undefined> {
     const tag = task.tag;

@@ -23,9 +23,7 @@ import type {
   BackpressureHook,
 } from "./types.ts";
 import { describeError, describeValue } from "../_util/describe.ts";
-
-/** The longest delay `setTimeout` honours; longer ones fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from "../_util/timeout.ts";
 
 const ACCEPTED: Admission = Object.freeze({ accepted: true });
 

@@ -47,7 +47,6 @@ export type {
   BackpressureSpec,
   JsonValue,
   Task,
-  TaskView,
   Verdict,
 } from "./types.ts";
 export { adaptiveConcurrency } from "./adaptive_concurrency.ts";

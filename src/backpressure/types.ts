@@ -5,8 +5,9 @@
  * @module
  */
 import type { JsonValue } from "../wire/launch.ts";
+import type { Rejection, RejectionCause } from "../wire/status.ts";
 
-export type { JsonValue };
+export type { JsonValue, RejectionCause };
 
 /**
  * A read-only view of an incoming task, as a backpressure hook sees it.
@@ -36,9 +37,6 @@ export interface Task {
   /** Milliseconds left of the caller's time budget, when it set one. */
   readonly timeoutMs?: number;
 }
-
-/** The same as {@linkcode Task}: the read-only view a hook receives. */
-export type TaskView = Task;
 
 /**
  * The frozen snapshot a backpressure hook decides on.
@@ -133,28 +131,10 @@ export type BackpressureSpec =
     readonly options?: JsonValue;
   };
 
-/** Why a task was not admitted. */
-export type RejectionCause =
-  /** The hook answered "reject". */
-  | "hook"
-  /** The hook threw or its promise rejected. */
-  | "hook-error"
-  /** The hook did not answer within `backpressureTimeoutMs`. */
-  | "hook-timeout"
-  /** The worker is stopping and takes no new task. */
-  | "stopping";
-
 /**
  * The outcome of admission control for one task: a value, never an error
  * thrown through the layers.
  */
 export type Admission =
   | { readonly accepted: true }
-  | {
-    readonly accepted: false;
-    readonly cause: RejectionCause;
-    /** The hook's own reason, where it gave one. */
-    readonly reason?: string;
-    /** A message for the caller naming the cause. */
-    readonly message: string;
-  };
+  | { readonly accepted: false } & Rejection;

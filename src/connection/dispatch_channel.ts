@@ -4,16 +4,11 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import { setImmediate } from "node:timers";
+import type { RequestFrame, ResponseFrame } from "../wire/frames.ts";
+import { CANCELLED_STATUS, fromGrpcStatus } from "../wire/status.ts";
 import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  type RequestFrame,
-  type ResponseFrame,
-  type StatusFrame,
-} from "../wire/frames.ts";
-import {
-  CANCELLED_STATUS,
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
@@ -33,8 +28,10 @@ export function openDispatchChannel(
     method.responseDeserialize,
   );
   call.on("data", (frame: ResponseFrame) => events.pushFrame(frame));
+  // Sent over a connection that was up: a failure grpc-js made up (the
+  // connection broke) may have come after the worker took the task.
   call.on("status", (status: grpc.StatusObject) => {
-    events.pushEnd(toStatusFrame(status, connected));
+    events.pushEnd(fromGrpcStatus(status, connected));
   });
   call.on("error", () => {
     // The status event carries the same failure.
@@ -55,31 +52,4 @@ export function openDispatchChannel(
       setImmediate(() => call.cancel());
     },
   };
-}
-
-/**
- * The task's end status. A status with no metadata at all was made up by
- * grpc-js (the worker sends none without some): when the connection was
- * up as the task was sent, the worker may have run it.
- */
-function toStatusFrame(
-  status: grpc.StatusObject,
-  connected: boolean,
-): StatusFrame {
-  const metadata: Record<string, string> = {};
-  if (
-    connected && status.code !== grpc.status.OK &&
-    Object.keys(status.metadata.getMap()).length === 0
-  ) {
-    metadata[DELIVERY_UNKNOWN_METADATA_KEY] = "1";
-  }
-  for (const [key, value] of Object.entries(status.metadata.getMap())) {
-    if (typeof value !== "string") continue;
-    try {
-      metadata[key] = decodeURIComponent(value);
-    } catch {
-      metadata[key] = value;
-    }
-  }
-  return { code: status.code, details: status.details, metadata };
 }

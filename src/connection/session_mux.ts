@@ -11,29 +11,29 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
-import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  type RequestFrame,
-  type SessionRequestFrame,
-  type SessionRequests,
-  type SessionResponseFrame,
-  type SessionResponses,
-  type StatusFrame,
+import type { grpc } from "../wire/grpc.ts";
+import type {
+  RequestFrame,
+  SessionRequestFrame,
+  SessionRequests,
+  SessionResponseFrame,
+  SessionResponses,
+  StatusFrame,
 } from "../wire/frames.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
   CANCELLED_STATUS,
+  markDeliveryUnknown,
+  Status,
+  statusFrame,
+} from "../wire/status.ts";
+import {
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
 } from "./task_channel.ts";
 
-const OK_STATUS: StatusFrame = {
-  code: grpc.status.OK,
-  details: "",
-  metadata: {},
-};
+const OK_STATUS: StatusFrame = statusFrame(Status.OK, "");
 
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
@@ -104,10 +104,7 @@ export class SessionMux {
     failAll(
       current.tasks,
       current.established
-        ? {
-          ...CANCELLED_STATUS,
-          metadata: { [DELIVERY_UNKNOWN_METADATA_KEY]: "1" },
-        }
+        ? markDeliveryUnknown(CANCELLED_STATUS)
         : CANCELLED_STATUS,
     );
     current.call.cancel();
@@ -140,15 +137,14 @@ export class SessionMux {
     });
     call.on("status", (status: grpc.StatusObject) => {
       if (this.#current === session) this.#current = undefined;
-      failAll(session.tasks, {
-        code: status.code === grpc.status.OK
-          ? grpc.status.UNAVAILABLE
-          : status.code,
-        details: status.details || "The session stream ended",
-        metadata: session.established
-          ? { [DELIVERY_UNKNOWN_METADATA_KEY]: "1" }
-          : {},
-      });
+      const ended = statusFrame(
+        status.code === Status.OK ? Status.UNAVAILABLE : status.code,
+        status.details || "The session stream ended",
+      );
+      failAll(
+        session.tasks,
+        session.established ? markDeliveryUnknown(ended) : ended,
+      );
     });
     call.on("error", () => {
       // The status event carries the same failure.

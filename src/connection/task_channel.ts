@@ -10,6 +10,7 @@ import type {
   ResponseFrame,
   StatusFrame,
 } from "../wire/frames.ts";
+import { isTerminal, kindOfAck, type TaskKind } from "../wire/status.ts";
 
 /** What a task channel delivers: a frame, or the end of the task. */
 export type ChannelEvent =
@@ -26,13 +27,6 @@ export interface TaskChannel {
   cancel(): void;
 }
 
-/** The status a channel ends with when the caller cancelled it. */
-export const CANCELLED_STATUS: StatusFrame = {
-  code: 1,
-  details: "Cancelled by the caller",
-  metadata: {},
-};
-
 /**
  * A buffer of channel events with one reader: transports push, the task
  * pulls.
@@ -41,7 +35,7 @@ export class ChannelEvents {
   readonly #buffered: ChannelEvent[] = [];
   #waiting: ((event: ChannelEvent) => void) | undefined;
   #end: ChannelEvent | undefined;
-  #generator = false;
+  #kind: TaskKind = "coroutine";
   #finished = false;
 
   /** True once the end was pushed. */
@@ -61,10 +55,8 @@ export class ChannelEvents {
   /** Delivers a frame, unless the channel has ended. */
   pushFrame(frame: ResponseFrame): void {
     if (this.#end) return;
-    if (frame.frame === "ack") this.#generator = frame.ack.generator ?? false;
-    else if (frame.frame !== "result" || !this.#generator) {
-      this.#finished = true;
-    }
+    if (frame.frame === "ack") this.#kind = kindOfAck(frame.ack);
+    else if (isTerminal(frame, this.#kind)) this.#finished = true;
     this.#deliver({ kind: "frame", frame });
   }
 

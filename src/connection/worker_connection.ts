@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import type {
   RequestFrame,
   ResponseFrame,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TaskView } from "../backpressure/types.ts";
+import type { Task } from "../backpressure/types.ts";
 
 /** A worker's id in its pool (branded, so an address cannot pass for it). */
 export type WorkerId = string & { readonly __brand: "WorkerId" };
@@ -78,7 +78,7 @@ export interface AttemptOutcome {
 export interface LoadBalancer {
   /** The workers to try for `task`, best first. */
   candidates(
-    task: TaskView,
+    task: Task,
     view: RosterView,
   ): Iterator<WorkerId, void, AttemptOutcome | undefined>;
 }

@@ -1,4 +1,4 @@
-import type { TaskView } from "../backpressure/types.ts";
+import type { Task } from "../backpressure/types.ts";
 import type {
   AttemptOutcome,
   LoadBalancer,
@@ -27,7 +27,7 @@ export class RoundRobinLoadBalancer implements LoadBalancer {
 
   /** Every live worker once, starting one further than the last call. */
   *candidates(
-    _task: TaskView,
+    _task: Task,
     view: RosterView,
   ): Generator<WorkerId, void, AttemptOutcome | undefined> {
     const ids = view.ids;

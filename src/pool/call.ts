@@ -4,14 +4,35 @@
  *
  * @module
  */
-import { Status } from "../connection/status.ts";
-import { decodeError, encodeError } from "../wire/errors.ts";
-import type { RequestFrame } from "../wire/frames.ts";
-import { MessageTooLarge } from "../wire/message_too_large.ts";
-import { decodeValue, encodeValue } from "../wire/values.ts";
+import { decodeError } from "../wire/errors.ts";
+import { encodeStep, type GeneratorStep } from "../wire/frame_codec.ts";
+import { Status } from "../wire/status.ts";
+import { decodeValue } from "../wire/values.ts";
 import type { CallRun } from "./call_run.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
+
+/** What a call's handle drives: a run, or the error of a call that failed before it could start. */
+type CallSource = { readonly run: CallRun } | { readonly failure: unknown };
+
+/** Only this module may build a RemoteCall. */
+const INTERNAL: unique symbol = Symbol("RemoteCall.internal");
+
+let createCall: <R>(source: CallSource, label: string) => RemoteCall<R>;
+
+/** The handle of a call the pool started as `run`. */
+export function startedCall<R>(run: CallRun, label: string): RemoteCall<R> {
+  return createCall<R>({ run }, label);
+}
+
+/**
+ * The handle of a call that failed before any worker was asked (a bad
+ * argument, a closed pool): awaiting it, or iterating it, rejects with
+ * `error`.
+ */
+export function failedCall<R>(error: unknown, label: string): RemoteCall<R> {
+  return createCall<R>({ failure: error }, label);
+}
 
 /**
  * A generator call that nothing can iterate any more (its handle and every
@@ -53,19 +74,43 @@ export class RemoteCall<R = unknown>
   implements Promise<ResultOf<R>>, AsyncIterable<YieldOf<R>> {
   /** Names the class in `Object.prototype.toString`, as a promise's does. */
   readonly [Symbol.toStringTag] = "RemoteCall";
-  readonly #run: CallRun;
+  readonly #run: CallRun | undefined;
+  /** The run, once a worker accepted its task; or why the call failed. */
+  readonly #accepted: Promise<CallRun>;
   readonly #label: string;
   readonly #result: Promise<unknown>;
 
-  /** @internal Built by the pool only. */
-  constructor(run: CallRun, label: string) {
+  /**
+   * Not public: calls come from `pool.dispatch()` and `pool.remote()`.
+   *
+   * @throws {TypeError} when called from outside this module.
+   * @ignore
+   */
+  private constructor(
+    internal: typeof INTERNAL,
+    source: CallSource,
+    label: string,
+  ) {
+    if (internal !== INTERNAL) {
+      throw new TypeError(
+        "Cannot construct RemoteCall: calls come from pool.dispatch() and pool.remote()",
+      );
+    }
+    const run = "run" in source ? source.run : undefined;
     this.#run = run;
+    this.#accepted = "run" in source
+      ? source.run.accepted.then(() => source.run)
+      : Promise.reject(source.failure);
     this.#label = label;
-    this.#result = run.accepted.then((accepted) =>
-      accepted.generator ? NOT_A_GENERATOR : readResult(run)
+    this.#result = this.#accepted.then((accepted) =>
+      accepted.generator ? NOT_A_GENERATOR : readResult(accepted)
     );
     this.#result.catch(() => {});
-    abandoned.register(this, run);
+    if (run) abandoned.register(this, run);
+  }
+
+  static {
+    createCall = (source, label) => new RemoteCall(INTERNAL, source, label);
   }
 
   /** Settles with the coroutine's result, or its error. */
@@ -75,7 +120,7 @@ export class RemoteCall<R = unknown>
   ): Promise<T1 | T2> {
     return this.#result.then((value) => {
       if (value !== NOT_A_GENERATOR) return value as ResultOf<R>;
-      this.#run.end();
+      this.#run?.end();
       throw new TypeError(
         `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
       );
@@ -96,7 +141,11 @@ export class RemoteCall<R = unknown>
 
   /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
   [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
-    return new RemoteStream(this, this.#run, this.#label) as AsyncGenerator<
+    return new RemoteStream(
+      this,
+      this.#accepted,
+      this.#label,
+    ) as AsyncGenerator<
       YieldOf<R>,
       unknown,
       unknown
@@ -127,60 +176,40 @@ async function readResult(run: CallRun): Promise<unknown> {
 class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   /** Keeps the call (and so the remote generator) alive while iterated. */
   readonly #call: RemoteCall<unknown>;
-  readonly #run: CallRun;
+  readonly #accepted: Promise<CallRun>;
   readonly #label: string;
   #steps: Promise<unknown> = Promise.resolve();
   #started = false;
   #done = false;
 
-  constructor(call: RemoteCall<unknown>, run: CallRun, label: string) {
+  constructor(
+    call: RemoteCall<unknown>,
+    accepted: Promise<CallRun>,
+    label: string,
+  ) {
     this.#call = call;
-    this.#run = run;
+    this.#accepted = accepted;
     this.#label = label;
   }
 
   next(...sent: [] | [unknown]): Promise<IteratorResult<unknown, unknown>> {
     const first = !this.#started;
     this.#started = true;
-    const frame = (): RequestFrame =>
+    return this.#enqueue(
       first || sent.length === 0 || sent[0] === undefined
-        ? { frame: "next", next: {} }
-        : {
-          frame: "send",
-          send: {
-            value: this.#fit(
-              encodeValue(sent[0], "value sent to the generator"),
-              "value sent to the generator",
-            ),
-          },
-        };
-    return this.#enqueue(frame);
+        ? { step: "next" }
+        : { step: "send", value: sent[0] },
+    );
   }
 
   throw(error: unknown): Promise<IteratorResult<unknown, unknown>> {
     this.#started = true;
-    return this.#enqueue(() => ({
-      frame: "throw",
-      throw: {
-        error: this.#fit(encodeError(error), "error thrown into the generator"),
-      },
-    }));
+    return this.#enqueue({ step: "throw", error });
   }
 
   return(value?: unknown): Promise<IteratorResult<unknown, unknown>> {
     this.#started = true;
-    return this.#enqueue(
-      () => ({
-        frame: "return",
-        return: {
-          value: this.#fit(
-            encodeValue(value, "value returned to the generator"),
-            "value returned to the generator",
-          ),
-        },
-      }),
-      { done: true, value },
-    );
+    return this.#enqueue({ step: "return", value }, { done: true, value });
   }
 
   [Symbol.asyncIterator](): this {
@@ -191,45 +220,33 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
     await this.return();
   }
 
-  /** `bytes`, unless they are over `maxMessageBytes`: then `MessageTooLarge`. */
-  #fit(bytes: Uint8Array, what: string): Uint8Array {
-    const limit = this.#run.maxMessageBytes;
-    if (bytes.length > limit) {
-      throw new MessageTooLarge(what, bytes.length, limit);
-    }
-    return bytes;
-  }
-
   #enqueue(
-    frame: () => RequestFrame,
+    step: GeneratorStep,
     whenDone: IteratorResult<unknown, unknown> = {
       done: true,
       value: undefined,
     },
   ): Promise<IteratorResult<unknown, unknown>> {
-    const step = this.#steps.then(() =>
-      this.#done ? whenDone : this.#step(frame)
+    const answer = this.#steps.then(() =>
+      this.#done ? whenDone : this.#step(step)
     );
-    this.#steps = step.catch(() => {});
-    return step;
+    this.#steps = answer.catch(() => {});
+    return answer;
   }
 
-  async #step(
-    frame: () => RequestFrame,
-  ): Promise<IteratorResult<unknown, unknown>> {
-    const run = this.#run;
-    const accepted = await run.accepted.catch((error) => {
+  async #step(step: GeneratorStep): Promise<IteratorResult<unknown, unknown>> {
+    const run = await this.#accepted.catch((error) => {
       this.#done = true;
       throw error;
     });
-    if (!accepted.generator) {
+    if (!run.generator) {
       this.#done = true;
       throw new TypeError(
         `Cannot iterate ${this.#label}: it is a coroutine; await it instead`,
       );
     }
     try {
-      run.send(frame());
+      run.send(encodeStep(step, run.maxMessageBytes));
       const event = await run.receive();
       if (event.kind === "end") {
         throw event.status.code === Status.OK
@@ -249,7 +266,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
             ),
           };
         case "done":
-          this.#finish();
+          this.#finish(run);
           return {
             done: true,
             value: decodeValue(
@@ -265,13 +282,13 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           );
       }
     } catch (error) {
-      this.#finish();
+      this.#finish(run);
       throw error;
     }
   }
 
-  #finish(): void {
+  #finish(run: CallRun): void {
     this.#done = true;
-    this.#run.end();
+    run.end();
   }
 }

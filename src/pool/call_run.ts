@@ -1,20 +1,15 @@
 /**
  * The life of one call inside the pool: its dispatch, its cancellation
- * (the caller's signal, its timeout, the pool closing), its channel after
- * the Ack, and its end, which gives back the connection's permit exactly
- * once.
+ * (the caller's signal, its timeout, the pool closing), the lease on its
+ * worker once a worker accepted it, and its end, which releases that lease
+ * exactly once.
  *
  * @module
  */
-import { statusName } from "../connection/status.ts";
 import type { ChannelEvent } from "../connection/task_channel.ts";
 import type { RequestFrame, StatusFrame } from "../wire/frames.ts";
-import type { Accepted } from "./dispatcher.ts";
-import { DispatchTimeout, WorkerCrashed } from "./errors.ts";
-import type { WorkerEntry, WorkerExit } from "./roster.ts";
-
-/** How long a call whose connection broke waits to learn the worker died. */
-const CRASH_REPORT_WAIT_MS = 1000;
+import { DispatchTimeout, workerLost } from "./errors.ts";
+import type { Lease } from "./lease.ts";
 
 /** What starts and ends a call. */
 export interface CallRunOptions {
@@ -22,8 +17,8 @@ export interface CallRunOptions {
   readonly signal?: AbortSignal;
   /** The call's time budget in milliseconds, if any. */
   readonly timeoutMs?: number;
-  /** Finds a worker that accepts the task. */
-  readonly dispatch: (signal: AbortSignal) => Promise<Accepted>;
+  /** Finds a worker that accepts the task, and leases it. */
+  readonly dispatch: (signal: AbortSignal) => Promise<Lease>;
   /** Called once when the call has ended, however it ended. */
   readonly onEnd: (run: CallRun) => void;
   /**
@@ -36,15 +31,15 @@ export interface CallRunOptions {
 
 /** One call in flight. */
 export class CallRun {
-  /** Resolves when a worker accepted the task. */
-  readonly accepted: Promise<Accepted>;
+  /** Resolves with the lease once a worker accepted the task. */
+  readonly accepted: Promise<Lease>;
   /** Largest value, in bytes, the caller sends into a running generator. */
   readonly maxMessageBytes: number;
   readonly #controller = new AbortController();
   readonly #onEnd: (run: CallRun) => void;
   readonly #userSignal: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #current: Accepted | undefined;
+  #lease: Lease | undefined;
   #ended = false;
 
   constructor(options: CallRunOptions) {
@@ -78,11 +73,16 @@ export class CallRun {
     return this.#ended;
   }
 
+  /** True when the accepted task is a generator. */
+  get generator(): boolean {
+    return this.#lease?.generator ?? false;
+  }
+
   /** Cancels the call: pending steps reject with `reason`. */
   abort(reason: unknown): void {
     if (this.#controller.signal.aborted) return;
     this.#controller.abort(reason);
-    this.#current?.channel.cancel();
+    this.#lease?.channel.cancel();
   }
 
   /**
@@ -90,32 +90,29 @@ export class CallRun {
    * remote generator is closed); a coroutine's runs on to its result.
    */
   abandon(): void {
-    if (this.#current?.generator) this.end();
+    if (this.#lease?.generator) this.end();
   }
 
   /** Sends a frame on the accepted channel. */
   send(frame: RequestFrame): void {
-    this.#current?.channel.send(frame);
+    this.#lease?.channel.send(frame);
   }
 
   /** The next event of the accepted channel; rejects once cancelled. */
   async receive(): Promise<ChannelEvent> {
-    const accepted = await this.accepted;
-    const event = await accepted.channel.receive();
+    const lease = await this.accepted;
+    const event = await lease.channel.receive();
     if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
     return event;
   }
 
-  /** Ends the call: releases its permit and timers. Idempotent. */
+  /** Ends the call: releases its lease and timers. Idempotent. */
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#timer);
     this.#userSignal?.removeEventListener("abort", this.#onUserAbort);
-    if (this.#current) {
-      this.#current.channel.cancel();
-      this.#current.permit.release();
-    }
+    this.#lease?.release();
     this.#onEnd(this);
   }
 
@@ -127,16 +124,16 @@ export class CallRun {
     return await workerLost((await this.accepted).worker, status);
   }
 
-  async #start(dispatch: CallRunOptions["dispatch"]): Promise<Accepted> {
+  async #start(dispatch: CallRunOptions["dispatch"]): Promise<Lease> {
     try {
       if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
-      const accepted = await dispatch(this.#controller.signal);
-      this.#current = accepted;
+      const lease = await dispatch(this.#controller.signal);
+      this.#lease = lease;
       if (this.#controller.signal.aborted) {
-        accepted.channel.cancel();
+        lease.channel.cancel();
         throw this.#controller.signal.reason;
       }
-      return accepted;
+      return lease;
     } catch (error) {
       this.end();
       throw error;
@@ -144,39 +141,4 @@ export class CallRun {
   }
 
   readonly #onUserAbort = () => this.abort(this.#userSignal!.reason);
-}
-
-/**
- * The error for a task whose worker stopped answering: `WorkerCrashed`
- * with how the process ended, once it is known (or `null`s when it is
- * still alive a second later and only the connection broke).
- */
-export async function workerLost(
-  worker: WorkerEntry,
-  status: StatusFrame,
-): Promise<WorkerCrashed> {
-  const exit = await waitForExit(worker, CRASH_REPORT_WAIT_MS);
-  const statusError = new Error(
-    `${statusName(status.code)}: ${status.details}`,
-  );
-  return new WorkerCrashed({
-    workerId: worker.info.id,
-    pid: worker.info.pid,
-    exitCode: exit && exit.signal === null ? exit.code : null,
-    signal: exit?.signal ?? null,
-    ...(exit?.reason === undefined ? {} : { reason: exit.reason }),
-  }, { cause: statusError });
-}
-
-function waitForExit(
-  worker: WorkerEntry,
-  timeoutMs: number,
-): Promise<WorkerExit | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  return Promise.race([worker.exited, timeout]).finally(() =>
-    clearTimeout(timer)
-  );
 }

@@ -2,7 +2,9 @@
  * One dispatch: ask the load balancer for candidates, open a task channel
  * on each in turn, and classify what it answers.
  *
- * - Ack: accepted; the call takes the channel from here.
+ * - Ack: accepted; the call gets a {@linkcode Lease} on the worker (its
+ *   channel and connection permit), whose release wakes the calls waiting
+ *   for capacity.
  * - Nack: the task cannot run anywhere (unknown routine, bad arguments):
  *   its error is the call's error, and the worker stays.
  * - `RESOURCE_EXHAUSTED` marked `wool-rejected: backpressure`, or
@@ -18,9 +20,8 @@
  *
  * @module
  */
-import type { TaskView } from "../backpressure/types.ts";
-import type { Permit } from "../connection/semaphore.ts";
-import { classifyStatus, Status, statusName } from "../connection/status.ts";
+import { describeErrorMessage } from "../_util/describe.ts";
+import type { Task } from "../backpressure/types.ts";
 import type { TaskChannel } from "../connection/task_channel.ts";
 import {
   type AttemptCause,
@@ -28,27 +29,22 @@ import {
 } from "../loadbalancer/errors.ts";
 import type { LoadBalancer, WorkerId } from "../loadbalancer/load_balancer.ts";
 import { decodeError } from "../wire/errors.ts";
+import type { StatusFrame, TaskFrame } from "../wire/frames.ts";
 import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  REASON_METADATA_KEY,
-  REJECTED_BY_BACKPRESSURE,
-  REJECTED_METADATA_KEY,
-  type StatusFrame,
-  type TaskFrame,
-} from "../wire/frames.ts";
-import { MessageTooLarge } from "../wire/message_too_large.ts";
-import { workerLost } from "./call_run.ts";
+  classifyStatus,
+  decodeRejection,
+  isDeliveryUnknown,
+  kindOfAck,
+  Status,
+  statusFrame,
+  statusName,
+  transportLimitError,
+} from "../wire/status.ts";
 import { CapacityQueue } from "./capacity_queue.ts";
+import { workerLost } from "./errors.ts";
+import { Lease } from "./lease.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
-import { parseRejectionCause, type StatsBook } from "./stats.ts";
-
-/** A task a worker accepted: the call drives it from here. */
-export interface Accepted {
-  readonly worker: WorkerEntry;
-  readonly channel: TaskChannel;
-  readonly generator: boolean;
-  readonly permit: Permit;
-}
+import type { StatsBook } from "./stats.ts";
 
 /** The narrow slice of the pool a dispatcher works with. */
 export interface DispatcherOptions {
@@ -62,7 +58,7 @@ export interface DispatcherOptions {
 }
 
 type Attempt =
-  | { readonly kind: "accepted"; readonly accepted: Accepted }
+  | { readonly kind: "accepted"; readonly lease: Lease }
   | {
     readonly kind: "declined";
     readonly cause: AttemptCause;
@@ -78,13 +74,8 @@ export class Dispatcher {
     this.#options = options;
   }
 
-  /** A worker freed a slot: a call waiting for capacity may try now. */
-  notifyFreed(): void {
-    this.#waiting.notifyFreed();
-  }
-
   /**
-   * Finds a worker that accepts `frame`.
+   * Finds a worker that accepts `frame`, and leases it to the call.
    *
    * @throws {NoWorkersAvailable} when none accepts (within `admissionWaitMs`).
    * @throws the task's load error, when a worker nacks it.
@@ -92,9 +83,9 @@ export class Dispatcher {
    */
   async dispatch(
     frame: TaskFrame,
-    view: TaskView,
+    view: Task,
     signal: AbortSignal | undefined,
-  ): Promise<Accepted> {
+  ): Promise<Lease> {
     const waitMs = this.#options.admissionWaitMs;
     if (waitMs === 0 || !this.#waiting.busy) {
       const first = await this.#cycle(frame, view, signal);
@@ -106,10 +97,10 @@ export class Dispatcher {
 
   async #waitForCapacity(
     frame: TaskFrame,
-    view: TaskView,
+    view: Task,
     signal: AbortSignal | undefined,
     waitMs: number,
-  ): Promise<Accepted> {
+  ): Promise<Lease> {
     const deadline = performance.now() + waitMs;
     const ticket = this.#waiting.join();
     this.#options.stats.waited();
@@ -140,9 +131,9 @@ export class Dispatcher {
   /** One full cycle over the candidates: an acceptance, or why each declined. */
   async #cycle(
     frame: TaskFrame,
-    view: TaskView,
+    view: Task,
     signal: AbortSignal | undefined,
-  ): Promise<Accepted | AttemptCause[]> {
+  ): Promise<Lease | AttemptCause[]> {
     const { roster, loadBalancer } = this.#options;
     const candidates = loadBalancer.candidates(view, roster.view);
     const causes: AttemptCause[] = [];
@@ -161,7 +152,7 @@ export class Dispatcher {
           continue;
         }
         const attempt = await this.#attempt(worker, frame, signal);
-        if (attempt.kind === "accepted") return attempt.accepted;
+        if (attempt.kind === "accepted") return attempt.lease;
         causes.push(attempt.cause);
         if (attempt.evict) this.#options.evict(id, attempt.cause);
         step = candidates.next({
@@ -196,7 +187,7 @@ export class Dispatcher {
         cause: {
           address: info.address,
           code: statusName(Status.UNAVAILABLE),
-          message: error instanceof Error ? error.message : String(error),
+          message: describeErrorMessage(error),
         },
         evict: false,
       };
@@ -213,24 +204,25 @@ export class Dispatcher {
         settled = true;
         return {
           kind: "accepted",
-          accepted: {
+          lease: new Lease({
             worker,
             channel,
-            generator: event.frame.ack.generator ?? false,
+            generator: kindOfAck(event.frame.ack) === "generator",
             permit,
-          },
+            onRelease: () => this.#waiting.notifyFreed(),
+          }),
         };
       }
       if (event.kind === "frame" && event.frame.frame === "nack") {
         throw decodeError(event.frame.nack.error ?? new Uint8Array());
       }
-      const status: StatusFrame = event.kind === "end" ? event.status : {
-        code: Status.INTERNAL,
-        details:
+      const status: StatusFrame = event.kind === "end"
+        ? event.status
+        : statusFrame(
+          Status.INTERNAL,
           `The worker answered a Task frame with "${event.frame.frame}" before any Ack`,
-        metadata: {},
-      };
-      if (status.metadata[DELIVERY_UNKNOWN_METADATA_KEY]) {
+        );
+      if (isDeliveryUnknown(status)) {
         // The task frame may have reached the worker and run: trying
         // another worker could run it twice. At most once wins.
         throw await workerLost(worker, status);
@@ -247,49 +239,16 @@ export class Dispatcher {
 
   #declined(worker: WorkerEntry, status: StatusFrame): Attempt {
     const { info } = worker;
+    const notOverload = transportLimitError(status);
+    if (notOverload) throw notOverload;
+    const rejection = decodeRejection(status);
+    if (rejection) this.#options.stats.rejected(info.id, rejection.cause);
     const code = status.code === Status.OK ? Status.INTERNAL : status.code;
-    const rejected = status.metadata[REJECTED_METADATA_KEY];
-    if (
-      code === Status.RESOURCE_EXHAUSTED &&
-      rejected !== REJECTED_BY_BACKPRESSURE
-    ) {
-      throw notOverload(status);
-    }
-    const causeKey = `${REJECTED_METADATA_KEY}-cause`;
-    if (rejected === REJECTED_BY_BACKPRESSURE || status.metadata[causeKey]) {
-      this.#options.stats.rejected(
-        info.id,
-        parseRejectionCause(status.metadata[causeKey]),
-      );
-    }
-    const reason = status.metadata[REASON_METADATA_KEY];
-    const message = status.details ||
-      (reason ? `Rejected by backpressure hook: ${reason}` : statusName(code));
+    const message = rejection?.message ?? (status.details || statusName(code));
     return {
       kind: "declined",
       cause: { address: info.address, code: statusName(code), message },
       evict: classifyStatus(code) === "evict",
     };
   }
-}
-
-/**
- * A `RESOURCE_EXHAUSTED` a hook did not send: grpc's own limit. Its
- * message names the sizes ("Received message larger than max (N vs. M)").
- */
-function notOverload(status: StatusFrame): Error {
-  const sizes = /\((\d+) vs\.? (\d+)\)/.exec(status.details);
-  if (sizes) {
-    return new MessageTooLarge(
-      "task frame",
-      Number(sizes[1]),
-      Number(sizes[2]),
-      {
-        cause: new Error(status.details),
-      },
-    );
-  }
-  return new Error(
-    `The worker refused the task with RESOURCE_EXHAUSTED (not a backpressure rejection): ${status.details}`,
-  );
 }

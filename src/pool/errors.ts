@@ -1,4 +1,17 @@
+/**
+ * The errors a call fails with inside the pool, and the diagnosis of a
+ * worker lost with a task in flight.
+ *
+ * @module
+ */
+import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WoolError } from "../errors.ts";
+import type { StatusFrame } from "../wire/frames.ts";
+import { statusName } from "../wire/status.ts";
+import type { WorkerEntry } from "./roster.ts";
+
+/** How long a call whose connection broke waits to learn the worker died. */
+const CRASH_REPORT_WAIT_MS = 1000;
 
 /**
  * A call's `timeoutMs` ran out before it finished; the worker was told to
@@ -88,6 +101,33 @@ function describeEnd(details: WorkerCrashDetails): string {
     return `The ${who} exited with code ${details.exitCode} while running the task`;
   }
   return `The connection to ${who} broke while it was running the task`;
+}
+
+/**
+ * The error for a task whose worker stopped answering (its channel ended
+ * with `status` before the task finished): `WorkerCrashed` with how the
+ * process ended, once it is known, or `null`s when it is still alive a
+ * second later and only the connection broke.
+ */
+export async function workerLost(
+  worker: WorkerEntry,
+  status: StatusFrame,
+): Promise<WorkerCrashed> {
+  let ended = await withTimeout(worker.exited, CRASH_REPORT_WAIT_MS);
+  // After a stall, the event loop runs its expired timers before the I/O
+  // that became ready meanwhile: an exit already reported gets one turn.
+  if (ended === TIMED_OUT) ended = await withTimeout(worker.exited, 0);
+  const exit = ended === TIMED_OUT ? undefined : ended;
+  const statusError = new Error(
+    `${statusName(status.code)}: ${status.details}`,
+  );
+  return new WorkerCrashed({
+    workerId: worker.info.id,
+    pid: worker.info.pid,
+    exitCode: exit && exit.signal === null ? exit.code : null,
+    signal: exit?.signal ?? null,
+    ...(exit?.reason === undefined ? {} : { reason: exit.reason }),
+  }, { cause: statusError });
 }
 
 /**

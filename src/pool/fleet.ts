@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
@@ -149,7 +150,7 @@ export class Fleet {
     const entry: WorkerEntry = {
       info: Object.freeze({ id, address: process.address, pid: process.pid }),
       connection,
-      exited: process.exited.then(({ code, signal }) => {
+      exited: process.exitStatus.then(({ code, signal }) => {
         const reason = this.#hung.get(id);
         return reason === undefined
           ? { code, signal }
@@ -158,7 +159,7 @@ export class Fleet {
     };
     options.stats.track(id, process.address);
     options.roster.add(entry);
-    void entry.exited.then(() => this.#onExit(id));
+    void process.exited.then(() => this.#onExit(id));
     if (options.unresponsiveMs > 0) this.#probe(id, connection, process);
   }
 
@@ -241,16 +242,7 @@ export class Fleet {
 }
 
 /** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return await withTimeout(new Promise<never>(() => {}), ms, signal) ===
+    TIMED_OUT;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { describeValue } from "../_util/describe.ts";
+import { MAX_TIMER_MS } from "../_util/timeout.ts";
 import { normalizeBackpressureSpec } from "../backpressure/spec.ts";
 import type { BackpressureSpec } from "../backpressure/types.ts";
 import type { Transport } from "../connection/worker_connection.ts";
@@ -153,7 +154,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
  * longest delay a timer honours (about 24.8 days); a longer one would fire
  * at once.
  */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+export const MAX_DURATION_MS: number = MAX_TIMER_MS;
 
 /** Default `maxMessageBytes`: 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

@@ -5,16 +5,15 @@
  * @module
  */
 import type { TaskConnection } from "../connection/worker_connection.ts";
+import type { WorkerExit } from "../process/worker_exit.ts";
 import type {
   RosterView,
   WorkerId,
   WorkerInfo,
 } from "../loadbalancer/load_balancer.ts";
 
-/** How a worker process ended. */
-export interface WorkerExit {
-  readonly code: number;
-  readonly signal: string | null;
+/** How a worker's process ended, and why, when the pool ended it. */
+export interface WorkerEnd extends WorkerExit {
   /** Why the pool ended it, when the pool did (e.g. it hung). */
   readonly reason?: string;
 }
@@ -23,8 +22,8 @@ export interface WorkerExit {
 export interface WorkerEntry {
   readonly info: WorkerInfo;
   readonly connection: TaskConnection;
-  /** Resolves when the worker's process has exited. */
-  readonly exited: Promise<WorkerExit>;
+  /** Resolves as soon as the worker's process has exited, with how it ended. */
+  readonly exited: Promise<WorkerEnd>;
 }
 
 /** Why a worker left. */

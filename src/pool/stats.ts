@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RejectionCause } from "../backpressure/types.ts";
+import { REJECTION_CAUSES, type RejectionCause } from "../wire/status.ts";
 
 /** One worker's admission counts. */
 export interface WorkerStats {
@@ -45,20 +45,6 @@ interface Counts {
   rejected: Record<RejectionCause, number>;
 }
 
-const REJECTION_CAUSES: readonly RejectionCause[] = [
-  "hook",
-  "hook-error",
-  "hook-timeout",
-  "stopping",
-];
-
-/** Tells a rejection cause from the metadata value a worker sent. */
-export function parseRejectionCause(value: string | undefined): RejectionCause {
-  return (REJECTION_CAUSES as readonly string[]).includes(value ?? "")
-    ? value as RejectionCause
-    : "hook";
-}
-
 /** The running counts behind {@linkcode PoolStats}. */
 export class StatsBook {
   readonly #workers = new Map<string, Counts>();
@@ -71,7 +57,9 @@ export class StatsBook {
     this.#workers.set(id, {
       address,
       accepted: 0,
-      rejected: { hook: 0, "hook-error": 0, "hook-timeout": 0, stopping: 0 },
+      rejected: Object.fromEntries(
+        REJECTION_CAUSES.map((cause) => [cause, 0]),
+      ) as Record<RejectionCause, number>,
     });
   }
 

@@ -4,17 +4,19 @@
  *
  * @module
  */
-import type { TaskView } from "../backpressure/types.ts";
+import { withTimeout } from "../_util/timeout.ts";
+import type { Task } from "../backpressure/types.ts";
 import type {
   LoadBalancer,
   WorkerInfo,
 } from "../loadbalancer/load_balancer.ts";
-import { currentTaskContext } from "../worker/task_context.ts";
+import { currentTaskContext } from "../task/task_context.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";
 import type { TaskFrame } from "../wire/frames.ts";
-import { RemoteCall } from "./call.ts";
+import { WORKER_HOST } from "../wire/launch.ts";
+import { failedCall, type RemoteCall, startedCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
@@ -43,8 +45,6 @@ import {
  * - `"closed"`: every worker process has exited.
  */
 export type PoolState = "running" | "closing" | "closed";
-
-const HOST = "127.0.0.1";
 
 /**
  * Bytes a task frame's module, export and tag may take beyond
@@ -131,7 +131,7 @@ export class WorkerPool implements AsyncDisposable {
     const stats = new StatsBook();
     const fleet = new Fleet({
       launch: resolved.launch,
-      host: HOST,
+      host: WORKER_HOST,
       backpressure: resolved.backpressure,
       backpressureTimeoutMs: resolved.backpressureTimeoutMs,
       maxMessageBytes: resolved.maxMessageBytes,
@@ -183,12 +183,12 @@ export class WorkerPool implements AsyncDisposable {
   dispatch<R = unknown>(call: DispatchCall): RemoteCall<R> {
     const label = describeCall(call);
     let frame: TaskFrame;
-    let view: TaskView;
+    let view: Task;
     try {
       if (this.#state !== "running") throw new PoolClosed();
       ({ frame, view } = this.#taskOf(validateDispatchCall(call)));
     } catch (error) {
-      return this.#failed<R>(error, label);
+      return failedCall<R>(error, label);
     }
     const run = new CallRun({
       signal: call.signal,
@@ -197,12 +197,11 @@ export class WorkerPool implements AsyncDisposable {
       dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
       onEnd: (ended) => {
         this.#runs.delete(ended);
-        this.#dispatcher.notifyFreed();
         if (this.#runs.size === 0) this.#onRunsEmpty?.();
       },
     });
     if (!run.ended) this.#runs.add(run);
-    return new RemoteCall<R>(run, label);
+    return startedCall<R>(run, label);
   }
 
   /**
@@ -258,7 +257,10 @@ export class WorkerPool implements AsyncDisposable {
   async #close(graceMs: number): Promise<void> {
     this.#state = "closing";
     if (this.#runs.size > 0) {
-      await this.#allRunsEnded(graceMs);
+      const emptied = new Promise<void>((resolve) => {
+        this.#onRunsEmpty = resolve;
+      });
+      await withTimeout(emptied, graceMs);
       const cancelled = new PoolClosed(
         `The worker pool closed before the task finished (graceMs ${graceMs})`,
       );
@@ -268,21 +270,7 @@ export class WorkerPool implements AsyncDisposable {
     this.#state = "closed";
   }
 
-  #allRunsEnded(graceMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(finish, graceMs);
-      const runs = this.#runs;
-      function finish() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#onRunsEmpty = () => {
-        if (runs.size === 0) finish();
-      };
-    });
-  }
-
-  #taskOf(call: DispatchCall): { frame: TaskFrame; view: TaskView } {
+  #taskOf(call: DispatchCall): { frame: TaskFrame; view: Task } {
     const module = call.module instanceof URL ? call.module.href : call.module;
     const args = call.args ?? [];
     const bytes = encodeArgs(args);
@@ -311,7 +299,7 @@ export class WorkerPool implements AsyncDisposable {
       ...(caller === undefined ? {} : { caller }),
       ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
     };
-    const view: TaskView = Object.freeze({
+    const view: Task = Object.freeze({
       id,
       module,
       export: call.export,
@@ -321,14 +309,6 @@ export class WorkerPool implements AsyncDisposable {
       ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
     });
     return { frame, view };
-  }
-
-  #failed<R>(error: unknown, label: string): RemoteCall<R> {
-    const run = new CallRun({
-      dispatch: () => Promise.reject(error),
-      onEnd: () => {},
-    });
-    return new RemoteCall<R>(run, label);
   }
 }
 

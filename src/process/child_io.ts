@@ -6,15 +6,17 @@
  *
  * @module
  */
+import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
 import {
   OutputRelay,
+  type OutputSink,
   STDERR_SINK,
   STDOUT_SINK,
   TailBuffer,
 } from "./output_relay.ts";
 import { StatusLineWatcher } from "./ready_line.ts";
-import type { SpawnWorkerOptions, WorkerExit } from "./worker_process.ts";
+import type { WorkerExit } from "./worker_exit.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,10 +27,18 @@ const encoder = new TextEncoder();
  */
 export const RELAY_DRAIN_MS = 2000;
 
+/** Where a child's output goes; the caller's own stdout and stderr by default. */
+export interface ChildOutputOptions {
+  readonly stdout?: OutputSink;
+  readonly stderr?: OutputSink;
+}
+
 /** A child process's streams and exit, watched. */
 export interface ChildIo {
   readonly watcher: StatusLineWatcher;
   readonly stderrTail: TailBuffer;
+  /** Settles as soon as the process has exited, with how it ended. */
+  readonly status: Promise<WorkerExit>;
   /** Settles once the process has exited and its relays are done. */
   readonly finished: Promise<WorkerExit>;
   hasExited(): boolean;
@@ -40,7 +50,7 @@ export interface ChildIo {
 export function watchChild(
   child: Deno.ChildProcess,
   config: WorkerConfig,
-  options: SpawnWorkerOptions,
+  options: ChildOutputOptions,
 ): ChildIo {
   const watcher = new StatusLineWatcher(config.nonce);
   const stderrTail = new TailBuffer();
@@ -65,17 +75,21 @@ export function watchChild(
   }
 
   let exited = false;
-  const finished = child.status.then(async (status) => {
+  const status = child.status.then((status): WorkerExit => {
     exited = true;
+    return { code: status.code, signal: status.signal };
+  });
+  const finished = status.then(async (exit) => {
     await Promise.all([
       closeStdin(),
       drainRelays([stdoutRelay, stderrRelay], RELAY_DRAIN_MS),
     ]);
-    return { code: status.code, signal: status.signal };
+    return exit;
   });
   return {
     watcher,
     stderrTail,
+    status,
     finished,
     hasExited: () => exited,
     write(text) {
@@ -92,16 +106,10 @@ async function drainRelays(
   relays: readonly OutputRelay[],
   graceMs: number,
 ): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), graceMs);
-  });
-  const ended = Promise.all(relays.map((relay) => relay.done)).then(() =>
-    false
-  );
-  const timedOut = await Promise.race([ended, expired]);
-  clearTimeout(timer);
-  if (timedOut) await Promise.all(relays.map((relay) => relay.cancel()));
+  const ended = Promise.all(relays.map((relay) => relay.done));
+  if (await withTimeout(ended, graceMs) === TIMED_OUT) {
+    await Promise.all(relays.map((relay) => relay.cancel()));
+  }
 }
 
 /** Sends `signal` to the process unless it has exited already. */
@@ -121,13 +129,5 @@ export function sendSignal(
 
 /** True when the process exits (and its output ends) within `ms`. */
 export async function exitsWithin(io: ChildIo, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([io.finished.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return await withTimeout(io.finished, ms) !== TIMED_OUT;
 }

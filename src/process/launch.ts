@@ -8,6 +8,7 @@
  * @module
  */
 import { describeValue } from "../_util/describe.ts";
+import { WORKER_HOST } from "../wire/launch.ts";
 import { findDenoConfig } from "./config_file.ts";
 import { permissionFlags, requiredWorkerPermissions } from "./permissions.ts";
 
@@ -93,7 +94,7 @@ export interface ResolveWorkerLaunchOptions {
   /**
    * The host workers bind, whose `net` grant a worker always gets.
    *
-   * @default {"127.0.0.1"}
+   * @default {WORKER_HOST}
    */
   readonly host?: string;
 }
@@ -156,7 +157,7 @@ export function resolveWorkerLaunch(
     ? findDenoConfig()
     : nonEmptyString("worker.config", options.config);
   const flags = permissionFlags(options.permissions ?? "inherit", {
-    required: requiredWorkerPermissions(resolveOptions.host ?? "127.0.0.1"),
+    required: requiredWorkerPermissions(resolveOptions.host ?? WORKER_HOST),
   });
   return {
     command: Deno.execPath(),

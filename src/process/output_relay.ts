@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { type PartialWriter, writeAll } from "../_util/write_all.ts";
 
 /**
  * Where relayed output goes: called with one or more whole labelled lines,
@@ -191,9 +192,7 @@ export function labelLine(label: string, line: string): string {
  * @param writer Where to write.
  * @returns The sink.
  */
-export function writerSink(
-  writer: { write(p: Uint8Array): Promise<number> },
-): OutputSink {
+export function writerSink(writer: PartialWriter): OutputSink {
   let previous: Promise<void> = Promise.resolve();
   return (text) => {
     const bytes = encoder.encode(text);
@@ -291,14 +290,4 @@ export class OutputRelay {
 
 function stripCarriageReturn(line: string): string {
   return line.endsWith("\r") ? line.slice(0, -1) : line;
-}
-
-async function writeAll(
-  writer: { write(p: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await writer.write(bytes.subarray(written));
-  }
 }

@@ -28,6 +28,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { describeValue } from "../_util/describe.ts";
+import { PROTO_URL } from "../wire/proto_url.ts";
 
 /**
  * The permissions of a worker process, as for Deno's own `Worker`:
@@ -98,13 +99,6 @@ export const GRPC_ENV_VARS: readonly string[] = Object.freeze([
   "no_grpc_proxy",
   "no_proxy",
 ]);
-
-/**
- * The service definition the worker reads at start-up. It is the file
- * `src/wire/proto.ts` loads, found the same way: relative to this module,
- * which sits at the same depth in the same package.
- */
-const PROTO_URL = new URL("../../proto/wool.proto", import.meta.url);
 
 const LIST_OF_PATHS: ReadonlySet<WorkerPermissionName> = new Set([
   "read",

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { ABORTED, TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import type { ReadyReport, StatusLine } from "../wire/launch.ts";
 import { parseStatusLine } from "../wire/launch.ts";
 
@@ -151,23 +152,10 @@ export async function readStatusLine(
   options: ReadStatusLineOptions,
 ): Promise<ReadyOutcome> {
   const { timeoutMs, signal } = options;
-  if (signal?.aborted) return { status: "aborted", reason: signal.reason };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const gaveUp = new Promise<ReadyOutcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ status: "timeout", timeoutMs }),
-      timeoutMs,
-    );
-    onAbort = () => resolve({ status: "aborted", reason: signal!.reason });
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([watcher.outcome, gaveUp]);
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort!);
-  }
+  const outcome = await withTimeout(watcher.outcome, timeoutMs, signal);
+  if (outcome === TIMED_OUT) return { status: "timeout", timeoutMs };
+  if (outcome === ABORTED) return { status: "aborted", reason: signal!.reason };
+  return outcome;
 }
 
 function isReadyReport(report: unknown): report is ReadyReport {

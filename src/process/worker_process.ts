@@ -32,6 +32,7 @@ import {
 import { WorkerStartError } from "./errors.ts";
 import type { ResolvedWorkerLaunch } from "./launch.ts";
 import type { OutputSink } from "./output_relay.ts";
+import type { WorkerExit } from "./worker_exit.ts";
 import { readStatusLine, type ReadyOutcome } from "./ready_line.ts";
 
 /**
@@ -43,14 +44,6 @@ import { readStatusLine, type ReadyOutcome } from "./ready_line.ts";
  * - `"exited"`: the process has exited (on its own, stopped or killed).
  */
 export type WorkerState = "ready" | "stopping" | "exited";
-
-/** How a worker process ended. */
-export interface WorkerExit {
-  /** The exit code (for a process ended by a signal, as Deno reports it). */
-  readonly code: number;
-  /** The signal that ended the process, or `null` when it exited itself. */
-  readonly signal: Deno.Signal | null;
-}
 
 /** Options of {@linkcode spawnWorker}. */
 export interface SpawnWorkerOptions {
@@ -188,6 +181,12 @@ export class WorkerProcess {
   /** The command line that started it: the program, then its arguments. */
   readonly command: readonly string[];
   /**
+   * Settles as soon as the process has exited, with how it ended; its
+   * output may still be relaying (for up to `RELAY_DRAIN_MS`, when another
+   * process holds its pipes). It never rejects.
+   */
+  readonly exitStatus: Promise<WorkerExit>;
+  /**
    * Settles when the process has exited and its output has been relayed
    * to the end; it never rejects. Nothing of the process is left open then.
    */
@@ -217,6 +216,7 @@ export class WorkerProcess {
     this.#io = init.io;
     if (init.io.hasExited()) this.#state = "exited";
     init.child.status.then(() => this.#state = "exited");
+    this.exitStatus = init.io.status;
     this.exited = init.io.finished;
   }
 

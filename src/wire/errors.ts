@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { decodeValue, encodeValue } from "./values.ts";
+import { decodeValue, encodeValue, isSerializable } from "./values.ts";
 import { MessageTooLarge } from "./message_too_large.ts";
 import { RemoteError } from "./remote_error.ts";
 
@@ -45,7 +45,7 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
       name: "Error",
       message: describeThrown(thrown),
       thrownValue: true,
-      ...(isCloneable(thrown) ? { props: { value: thrown } } : {}),
+      ...(isSerializable(thrown) ? { props: { value: thrown } } : {}),
     };
   }
   const props: Record<string, unknown> = {};
@@ -58,14 +58,14 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
     } catch {
       continue; // A getter that throws: there is nothing to carry.
     }
-    if (isCloneable(value)) props[key] = value;
+    if (isSerializable(value)) props[key] = value;
   }
   let cause: ErrorRecord["cause"];
   if ("cause" in thrown && depth < MAX_CAUSE_DEPTH) {
     cause = thrown.cause instanceof Error
       ? { error: toErrorRecord(thrown.cause, depth + 1) }
       : {
-        value: isCloneable(thrown.cause)
+        value: isSerializable(thrown.cause)
           ? thrown.cause
           : stringOf(thrown.cause),
       };
@@ -163,15 +163,6 @@ export function decodeError(bytes: Uint8Array): Error {
     return new TypeError("Cannot decode the error: not an error record");
   }
   return fromErrorRecord(record);
-}
-
-function isCloneable(value: unknown): boolean {
-  try {
-    encodeValue(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

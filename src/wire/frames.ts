@@ -62,42 +62,6 @@ export type SessionResponseFrame =
   | { stream: number; frame: "response"; response: ResponseFrame }
   | { stream: number; frame: "status"; status: StatusFrame };
 
-/** Builds a frame of the given kind: `frame("next", {})`. */
-export function requestFrame<K extends RequestFrame["frame"]>(
-  kind: K,
-  body: Extract<
-    RequestFrame,
-    { frame: K }
-  >[K & keyof Extract<RequestFrame, { frame: K }>],
-): RequestFrame {
-  return { frame: kind, [kind]: body } as unknown as RequestFrame;
-}
-
-/** Builds a response frame of the given kind: `responseFrame("ack", { generator })`. */
-export function responseFrame<K extends ResponseFrame["frame"]>(
-  kind: K,
-  body: Extract<
-    ResponseFrame,
-    { frame: K }
-  >[K & keyof Extract<ResponseFrame, { frame: K }>],
-): ResponseFrame {
-  return { frame: kind, [kind]: body } as unknown as ResponseFrame;
-}
-
-/** Metadata key marking a `RESOURCE_EXHAUSTED` as a hook rejection. */
-export const REJECTED_METADATA_KEY = "wool-rejected";
-/** Value of {@linkcode REJECTED_METADATA_KEY} for a backpressure rejection. */
-export const REJECTED_BY_BACKPRESSURE = "backpressure";
-/** Metadata key carrying the hook's reason for a rejection, where it gave one. */
-export const REASON_METADATA_KEY = "wool-reason";
-
-/**
- * Metadata key the caller's transports set on a status they made up
- * themselves (the connection broke) after the Task frame may have reached
- * the worker: the task may have run, so it must not be retried elsewhere.
- */
-export const DELIVERY_UNKNOWN_METADATA_KEY = "wool-delivery-unknown";
-
 /**
  * Room, in bytes, for a frame's own fields (ids, specifiers, tags, protobuf
  * framing) around its largest payload. Caller and worker both size their

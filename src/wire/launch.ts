@@ -36,6 +36,12 @@ export interface HookSpec {
   readonly options?: JsonValue;
 }
 
+/**
+ * The host a pool's workers bind: loopback only. The pool puts it in each
+ * worker's config, and grants the worker `net` to it.
+ */
+export const WORKER_HOST = "127.0.0.1";
+
 /** What the caller sends a worker on stdin, as one JSON line. */
 export interface WorkerConfig {
   /** The worker's id in its pool, for labels and errors. */

@@ -8,11 +8,10 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "./grpc.ts";
+import { PROTO_URL } from "./proto_url.ts";
 import * as protoLoader from "npm:@grpc/proto-loader@0.8.1";
 import protobuf from "npm:protobufjs@7.6.6";
-
-const PROTO_URL = new URL("../../proto/wool.proto", import.meta.url);
 
 let cached: Promise<grpc.ServiceDefinition> | undefined;
 

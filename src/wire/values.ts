@@ -5,6 +5,7 @@
  * @module
  */
 import { deserialize, serialize } from "node:v8";
+import { describeErrorMessage } from "../_util/describe.ts";
 
 /** Serializes one value; a value V8 cannot clone is a `TypeError` naming `what`. */
 export function encodeValue(value: unknown, what = "value"): Uint8Array {
@@ -12,7 +13,7 @@ export function encodeValue(value: unknown, what = "value"): Uint8Array {
     return serialize(value);
   } catch (error) {
     throw new TypeError(
-      `Cannot serialize the ${what}: ${describeCloneFailure(error)}`,
+      `Cannot serialize the ${what}: ${describeErrorMessage(error)}`,
       { cause: error },
     );
   }
@@ -31,7 +32,7 @@ export function decodeValue(bytes: Uint8Array, what = "value"): unknown {
     return deserialize(new Uint8Array(bytes));
   } catch (error) {
     throw new TypeError(
-      `Cannot deserialize the ${what}: ${describeCloneFailure(error)}`,
+      `Cannot deserialize the ${what}: ${describeErrorMessage(error)}`,
       { cause: error },
     );
   }
@@ -49,7 +50,7 @@ export function encodeArgs(args: readonly unknown[]): Uint8Array {
     const index = args.findIndex((arg) => !isSerializable(arg));
     const position = index < 0 ? "arguments" : `argument at index ${index}`;
     throw new TypeError(
-      `Cannot serialize the ${position}: ${describeCloneFailure(error)}`,
+      `Cannot serialize the ${position}: ${describeErrorMessage(error)}`,
       { cause: error },
     );
   }
@@ -67,15 +68,12 @@ export function decodeArgs(bytes: Uint8Array): unknown[] {
   return args;
 }
 
-function isSerializable(value: unknown): boolean {
+/** True when V8 can serialize `value` (a structured-clone type, no functions). */
+export function isSerializable(value: unknown): boolean {
   try {
     serialize(value);
     return true;
   } catch {
     return false;
   }
-}
-
-function describeCloneFailure(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { runInTaskContext, type TaskContext } from "../task/task_context.ts";
 import { decodeError } from "../wire/errors.ts";
 import type { RequestFrame } from "../wire/frames.ts";
 import { decodeValue } from "../wire/values.ts";
+import type { Routine } from "./routine_loader.ts";
 
 /** A running generator: async, or sync (its steps are awaited the same). */
 export type Stepper =
@@ -19,6 +21,64 @@ export function isStepper(value: unknown): value is Stepper {
   const candidate = value as Record<PropertyKey, unknown>;
   return typeof candidate.next === "function" &&
     (Symbol.asyncIterator in candidate || Symbol.iterator in candidate);
+}
+
+/**
+ * Calls `routine` as the body of the task `context` describes. A
+ * synchronous throw becomes a rejected promise, as an async function's
+ * would.
+ */
+export function callRoutine(
+  routine: Routine,
+  args: readonly unknown[],
+  context: TaskContext,
+): unknown {
+  try {
+    return runInTaskContext(context, () => routine(...args));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * A generator routine in flight: each step, and its closing, run in its
+ * task's context.
+ */
+export class GeneratorRun {
+  readonly #generator: Stepper;
+  readonly #context: TaskContext;
+
+  constructor(generator: Stepper, context: TaskContext) {
+    this.#generator = generator;
+    this.#context = context;
+  }
+
+  /** One step, as `frame` asks (see {@linkcode advance}). */
+  step(
+    frame: RequestFrame,
+  ):
+    | IteratorResult<unknown, unknown>
+    | Promise<IteratorResult<unknown, unknown>> {
+    return runInTaskContext(
+      this.#context,
+      () => advance(this.#generator, frame),
+    );
+  }
+
+  /**
+   * Closes the generator nothing will drive any more, so its `finally`
+   * blocks run. One that throws while closing has no one left to tell: the
+   * error is dropped.
+   */
+  async close(): Promise<void> {
+    const generator = this.#generator;
+    if (!generator.return) return;
+    try {
+      await runInTaskContext(this.#context, () => generator.return!());
+    } catch {
+      // See above: the caller has gone.
+    }
+  }
 }
 
 /** Takes one step of `generator` as `frame` asks: next, send, throw or return. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeErrorMessage } from "../_util/describe.ts";
 import { resolveModuleSpecifier } from "../_util/specifier.ts";
 
 /** A task routine: an async function or an async generator function. */
@@ -52,7 +53,7 @@ export class RoutineLoader {
     } catch (error) {
       throw new TypeError(
         `Cannot load task module "${module}" for "${exportName}": ${
-          describe(error)
+          describeErrorMessage(error)
         }`,
         { cause: error },
       );
@@ -80,8 +81,4 @@ function pickRoutine(
     );
   }
   return routine as Routine;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

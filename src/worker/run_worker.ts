@@ -4,7 +4,8 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { writeAll } from "../_util/write_all.ts";
+import { grpc } from "../wire/grpc.ts";
 import { loadBackpressureHook } from "../backpressure/hook_loader.ts";
 import type { BackpressureHook } from "../backpressure/types.ts";
 import { toErrorRecord } from "../wire/errors.ts";
@@ -151,14 +152,4 @@ async function writeStdout(text: string): Promise<void> {
 
 async function writeStderr(text: string): Promise<void> {
   await writeAll(Deno.stderr, encoder.encode(text));
-}
-
-async function writeAll(
-  writer: { write(p: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await writer.write(bytes.subarray(written));
-  }
 }

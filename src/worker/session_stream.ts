@@ -9,15 +9,17 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../wire/grpc.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
+import { Status, statusFrame } from "../wire/status.ts";
 import type {
   SessionRequestFrame,
   SessionRequests,
   SessionResponseFrame,
   SessionResponses,
 } from "../wire/frames.ts";
-import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+import type { TaskSessionDeps } from "./task_ports.ts";
+import { TaskSession } from "./task_session.ts";
 
 /** Serves one `Session` stream until the caller ends or cancels it. */
 export function serveSession(
@@ -56,11 +58,10 @@ export function serveSession(
       outbox.push({
         stream: message.stream,
         frame: "status",
-        status: {
-          code: grpc.status.INVALID_ARGUMENT,
-          details: "A Session frame must carry a request or a cancel",
-          metadata: {},
-        },
+        status: statusFrame(
+          Status.INVALID_ARGUMENT,
+          "A Session frame must carry a request or a cancel",
+        ),
       });
       return;
     }

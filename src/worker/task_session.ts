@@ -6,119 +6,117 @@
  * responses := Ack (Result* (Exception | Done)?) | Nack | <status>
  * ```
  *
- * | phase    | on                       | does                                                     |
- * | -------- | ------------------------ | -------------------------------------------------------- |
- * | parse    | first frame              | not a Task → INVALID_ARGUMENT; other protocol version →  |
- * |          |                          | FAILED_PRECONDITION; unknown routine or bad args → Nack  |
- * | admit    | parsed task              | hook rejects → RESOURCE_EXHAUSTED (`wool-rejected`), no  |
- * |          |                          | Ack; accepted → in the docket, Ack                       |
- * | run      | coroutine                | Result or Exception, then end                            |
- * | stream   | generator, per frame     | Next/Send/Throw/Return drive one step: Result, or Done / |
- * |          |                          | Exception and end                                        |
- * | teardown | end, cancel, stop        | abort the task's signal, close a generator, leave the    |
- * |          |                          | docket when the routine has actually ended               |
+ * A session is in one {@linkcode State} at a time, changed only by `#move`,
+ * which takes only the moves of this table. Once `closed`, nothing moves
+ * and nothing is sent: a late outcome of work the caller gave up on is
+ * dropped.
+ *
+ * | state       | on                         | does                                                                                                    | then                   |
+ * | ----------- | -------------------------- | ------------------------------------------------------------------------------------------------------- | ---------------------- |
+ * | `waiting`   | the first frame            | reads it                                                                                                | `loading`              |
+ * | `loading`   | its Task frame             | not a Task: INVALID_ARGUMENT; other protocol version: FAILED_PRECONDITION; no routine, bad args: Nack   | `closed`               |
+ * |             |                            | otherwise asks the hook                                                                                 | `admitting`            |
+ * | `admitting` | the hook's answer          | rejected: RESOURCE_EXHAUSTED `wool-rejected` (UNAVAILABLE when stopping), no Ack                        | `closed`               |
+ * |             |                            | accepted: in the docket, calls the routine, Ack                                                         | `running`, `streaming` |
+ * | `running`   | the coroutine settling     | Result or Exception, end                                                                                | `closed`               |
+ * | `streaming` | Next, Send, Throw, Return  | one step of the generator: Result; or Done or Exception, end                                            | `streaming`, `closed`  |
+ * | `streaming` | the caller ending its side | closes the generator, ends with OK                                                                      | `closed`               |
+ * | other       | any frame                  | out of turn: INVALID_ARGUMENT                                                                           | `closed`               |
+ * | any         | the caller cancelling      | aborts the task's signal, answers nothing more                                                          | `closed`               |
+ * | any         | the worker stopping        | aborts the task's signal, CANCELLED                                                                     | `closed`               |
+ *
+ * The task leaves the docket when its routine has actually ended — a
+ * coroutine settled, a generator finished or closed — which may be after
+ * the conversation closed.
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { describeErrorMessage } from "../_util/describe.ts";
 import type { Task } from "../backpressure/types.ts";
-import { encodeError } from "../wire/errors.ts";
-import {
-  REASON_METADATA_KEY,
-  REJECTED_BY_BACKPRESSURE,
-  REJECTED_METADATA_KEY,
-  type RequestFrame,
-  type ResponseFrame,
-  responseFrame,
-  type StatusFrame,
-  type TaskFrame,
+import { ResponseEncoder } from "../wire/frame_codec.ts";
+import type {
+  RequestFrame,
+  ResponseFrame,
+  StatusFrame,
 } from "../wire/frames.ts";
-import { MessageTooLarge } from "../wire/message_too_large.ts";
 import {
-  PROTOCOL_VERSION,
-  protocolMismatchMessage,
-} from "../wire/protocol_version.ts";
-import { decodeArgs, encodeValue } from "../wire/values.ts";
-import type { AdmissionGate } from "./admission_gate.ts";
-import type { Docket, DocketEntry } from "./docket.ts";
-import type { Routine, RoutineLoader } from "./routine_loader.ts";
-import { advance, isStepper, type Stepper } from "./routine_driver.ts";
-import { runInTaskContext, type TaskContext } from "./task_context.ts";
+  encodeRejection,
+  isTerminal,
+  Status,
+  statusFrame,
+} from "../wire/status.ts";
+import type { DocketEntry } from "./docket.ts";
+import type { Routine } from "./routine_loader.ts";
+import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
+import { loadTask, readFirstFrame } from "./task_frame.ts";
+import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 
-/** Where a task session writes its answers: one transport's stream. */
-export interface TaskResponder {
-  /** Sends one response frame. */
-  send(frame: ResponseFrame): void;
-  /** Ends the task with status OK. */
-  end(): void;
-  /** Ends the task with an error status. */
-  fail(status: StatusFrame): void;
-}
+/** Why a session closed. */
+export type CloseReason =
+  /** Its last frame (a Nack, a coroutine's Result, Done, an Exception) was sent. */
+  | "answered"
+  /** It ended with an error status: refused, rejected, cancelled, failed. */
+  | "failed"
+  /** The caller ended its side while a generator streamed: ended with OK. */
+  | "caller-ended"
+  /** The caller cancelled or went away: nothing more is sent. */
+  | "abandoned";
 
-/** The parts of a worker a task session works with. */
-export interface TaskSessionDeps {
-  readonly loader: RoutineLoader;
-  readonly gate: AdmissionGate;
-  readonly docket: Docket;
-  /** Largest value or error payload, in bytes, the worker sends. */
-  readonly maxMessageBytes: number;
-}
+/** Where a task session is in its life (see the table in the module doc). */
+export type State =
+  | { readonly name: "waiting" }
+  | { readonly name: "loading" }
+  | { readonly name: "admitting" }
+  | { readonly name: "running" }
+  | { readonly name: "streaming"; readonly generator: GeneratorRun }
+  | { readonly name: "closed"; readonly reason: CloseReason };
 
-type Phase = "parse" | "admit" | "run" | "stream" | "closed";
+type Streaming = Extract<State, { name: "streaming" }>;
+
+const MOVES: Readonly<Record<State["name"], readonly State["name"][]>> = {
+  waiting: ["loading", "closed"],
+  loading: ["admitting", "closed"],
+  admitting: ["running", "streaming", "closed"],
+  running: ["closed"],
+  streaming: ["closed"],
+  closed: [],
+};
 
 /** Drives one task from its Task frame to its end. */
 export class TaskSession implements DocketEntry {
   readonly #deps: TaskSessionDeps;
   readonly #responder: TaskResponder;
   readonly #controller = new AbortController();
-  #phase: Phase = "parse";
-  #id = "";
-  #exportName = "";
-  #context: TaskContext | undefined;
-  #generator: Stepper | undefined;
+  #state: State = { name: "waiting" };
+  #frames: ResponseEncoder;
+  /** Steps of a streaming generator, answered one after another. */
   #steps: Promise<void> = Promise.resolve();
-  #inDocket = false;
-  #finished = false;
-  /** True once the first frame is being parsed: a second one is out of turn. */
-  #parsing = false;
-  /** True once the caller ended its side of the stream (`Dispatch` only). */
-  #clientEnded = false;
 
   constructor(deps: TaskSessionDeps, responder: TaskResponder) {
     this.#deps = deps;
     this.#responder = responder;
-  }
-
-  /** The task's id, once its Task frame was read. */
-  get id(): string {
-    return this.#id;
+    this.#frames = new ResponseEncoder(deps.maxMessageBytes, "");
   }
 
   /** Handles one frame from the caller. */
   receive(frame: RequestFrame): void {
-    if (this.#phase === "parse" && !this.#parsing) {
-      this.#parsing = true;
+    const state = this.#state;
+    if (state.name === "waiting") {
+      this.#move({ name: "loading" });
       this.#start(frame).catch((error) => this.#internalError(error));
-      return;
+    } else if (state.name === "streaming") {
+      this.#steps = this.#steps.then(() => this.#step(state, frame));
+    } else {
+      this.#fail(statusFrame(
+        Status.INVALID_ARGUMENT,
+        `Unexpected "${frame.frame}" frame while the task is ${state.name}`,
+      ));
     }
-    if (this.#phase === "stream") {
-      this.#steps = this.#steps.then(() => this.#step(frame));
-      return;
-    }
-    if (this.#phase === "closed") return;
-    this.#close({
-      code: grpc.status.INVALID_ARGUMENT,
-      details:
-        `Unexpected "${frame.frame}" frame while the task is in its ${this.#phase} phase`,
-      metadata: {},
-    });
   }
 
   /** The caller went away or cancelled: abort the task, answer nothing. */
   callerCancelled(): void {
-    this.#phase = "closed";
-    this.#finished = true;
-    this.#abort(cancelledByCaller());
+    this.#halt(new DOMException("The caller cancelled the task", "AbortError"));
   }
 
   /**
@@ -127,8 +125,7 @@ export class TaskSession implements DocketEntry {
    * conversation ends, rather than leaving the caller waiting.
    */
   clientEnded(): void {
-    this.#clientEnded = true;
-    if (this.#phase === "stream") this.#noMorePulls();
+    if (this.#state.name === "streaming") this.#noMorePulls();
   }
 
   /**
@@ -136,299 +133,167 @@ export class TaskSession implements DocketEntry {
    * conversation with `CANCELLED` so the caller is not left waiting.
    */
   cancel(reason: unknown): void {
-    this.#close({
-      code: grpc.status.CANCELLED,
-      details: `The worker cancelled the task: ${
-        reason instanceof Error ? reason.message : String(reason)
-      }`,
-      metadata: {},
-    });
-    this.#abort(reason);
-  }
-
-  async #start(frame: RequestFrame): Promise<void> {
-    if (frame.frame !== "task") {
-      this.#close({
-        code: grpc.status.INVALID_ARGUMENT,
-        details:
-          `The first frame of a task must be a Task frame, received "${frame.frame}"`,
-        metadata: {},
-      });
-      return;
-    }
-    const taskFrame = frame.task;
-    if (taskFrame.protocolVersion !== PROTOCOL_VERSION) {
-      this.#close({
-        code: grpc.status.FAILED_PRECONDITION,
-        details: protocolMismatchMessage(taskFrame.protocolVersion ?? 0),
-        metadata: {},
-      });
-      return;
-    }
-    this.#id = taskFrame.id ?? "";
-    this.#exportName = taskFrame.export ?? "";
-    let routine: Routine;
-    let task: Task;
-    try {
-      const loaded = this.#deps.loader.load(
-        taskFrame.module ?? "",
-        this.#exportName,
-      );
-      routine = loaded instanceof Promise ? await loaded : loaded;
-      task = toTask(taskFrame, decodeTaskArgs(taskFrame));
-    } catch (error) {
-      this.#sendFinal(
-        responseFrame("nack", { error: this.#errorBytes(error) }),
-      );
-      return;
-    }
-    if (this.#finished) return;
-    this.#phase = "admit";
-    const pending = this.#deps.gate.admit(task, this);
-    const admission = pending instanceof Promise ? await pending : pending;
-    if (!admission.accepted) {
-      if (this.#finished) return;
-      const rejectedByHook = admission.cause !== "stopping";
-      this.#close({
-        code: rejectedByHook
-          ? grpc.status.RESOURCE_EXHAUSTED
-          : grpc.status.UNAVAILABLE,
-        details: admission.message,
-        metadata: {
-          ...(rejectedByHook
-            ? { [REJECTED_METADATA_KEY]: REJECTED_BY_BACKPRESSURE }
-            : {}),
-          [`${REJECTED_METADATA_KEY}-cause`]: admission.cause,
-          ...(admission.reason === undefined
-            ? {}
-            : { [REASON_METADATA_KEY]: admission.reason }),
-        },
-      });
-      return;
-    }
-    this.#inDocket = true;
-    if (this.#finished) {
-      this.#leaveDocket();
-      return;
-    }
-    this.#run(routine, task.args);
-  }
-
-  #run(routine: Routine, args: readonly unknown[]): void {
-    this.#context = { id: this.#id, signal: this.#controller.signal };
-    let returned: unknown;
-    try {
-      returned = runInTaskContext(this.#context, () => routine(...args));
-    } catch (error) {
-      this.#phase = "run";
-      this.#send(responseFrame("ack", { generator: false }));
-      this.#settle(Promise.reject(error));
-      return;
-    }
-    if (isStepper(returned)) {
-      this.#phase = "stream";
-      this.#generator = returned;
-      this.#send(responseFrame("ack", { generator: true }));
-      if (this.#clientEnded) this.#noMorePulls();
-      return;
-    }
-    this.#phase = "run";
-    this.#send(responseFrame("ack", { generator: false }));
-    this.#settle(Promise.resolve(returned));
-  }
-
-  #settle(outcome: Promise<unknown>): void {
-    outcome.then(
-      (value) => this.#sendFinal(this.#valueFrame("result", value)),
-      (error) => this.#sendFinal(this.#exceptionFrame(error)),
-    ).finally(() => this.#leaveDocket());
-  }
-
-  async #step(frame: RequestFrame): Promise<void> {
-    const generator = this.#generator!;
-    if (this.#phase !== "stream") return;
-    let step: IteratorResult<unknown, unknown>;
-    try {
-      step = await runInTaskContext(
-        this.#context!,
-        () => advance(generator, frame),
-      );
-    } catch (error) {
-      this.#sendFinal(this.#exceptionFrame(error));
-      // The frame may have failed before the generator ran (a sent value
-      // that cannot be decoded): close it, so its `finally` blocks run.
-      await this.#closeGenerator();
-      return;
-    }
-    if (this.#phase !== "stream") return;
-    if (step.done) {
-      this.#sendFinal(this.#valueFrame("done", step.value));
-      this.#leaveDocket();
-      return;
-    }
-    const frameOut = this.#valueFrame("result", step.value);
-    if (frameOut.frame === "exception") {
-      this.#sendFinal(frameOut);
-      await this.#closeGenerator();
-      return;
-    }
-    this.#send(frameOut);
+    const details = `The worker cancelled the task: ${
+      describeErrorMessage(reason)
+    }`;
+    this.#halt(reason, statusFrame(Status.CANCELLED, details));
   }
 
   /**
-   * The Exception frame for what the routine threw (or a Nack's error). An error over
-   * `maxMessageBytes` (a huge message or property) is replaced by a
-   * `MessageTooLarge`, as an oversized result is: sent as it is, it would
-   * break the stream, and on a Session every other task on it.
+   * The one way the state changes. Returns false, changing nothing, when
+   * the session is closed already: the caller gave up while work was in
+   * flight, and its late outcome is dropped.
+   *
+   * @throws {Error} for a move the table does not allow (a bug).
    */
-  #exceptionFrame(error: unknown): ResponseFrame {
-    return responseFrame("exception", { error: this.#errorBytes(error) });
+  #move(next: State): boolean {
+    const from = this.#state.name;
+    if (from === "closed") return false;
+    if (!MOVES[from].includes(next.name)) {
+      throw new Error(
+        `A task session cannot move from ${from} to ${next.name}`,
+      );
+    }
+    this.#state = next;
+    return true;
   }
 
-  /** `error` encoded, or a `MessageTooLarge` in its place when it is over the limit. */
-  #errorBytes(error: unknown): Uint8Array {
-    const bytes = encodeError(error);
-    if (bytes.length <= this.#deps.maxMessageBytes) return bytes;
-    return encodeError(
-      new MessageTooLarge(
-        `error of "${this.#exportName}"`,
-        bytes.length,
-        this.#deps.maxMessageBytes,
-      ),
+  async #start(frame: RequestFrame): Promise<void> {
+    const first = readFirstFrame(frame);
+    if ("refused" in first) return this.#fail(first.refused);
+    this.#frames = new ResponseEncoder(
+      this.#deps.maxMessageBytes,
+      first.task.export ?? "",
     );
+    let routine: Routine;
+    let task: Task;
+    try {
+      const loading = loadTask(this.#deps.loader, first.task);
+      ({ routine, task } = loading instanceof Promise
+        ? await loading
+        : loading);
+    } catch (error) {
+      return this.#answer(this.#frames.nack(error));
+    }
+    if (!this.#move({ name: "admitting" })) return;
+    const pending = this.#deps.gate.admit(task, this);
+    const admission = pending instanceof Promise ? await pending : pending;
+    if (!admission.accepted) return this.#fail(encodeRejection(admission));
+    // In the docket now: a caller gone meanwhile takes it out at once.
+    if (this.#state.name === "closed") return this.#leaveDocket();
+    this.#run(routine, task);
+  }
+
+  #run(routine: Routine, task: Task): void {
+    const context = { id: task.id, signal: this.#controller.signal };
+    const returned = callRoutine(routine, task.args, context);
+    if (isStepper(returned)) {
+      this.#move({
+        name: "streaming",
+        generator: new GeneratorRun(returned, context),
+      });
+      this.#answer(this.#frames.ack("generator"));
+      if (this.#responder.callerDone?.()) this.#noMorePulls();
+      return;
+    }
+    this.#move({ name: "running" });
+    this.#answer(this.#frames.ack("coroutine"));
+    Promise.resolve(returned).then(
+      (value) => this.#answer(this.#frames.value("result", value)),
+      (error) => this.#answer(this.#frames.exception(error)),
+    ).finally(() => this.#leaveDocket());
+  }
+
+  async #step(state: Streaming, frame: RequestFrame): Promise<void> {
+    if (this.#state !== state) return;
+    let step: IteratorResult<unknown, unknown>;
+    try {
+      step = await state.generator.step(frame);
+    } catch (error) {
+      this.#answer(this.#frames.exception(error));
+      // The frame may have failed before the generator ran (a sent value
+      // that cannot be decoded): close it, so its `finally` blocks run.
+      return await this.#closeGenerator(state);
+    }
+    if (this.#state !== state) return;
+    if (step.done) {
+      this.#answer(this.#frames.value("done", step.value));
+      return this.#leaveDocket();
+    }
+    const answer = this.#frames.value("result", step.value);
+    this.#answer(answer);
+    if (answer.frame === "exception") await this.#closeGenerator(state);
   }
 
   #noMorePulls(): void {
     this.#steps = this.#steps.then(() => {
-      if (this.#phase !== "stream") return;
+      if (this.#state.name !== "streaming") return;
       // Status OK, not an error: grpc-js drops the messages its caller has
       // not read yet when a stream ends in error, and these are answers to
       // pulls the caller sent.
-      this.#finished = true;
-      this.#responder.end();
-      this.#abort(callerEnded());
+      this.#halt(
+        new DOMException(
+          "The caller ended its side of the stream, so the generator cannot be pulled again",
+          "AbortError",
+        ),
+        "end",
+      );
     });
   }
 
-  #valueFrame(kind: "result" | "done", value: unknown): ResponseFrame {
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeValue(
-        value,
-        `${
-          kind === "done" ? "return value" : "result"
-        } of "${this.#exportName}"`,
-      );
-    } catch (error) {
-      return responseFrame("exception", { error: encodeError(error) });
+  /**
+   * Sends `frame`; a terminal one (see `isTerminal`) closes the session
+   * and ends the stream. Nothing is sent once the session is closed.
+   */
+  #answer(frame: ResponseFrame): void {
+    const kind = this.#state.name === "streaming" ? "generator" : "coroutine";
+    if (!isTerminal(frame, kind)) {
+      if (this.#state.name !== "closed") this.#responder.send(frame);
+      return;
     }
-    if (bytes.length > this.#deps.maxMessageBytes) {
-      const tooLarge = new MessageTooLarge(
-        `result of "${this.#exportName}"`,
-        bytes.length,
-        this.#deps.maxMessageBytes,
-      );
-      return responseFrame("exception", { error: encodeError(tooLarge) });
-    }
-    return kind === "done"
-      ? responseFrame("done", { value: bytes })
-      : responseFrame("result", { value: bytes });
-  }
-
-  #abort(reason: unknown): void {
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
-    if (this.#generator) {
-      void this.#closeGenerator();
-    }
-  }
-
-  async #closeGenerator(): Promise<void> {
-    const generator = this.#generator;
-    this.#generator = undefined;
-    this.#phase = "closed";
-    if (generator?.return) {
-      try {
-        await runInTaskContext(this.#context!, () => generator.return!());
-      } catch {
-        // The caller has gone; a generator that throws while closing has no
-        // one left to tell.
-      }
-    }
-    this.#leaveDocket();
-  }
-
-  #leaveDocket(): void {
-    if (!this.#inDocket) return;
-    this.#inDocket = false;
-    this.#deps.docket.remove(this);
-  }
-
-  #send(frame: ResponseFrame): void {
-    if (this.#finished) return;
-    this.#responder.send(frame);
-  }
-
-  #sendFinal(frame: ResponseFrame): void {
-    if (this.#finished) return;
-    this.#phase = "closed";
-    this.#finished = true;
+    if (!this.#move({ name: "closed", reason: "answered" })) return;
     this.#responder.send(frame);
     this.#responder.end();
   }
 
-  #close(status: StatusFrame): void {
-    if (this.#finished) return;
-    this.#phase = "closed";
-    this.#finished = true;
+  /** Ends the task with an error status, unless it is closed already. */
+  #fail(status: StatusFrame): void {
+    if (!this.#move({ name: "closed", reason: "failed" })) return;
     this.#responder.fail(status);
   }
 
-  #internalError(error: unknown): void {
-    this.#close({
-      code: grpc.status.INTERNAL,
-      details: `The worker failed while handling the task: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      metadata: {},
-    });
-    this.#abort(error);
+  /**
+   * Ends the conversation — with `answer`, a status or OK (`"end"`), or
+   * without a word when the caller is gone — and aborts the task: its
+   * signal, and a generator that was streaming.
+   */
+  #halt(reason: unknown, answer?: StatusFrame | "end"): void {
+    const was = this.#state;
+    if (answer === undefined) {
+      this.#move({ name: "closed", reason: "abandoned" });
+    } else if (answer !== "end") this.#fail(answer);
+    else if (this.#move({ name: "closed", reason: "caller-ended" })) {
+      this.#responder.end();
+    }
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    if (was.name === "streaming") void this.#closeGenerator(was);
+  }
+
+  async #closeGenerator(state: Streaming): Promise<void> {
+    await state.generator.close();
     this.#leaveDocket();
   }
-}
 
-/** The task's arguments; undecodable ones are a `TypeError` naming the task. */
-function decodeTaskArgs(frame: TaskFrame): unknown[] {
-  try {
-    return decodeArgs(frame.args ?? new Uint8Array());
-  } catch (error) {
-    throw new TypeError(
-      `Cannot run "${frame.export ?? ""}" from "${frame.module ?? ""}": ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      { cause: error },
-    );
+  /** The routine has ended: out of the docket (no-op when not in it). */
+  #leaveDocket(): void {
+    this.#deps.docket.remove(this);
   }
-}
 
-function toTask(frame: TaskFrame, args: unknown[]): Task {
-  return {
-    id: frame.id ?? "",
-    module: frame.module ?? "",
-    export: frame.export ?? "",
-    args,
-    ...(frame.tag ? { tag: frame.tag } : {}),
-    ...(frame.caller ? { caller: frame.caller } : {}),
-    ...(frame.timeoutMs ? { timeoutMs: frame.timeoutMs } : {}),
-  };
-}
-
-function cancelledByCaller(): DOMException {
-  return new DOMException("The caller cancelled the task", "AbortError");
-}
-
-function callerEnded(): DOMException {
-  return new DOMException(
-    "The caller ended its side of the stream, so the generator cannot be pulled again",
-    "AbortError",
-  );
+  #internalError(error: unknown): void {
+    const details = `The worker failed while handling the task: ${
+      describeErrorMessage(error)
+    }`;
+    this.#halt(error, statusFrame(Status.INTERNAL, details));
+    this.#leaveDocket();
+  }
 }

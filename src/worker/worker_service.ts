@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type { grpc } from "../wire/grpc.ts";
 import type { BackpressureHook } from "../backpressure/types.ts";
 import {
   FRAME_OVERHEAD_BYTES,
@@ -13,13 +13,14 @@ import {
   type ResponseFrame,
   type SessionRequests,
   type SessionResponses,
-  type StatusFrame,
 } from "../wire/frames.ts";
+import { toGrpcStatus } from "../wire/status.ts";
 import { AdmissionGate } from "./admission_gate.ts";
 import { Docket } from "./docket.ts";
 import { RoutineLoader } from "./routine_loader.ts";
 import { serveSession } from "./session_stream.ts";
-import { TaskSession, type TaskSessionDeps } from "./task_session.ts";
+import type { TaskSessionDeps } from "./task_ports.ts";
+import { TaskSession } from "./task_session.ts";
 
 /** What a worker service is built from. */
 export interface WorkerServiceOptions {
@@ -107,26 +108,19 @@ export class WorkerService {
   }
 
   #dispatch(call: grpc.ServerDuplexStream<RequestFrame, ResponseFrame>): void {
+    let callerDone = false;
     const session = new TaskSession(this.#deps, {
       send: (frame) => call.write(frame),
       end: () => call.end(),
-      fail: (status) => call.emit("error", toServiceError(status)),
+      fail: (status) => call.emit("error", toGrpcStatus(status)),
+      callerDone: () => callerDone,
     });
     call.on("data", (frame: RequestFrame) => session.receive(frame));
-    call.on("end", () => session.clientEnded());
+    call.on("end", () => {
+      callerDone = true;
+      session.clientEnded();
+    });
     call.on("cancelled", () => session.callerCancelled());
     call.on("error", () => session.callerCancelled());
   }
-}
-
-/** Metadata every status a worker sends carries, so callers can tell it from one grpc-js made up. */
-export const ORIGIN_METADATA_KEY = "wool-origin";
-
-function toServiceError(status: StatusFrame): Partial<grpc.StatusObject> {
-  const metadata = new grpc.Metadata();
-  metadata.set(ORIGIN_METADATA_KEY, "worker");
-  for (const [key, value] of Object.entries(status.metadata)) {
-    metadata.set(key, encodeURIComponent(value));
-  }
-  return { code: status.code, details: status.details, metadata };
 }

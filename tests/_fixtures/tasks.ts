@@ -5,7 +5,7 @@
  * @module
  */
 import { taskSignal, WorkerPool } from "../../mod.ts";
-import { currentTaskContext } from "../../src/worker/task_context.ts";
+import { currentTaskContext } from "../../src/task/task_context.ts";
 
 /** Adds two numbers. */
 export async function add(a: number, b: number): Promise<number> {

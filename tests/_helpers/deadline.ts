@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { TIMED_OUT, withTimeout } from "../../src/_util/timeout.ts";
 
 /** The default bound, far above any normal run, even on a loaded CI box. */
 export const HANG_MS = 20_000;
@@ -19,16 +20,9 @@ export async function settles<T>(
   what: string,
   ms = HANG_MS,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not settle within ${ms} ms`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, hung]);
-  } finally {
-    clearTimeout(timer);
+  const outcome = await withTimeout(promise, ms);
+  if (outcome === TIMED_OUT) {
+    throw new Error(`${what} did not settle within ${ms} ms`);
   }
+  return outcome;
 }

@@ -11,9 +11,7 @@
  * @module
  */
 import { Semaphore } from "../../src/connection/semaphore.ts";
-import { Status } from "../../src/connection/status.ts";
 import {
-  CANCELLED_STATUS,
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
@@ -24,14 +22,16 @@ import type {
   WorkerId,
   WorkerInfo,
 } from "../../src/loadbalancer/load_balancer.ts";
-import type { WorkerEntry, WorkerExit } from "../../src/pool/roster.ts";
+import type { WorkerEnd, WorkerEntry } from "../../src/pool/roster.ts";
 import { encodeError } from "../../src/wire/errors.ts";
+import type { RequestFrame } from "../../src/wire/frames.ts";
 import {
+  CANCELLED_STATUS,
   REASON_METADATA_KEY,
   REJECTED_BY_BACKPRESSURE,
   REJECTED_METADATA_KEY,
-  type RequestFrame,
-} from "../../src/wire/frames.ts";
+  Status,
+} from "../../src/wire/status.ts";
 
 /**
  * How a fake channel answers its Task frame: the events it delivers at
@@ -201,7 +201,7 @@ export interface FakeWorkerOptions {
   /** @default {1000 + a counter} */
   readonly pid?: number;
   /** How the process ended; pending (alive) when absent. */
-  readonly exit?: WorkerExit;
+  readonly exit?: WorkerEnd;
 }
 
 let nextPid = 1000;
@@ -220,7 +220,7 @@ export function fakeWorker(
       pid: options.pid ?? nextPid++,
     }),
     connection,
-    exited: exit ? Promise.resolve(exit) : new Promise<WorkerExit>(() => {}),
+    exited: exit ? Promise.resolve(exit) : new Promise<WorkerEnd>(() => {}),
   };
 }
 

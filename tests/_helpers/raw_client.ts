@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../src/wire/grpc.ts";
 import { serialize } from "node:v8";
 import type {
   RequestFrame,

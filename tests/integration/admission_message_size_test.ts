@@ -15,7 +15,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../src/wire/grpc.ts";
 import { MessageTooLarge, WorkerPool } from "../../mod.ts";
 import { WorkerConnection } from "../../src/connection/worker_connection.ts";
 import type { WorkerId } from "../../src/loadbalancer/load_balancer.ts";

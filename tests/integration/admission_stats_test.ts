@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../src/wire/grpc.ts";
 import { WorkerPool } from "../../mod.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
 import { Gate } from "../_helpers/gate.ts";

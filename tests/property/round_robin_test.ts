@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
-import type { TaskView } from "../../src/backpressure/types.ts";
+import type { Task } from "../../src/backpressure/types.ts";
 import type {
   AttemptOutcome,
   WorkerId,
@@ -9,7 +9,7 @@ import { RoundRobinLoadBalancer } from "../../src/loadbalancer/round_robin.ts";
 import { Roster } from "../../src/pool/roster.ts";
 import { FakeConnection, fakeWorker, workerId } from "../_helpers/fakes.ts";
 
-const TASK: TaskView = Object.freeze({
+const TASK: Task = Object.freeze({
   id: "t",
   module: "file:///tasks.ts",
   export: "add",

@@ -29,7 +29,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { serialize } from "node:v8";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../src/wire/grpc.ts";
 import fc from "npm:fast-check@4.11.0";
 import { WorkerPool } from "../../mod.ts";
 import { decodeError, encodeError } from "../../src/wire/errors.ts";
@@ -902,7 +902,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         assert.equal(status.code, grpc.status.INVALID_ARGUMENT);
         assert.match(
           status.details,
-          /Unexpected "task" frame while the task is in its parse phase/,
+          /Unexpected "task" frame while the task is loading/,
         );
         await gate.release();
         assert.equal(

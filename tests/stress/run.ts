@@ -12,7 +12,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../src/wire/grpc.ts";
 import { NoWorkersAvailable, WorkerCrashed, WorkerPool } from "../../mod.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
 

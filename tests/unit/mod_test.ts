@@ -69,3 +69,16 @@ Deno.test("deno.json maps the package's entry points to those modules", async ()
     "./backpressure": "./src/backpressure/mod.ts",
   });
 });
+
+Deno.test("RemoteCall has no public constructor: calls come from the pool", async () => {
+  const { RemoteCall } = await import("../../mod.ts");
+  assert.throws(
+    // @ts-expect-error: the constructor is private.
+    () => new RemoteCall(),
+    {
+      name: "TypeError",
+      message:
+        "Cannot construct RemoteCall: calls come from pool.dispatch() and pool.remote()",
+    },
+  );
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { setImmediate } from "node:timers";
 import { EventEmitter } from "node:events";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../../src/wire/grpc.ts";
 import { openDispatchChannel } from "../../../src/connection/dispatch_channel.ts";
 import type { RequestFrame, ResponseFrame } from "../../../src/wire/frames.ts";
 

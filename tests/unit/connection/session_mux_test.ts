@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import type * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import type { grpc } from "../../../src/wire/grpc.ts";
 import { SessionMux } from "../../../src/connection/session_mux.ts";
 import type {
   ChannelEvent,

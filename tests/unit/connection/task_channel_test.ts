@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import {
-  CANCELLED_STATUS,
   type ChannelEvent,
   ChannelEvents,
 } from "../../../src/connection/task_channel.ts";
 import type { ResponseFrame } from "../../../src/wire/frames.ts";
+import { CANCELLED_STATUS } from "../../../src/wire/status.ts";
 
 const bytes = new Uint8Array();
 const ack = (generator: boolean): ResponseFrame => ({
@@ -70,9 +70,4 @@ Deno.test("ChannelEvents.finished marks the terminal frame of a coroutine or a g
     assert.equal(events.finished, finished, name);
     assert.equal(events.ended, false, name);
   }
-});
-
-Deno.test("CANCELLED_STATUS is gRPC CANCELLED with no metadata", () => {
-  assert.equal(CANCELLED_STATUS.code, 1);
-  assert.deepStrictEqual(CANCELLED_STATUS.metadata, {});
 });

@@ -16,7 +16,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { TaskView } from "../../../src/backpressure/types.ts";
+import type { Task } from "../../../src/backpressure/types.ts";
 import type {
   AttemptOutcome,
   LoadBalancer,
@@ -37,7 +37,7 @@ import {
 } from "../../_helpers/fakes.ts";
 
 /** Tasks with and without a tag, as balancers see them. */
-const TASKS: readonly TaskView[] = [
+const TASKS: readonly Task[] = [
   task("t-1"),
   task("t-2", "alice"),
   task("t-3", "bob"),
@@ -45,7 +45,7 @@ const TASKS: readonly TaskView[] = [
   task("t-5"),
 ];
 
-function task(id: string, tag?: string): TaskView {
+function task(id: string, tag?: string): Task {
   return Object.freeze({
     id,
     module: "file:///tasks.ts",
@@ -71,7 +71,7 @@ function declined(workerId: WorkerId, evicted = false): AttemptOutcome {
  */
 function drain(
   balancer: LoadBalancer,
-  task: TaskView,
+  task: Task,
   view: RosterView,
   limit = 64,
 ): WorkerId[] {
@@ -273,12 +273,12 @@ export function runLoadBalancerConformance(
         undefined,
       );
       assert.ok(roster.view.get(accepted.worker.info.id));
-      accepted.permit.release();
+      accepted.release();
     }
   });
 }
 
-function frameOf(task: TaskView) {
+function frameOf(task: Task) {
   return {
     protocolVersion: PROTOCOL_VERSION,
     id: task.id,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TaskView } from "../../../src/backpressure/types.ts";
+import type { Task } from "../../../src/backpressure/types.ts";
 import type {
   RosterView,
   WorkerId,
@@ -19,7 +19,7 @@ runLoadBalancerConformance(
   () => new TagAffinityLoadBalancer(),
 );
 
-function task(tag?: string): TaskView {
+function task(tag?: string): Task {
   return Object.freeze({
     id: "t",
     module: "file:///tasks.ts",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TaskView } from "../../../src/backpressure/types.ts";
+import type { Task } from "../../../src/backpressure/types.ts";
 import type {
   RosterView,
   WorkerId,
@@ -19,7 +19,7 @@ runLoadBalancerConformance(
   () => new RoundRobinLoadBalancer(),
 );
 
-const TASK: TaskView = Object.freeze({
+const TASK: Task = Object.freeze({
   id: "t-1",
   module: "file:///tasks.ts",
   export: "add",

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import type { TaskView } from "../../../src/backpressure/types.ts";
-import { Status } from "../../../src/connection/status.ts";
+import type { Task } from "../../../src/backpressure/types.ts";
 import {
   type AttemptCause,
   NoWorkersAvailable,
@@ -12,17 +11,19 @@ import type {
   WorkerId,
 } from "../../../src/loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../../../src/loadbalancer/round_robin.ts";
-import { type Accepted, Dispatcher } from "../../../src/pool/dispatcher.ts";
+import { Dispatcher } from "../../../src/pool/dispatcher.ts";
+import type { Lease } from "../../../src/pool/lease.ts";
 import { WorkerCrashed } from "../../../src/pool/errors.ts";
 import { Roster } from "../../../src/pool/roster.ts";
 import { StatsBook } from "../../../src/pool/stats.ts";
-import {
-  DELIVERY_UNKNOWN_METADATA_KEY,
-  REJECTED_METADATA_KEY,
-  type TaskFrame,
-} from "../../../src/wire/frames.ts";
+import type { TaskFrame } from "../../../src/wire/frames.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
 import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
+import {
+  DELIVERY_UNKNOWN_METADATA_KEY,
+  REJECTION_CAUSE_METADATA_KEY,
+  Status,
+} from "../../../src/wire/status.ts";
 import {
   type Answer,
   answer,
@@ -41,7 +42,7 @@ const FRAME: TaskFrame = {
   export: "add",
   args: new Uint8Array(),
 };
-const VIEW: TaskView = Object.freeze({
+const VIEW: Task = Object.freeze({
   id: "t-1",
   module: "file:///tasks.ts",
   export: "add",
@@ -58,7 +59,7 @@ class ScriptedBalancer implements LoadBalancer {
   }
 
   *candidates(
-    _task: TaskView,
+    _task: Task,
     _view: RosterView,
   ): Generator<WorkerId, void, AttemptOutcome | undefined> {
     try {
@@ -167,14 +168,14 @@ Deno.test("Dispatcher.dispatch() resolves with the first worker that acks, holdi
     task: FRAME,
   }]);
   assert.equal(stats.snapshot().workers[0].accepted, 1);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() reports a generator from the Ack", async () => {
   const { dispatch } = setUp({ answers: [[answer.ack(true)]] });
   const accepted = await dispatch();
   assert.equal(accepted.generator, true);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() ends the balancer's iteration once a worker accepts", async () => {
@@ -186,7 +187,7 @@ Deno.test("Dispatcher.dispatch() ends the balancer's iteration once a worker acc
   const accepted = await dispatch();
   assert.equal(accepted.worker.info.id, "w2");
   assert.deepStrictEqual(balancer.log, ["w1 RESOURCE_EXHAUSTED", "finally"]);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() rejects with the Nack's error and tries no other worker", async () => {
@@ -221,7 +222,7 @@ Deno.test("Dispatcher.dispatch() moves past backpressure rejections to the next 
   const [w1, w2] = stats.snapshot().workers;
   assert.equal(w1.rejected.hook, 1);
   assert.equal(w2.accepted, 1);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() fails with NoWorkersAvailable after one full cycle of rejections, one cause per worker", async () => {
@@ -282,7 +283,7 @@ Deno.test("Dispatcher.dispatch() words a rejection from the hook's reason when t
 
 Deno.test("Dispatcher.dispatch() counts rejections by the cause the worker names", async () => {
   const cause = (value: string) => ({
-    [`${REJECTED_METADATA_KEY}-cause`]: value,
+    [REJECTION_CAUSE_METADATA_KEY]: value,
   });
   const { dispatch, stats } = setUp({
     answers: [
@@ -365,7 +366,7 @@ Deno.test("Dispatcher.dispatch() keeps a worker that is UNAVAILABLE or past its 
     "w2 DEADLINE_EXCEEDED",
     "finally",
   ]);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() evicts a worker that fails any other way and tries the next", async () => {
@@ -396,7 +397,7 @@ Deno.test("Dispatcher.dispatch() evicts a worker that fails any other way and tr
     "finally",
   ]);
   assert.deepStrictEqual(roster.view.ids, ["w4"]);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() fails with WorkerCrashed, trying no other worker, when the task may have reached a worker that broke", async () => {
@@ -432,7 +433,7 @@ Deno.test("Dispatcher.dispatch() skips ids the roster no longer has", async () =
     "127.0.0.1:5002 open",
     "127.0.0.1:5001 open",
   ]);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() stops after one cycle when a balancer offers the same worker forever", async () => {
@@ -482,7 +483,7 @@ Deno.test("Dispatcher.dispatch() takes a worker whose connection just closed as 
   assert.equal(accepted.worker.info.id, "w2");
   assert.equal(closed.permits.available, 100);
   assert.deepStrictEqual(evictions, []);
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() rejects with the signal's reason when it aborts during an attempt", async () => {
@@ -514,38 +515,66 @@ Deno.test("Dispatcher.dispatch() waits for a permit of a full connection, and gi
   held.release();
   const accepted = await dispatch();
   assert.equal(accepted.worker.info.id, "w1");
-  accepted.permit.release();
+  accepted.release();
 });
 
 Deno.test("Dispatcher.dispatch() with admissionWaitMs retries waiting calls in arrival order", async () => {
-  // Given one worker that rejects the first attempt of calls A and B, and
-  // holds A's retry: B waits behind A, and a freed slot does not let B
-  // pass A; once A is accepted, B tries.
-  const { dispatcher, dispatch, connections, stats } = setUp({
-    answers: [[rejectedBy("busy"), rejectedBy("busy"), answer.hold]],
+  // Given one worker that accepts call C, rejects the first attempt of
+  // calls A and B, and holds A's retry: B waits behind A, and the slot C
+  // frees does not let B pass A; once A is accepted, B tries.
+  const { dispatch, connections, stats } = setUp({
+    answers: [[
+      answer.ack(),
+      rejectedBy("busy"),
+      rejectedBy("busy"),
+      answer.hold,
+    ]],
     admissionWaitMs: 60_000,
   });
   const [worker] = connections;
+  const c = await dispatch();
   const order: string[] = [];
-  const record = (label: string) => (accepted: Accepted) => {
+  const record = (label: string) => (lease: Lease) => {
     order.push(
       `${label} on channel ${
-        worker.channels.indexOf(accepted.channel as FakeChannel) + 1
+        worker.channels.indexOf(lease.channel as FakeChannel) + 1
       }`,
     );
-    accepted.permit.release();
+    lease.release();
   };
   const a = dispatch().then(record("A"));
   const b = dispatch().then(record("B"));
-  await worker.opened(3);
-  dispatcher.notifyFreed();
+  await worker.opened(4);
+  c.release();
   await settle();
-  assert.equal(worker.channels.length, 3, "B waits while A retries");
-  worker.channels[2].deliver(answer.ack());
+  assert.equal(worker.channels.length, 4, "B waits while A retries");
+  worker.channels[3].deliver(answer.ack());
   await Promise.all([a, b]);
-  assert.deepStrictEqual(order, ["A on channel 3", "B on channel 4"]);
+  assert.deepStrictEqual(order, ["A on channel 4", "B on channel 5"]);
   assert.equal(stats.snapshot().waited, 2);
   assert.equal(stats.snapshot().exhausted, 0);
+});
+
+Deno.test("Dispatcher's lease, released, gives the permit back and wakes the call waiting for capacity at once", async () => {
+  const { dispatch, connections } = setUp({
+    answers: [[answer.ack(), rejectedBy("busy")]],
+    admissionWaitMs: 60_000,
+  });
+  const [worker] = connections;
+  const held = await dispatch();
+  assert.equal(worker.permits.available, 99);
+  const waiting = dispatch();
+  await settle();
+  assert.equal(worker.channels.length, 2, "rejected once, now waiting");
+  held.release();
+  held.release();
+  assert.equal(worker.permits.available, 100, "the permit came back, once");
+  assert.equal(worker.channels[0].cancels, 1);
+  // Only microtasks ran: the waiting call tried on the wake-up, not on a
+  // backoff timer.
+  await settle();
+  assert.equal(worker.channels.length, 3, "the waiting call tried again");
+  (await waiting).release();
 });
 
 Deno.test("Dispatcher.dispatch() with admissionWaitMs rejects a waiting call with its signal's reason", async () => {
@@ -562,7 +591,7 @@ Deno.test("Dispatcher.dispatch() with admissionWaitMs rejects a waiting call wit
   const error = await failure(b);
   assert.ok(error instanceof DOMException && error.message === "caller left");
   worker.channels[2].deliver(answer.ack());
-  (await a).permit.release();
+  (await a).release();
   assert.equal(worker.channels.length, 3, "B never tried again");
   assert.equal(stats.snapshot().exhausted, 0);
 });

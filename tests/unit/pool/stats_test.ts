@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseRejectionCause, StatsBook } from "../../../src/pool/stats.ts";
+import { StatsBook } from "../../../src/pool/stats.ts";
 
 Deno.test("StatsBook counts acceptances and rejections by cause, per worker in join order", () => {
   const book = new StatsBook();
@@ -63,14 +63,4 @@ Deno.test("StatsBook.snapshot() is a frozen copy that later counts do not change
   assert.ok(Object.isFrozen(before.workers));
   assert.ok(Object.isFrozen(before.workers[0]));
   assert.ok(Object.isFrozen(before.workers[0].rejected));
-});
-
-Deno.test("parseRejectionCause() reads the causes workers send, and anything else as a hook rejection", () => {
-  for (
-    const cause of ["hook", "hook-error", "hook-timeout", "stopping"] as const
-  ) {
-    assert.equal(parseRejectionCause(cause), cause);
-  }
-  assert.equal(parseRejectionCause(undefined), "hook");
-  assert.equal(parseRejectionCause("overloaded"), "hook");
 });

@@ -277,6 +277,34 @@ Deno.test("WorkerProcess.exited resolves with the signal when the worker is kill
   assert.deepEqual(await worker.stop(), exit);
 });
 
+Deno.test("WorkerProcess.exitStatus settles as the process exits, while its output is still being relayed", async () => {
+  const relaying = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  const worker = await spawnWorker(
+    fixtureLaunch("fake_worker.ts"),
+    workerConfig(),
+    {
+      startTimeoutMs: 30_000,
+      stdout: () => {},
+      // The relay waits for the sink: stderr cannot end before `release`.
+      stderr: () => {
+        relaying.resolve();
+        return release.promise;
+      },
+    },
+  );
+  await relaying.promise;
+  worker.kill("SIGKILL");
+  const exit = await worker.exitStatus;
+  assert.equal(exit.signal, "SIGKILL");
+  let drained = false;
+  void worker.exited.then(() => drained = true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(drained, false, "exited before its output was relayed");
+  release.resolve();
+  assert.deepEqual(await worker.exited, exit);
+});
+
 Deno.test("WorkerProcess.closeStdin() makes the worker exit on its own", async () => {
   const logs = sinks();
   const worker = await spawnWorker(

@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { Docket, type DocketEntry } from "../../../src/worker/docket.ts";
 
+/**
+ * Whether `promise` settles before a microtask queued after it: a promise
+ * that was already resolved does; one still waiting does not.
+ */
+async function settledAtOnce(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => settled = true);
+  await Promise.resolve();
+  return settled;
+}
+
 /** A docket entry that records the reasons it was cancelled with. */
 function entry(): DocketEntry & { cancelled: unknown[] } {
   const cancelled: unknown[] = [];
@@ -57,7 +68,14 @@ Deno.test("Docket.cancelAll() tolerates entries that leave while cancelled", () 
 });
 
 Deno.test("Docket.drained() resolves at once when the docket is empty", async () => {
-  await new Docket().drained();
+  assert.equal(await settledAtOnce(new Docket().drained()), true);
+  const docket = new Docket();
+  const a = entry();
+  docket.add(a);
+  const drained = docket.drained();
+  assert.equal(await settledAtOnce(drained), false, "resolved with a task in");
+  docket.remove(a);
+  await drained;
 });
 
 Deno.test("Docket.drained() resolves when the last entry leaves, not before", async () => {
@@ -84,7 +102,7 @@ Deno.test("Docket.drained() resolves when its signal aborts, with tasks still in
   controller.abort();
   await drained;
   assert.equal(docket.size, 1);
-  await docket.drained(controller.signal);
+  assert.equal(await settledAtOnce(docket.drained(controller.signal)), true);
 });
 
 Deno.test("Docket.idleSeconds() is 0 while a task is in, and counts from when it emptied", () => {

@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../../src/wire/grpc.ts";
 import type {
   BackpressureHook,
   Verdict,
 } from "../../../src/backpressure/types.ts";
 import { decodeError } from "../../../src/wire/errors.ts";
-import type {
-  RequestFrame,
-  ResponseFrame,
-  StatusFrame,
-  TaskFrame,
-} from "../../../src/wire/frames.ts";
+import type { RequestFrame, TaskFrame } from "../../../src/wire/frames.ts";
 import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import {
   decodeValue,
@@ -20,81 +15,14 @@ import {
 import { AdmissionGate } from "../../../src/worker/admission_gate.ts";
 import { Docket } from "../../../src/worker/docket.ts";
 import { RoutineLoader } from "../../../src/worker/routine_loader.ts";
-import {
-  type TaskResponder,
-  TaskSession,
-} from "../../../src/worker/task_session.ts";
+import { TaskSession } from "../../../src/worker/task_session.ts";
 import { Gate } from "../../_helpers/gate.ts";
+import {
+  type Answer,
+  RecordingResponder,
+} from "../../_helpers/recording_responder.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
-
-/** What a session answered, in order. */
-type Answer =
-  | { readonly send: ResponseFrame }
-  | { readonly end: true }
-  | { readonly fail: StatusFrame };
-
-/** A responder that records every answer and resolves `closed` at the end. */
-class RecordingResponder implements TaskResponder {
-  readonly answers: Answer[] = [];
-  readonly closed: Promise<void>;
-  #close!: () => void;
-  #waiters: { count: number; resolve: () => void }[] = [];
-
-  constructor() {
-    this.closed = new Promise((resolve) => this.#close = resolve);
-  }
-
-  send(frame: ResponseFrame): void {
-    this.#record({ send: frame });
-  }
-
-  end(): void {
-    this.#record({ end: true });
-    this.#close();
-  }
-
-  fail(status: StatusFrame): void {
-    this.#record({ fail: status });
-    this.#close();
-  }
-
-  /** Resolves once `count` answers in all have been given. */
-  answered(count: number): Promise<void> {
-    if (this.answers.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
-  }
-
-  #record(answer: Answer): void {
-    this.answers.push(answer);
-    this.#waiters = this.#waiters.filter((waiter) => {
-      if (this.answers.length < waiter.count) return true;
-      waiter.resolve();
-      return false;
-    });
-  }
-
-  /** The kinds of answers: `ack`, `result`, …, `end`, or `fail <CODE>`. */
-  kinds(): string[] {
-    return this.answers.map((answer) =>
-      "send" in answer
-        ? answer.send.frame
-        : "end" in answer
-        ? "end"
-        : `fail ${grpc.status[answer.fail.code]}`
-    );
-  }
-
-  /** The status of a failed session. */
-  failure(): StatusFrame {
-    const last = this.answers.at(-1);
-    assert.ok(
-      last && "fail" in last,
-      `expected a failure, got ${this.kinds()}`,
-    );
-    return last.fail;
-  }
-}
 
 interface Worker {
   readonly docket: Docket;

@@ -30,7 +30,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import * as grpc from "npm:@grpc/grpc-js@1.14.7";
+import { grpc } from "../../../src/wire/grpc.ts";
 import type {
   BackpressureContext,
   BackpressureHook,

@@ -6,6 +6,11 @@
  * `@wool/core` through another path (an import map, a registry) still sees
  * the context the worker set.
  *
+ * `src/task/` is the layer below both sides of the wire, for what task code
+ * and both sides share: the worker runs each routine in its context, the
+ * pool reads it to name the caller of a call made from inside a task, and
+ * task code reads its signal. It imports neither side.
+ *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";

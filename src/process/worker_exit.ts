@@ -1,0 +1,13 @@
+/**
+ * How a worker process ended, as its exit watch reports it.
+ *
+ * @module
+ */
+
+/** How a worker process ended. */
+export interface WorkerExit {
+  /** The exit code (for a process ended by a signal, as Deno reports it). */
+  readonly code: number;
+  /** The signal that ended the process, or `null` when it exited itself. */
+  readonly signal: Deno.Signal | null;
+}

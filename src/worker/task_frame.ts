@@ -1,0 +1,99 @@
+/**
+ * Reading the first frame of a task: the checks that refuse it before
+ * anything runs, the routine it names and the task a hook sees.
+ *
+ * @module
+ */
+import { describeErrorMessage } from "../_util/describe.ts";
+import type { Task } from "../backpressure/types.ts";
+import type { RequestFrame, StatusFrame, TaskFrame } from "../wire/frames.ts";
+import {
+  PROTOCOL_VERSION,
+  protocolMismatchMessage,
+} from "../wire/protocol_version.ts";
+import { Status, statusFrame } from "../wire/status.ts";
+import { decodeArgs } from "../wire/values.ts";
+import type { Routine, RoutineLoader } from "./routine_loader.ts";
+
+/**
+ * The Task frame a task's first frame must be, or the status refusing it:
+ * `INVALID_ARGUMENT` for another kind of frame, `FAILED_PRECONDITION` for
+ * another protocol version.
+ */
+export function readFirstFrame(
+  frame: RequestFrame,
+): { readonly task: TaskFrame } | { readonly refused: StatusFrame } {
+  if (frame.frame !== "task") {
+    return {
+      refused: statusFrame(
+        Status.INVALID_ARGUMENT,
+        `The first frame of a task must be a Task frame, received "${frame.frame}"`,
+      ),
+    };
+  }
+  if (frame.task.protocolVersion !== PROTOCOL_VERSION) {
+    return {
+      refused: statusFrame(
+        Status.FAILED_PRECONDITION,
+        protocolMismatchMessage(frame.task.protocolVersion ?? 0),
+      ),
+    };
+  }
+  return { task: frame.task };
+}
+
+/**
+ * The task a Task frame describes, its arguments decoded (proto3 leaves
+ * empty fields out).
+ *
+ * @throws {TypeError} naming the task when its arguments cannot be decoded.
+ */
+export function decodeTask(frame: TaskFrame): Task {
+  let args: unknown[];
+  try {
+    args = decodeArgs(frame.args ?? new Uint8Array());
+  } catch (error) {
+    throw new TypeError(
+      `Cannot run "${frame.export ?? ""}" from "${frame.module ?? ""}": ${
+        describeErrorMessage(error)
+      }`,
+      { cause: error },
+    );
+  }
+  return {
+    id: frame.id ?? "",
+    module: frame.module ?? "",
+    export: frame.export ?? "",
+    args,
+    ...(frame.tag ? { tag: frame.tag } : {}),
+    ...(frame.caller ? { caller: frame.caller } : {}),
+    ...(frame.timeoutMs ? { timeoutMs: frame.timeoutMs } : {}),
+  };
+}
+
+/** A task whose routine was found and whose arguments were decoded. */
+export interface LoadedTask {
+  readonly routine: Routine;
+  readonly task: Task;
+}
+
+/**
+ * Imports the routine a Task frame names and decodes its task:
+ * synchronously when the routine was loaded before (the hot path).
+ *
+ * @throws {TypeError} naming the task when the routine cannot be found or
+ * the arguments cannot be decoded: the caller gets it in a Nack.
+ */
+export function loadTask(
+  loader: RoutineLoader,
+  frame: TaskFrame,
+): LoadedTask | Promise<LoadedTask> {
+  const routine = loader.load(frame.module ?? "", frame.export ?? "");
+  if (routine instanceof Promise) {
+    return routine.then((found) => ({
+      routine: found,
+      task: decodeTask(frame),
+    }));
+  }
+  return { routine, task: decodeTask(frame) };
+}

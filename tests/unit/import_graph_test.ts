@@ -1,0 +1,112 @@
+/**
+ * The shape of the import graph of `src/`, read with `deno info --json`
+ * from every entry point `deno.json` exports: no cycle, and the caller
+ * side and the worker side never import each other.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const ROOT = new URL("../../", import.meta.url);
+const SRC = new URL("src/", ROOT).href;
+
+interface InfoModule {
+  readonly specifier: string;
+  readonly dependencies?: readonly {
+    readonly code?: { readonly specifier?: string };
+    readonly type?: { readonly specifier?: string };
+  }[];
+}
+
+/** Every module of `src/` reachable from the package's entry points, with what it imports of `src/` (code and types). */
+async function sourceGraph(): Promise<Map<string, Set<string>>> {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("deno.json", ROOT)),
+  ) as { exports: Record<string, string> };
+  const graph = new Map<string, Set<string>>();
+  for (const entry of Object.values(config.exports)) {
+    const { stdout, success } = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", fileURLToPath(new URL(entry, ROOT))],
+      cwd: fileURLToPath(ROOT),
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.ok(success, `deno info ${entry} failed`);
+    const info = JSON.parse(new TextDecoder().decode(stdout)) as {
+      modules: InfoModule[];
+    };
+    for (const module of info.modules) {
+      if (!module.specifier.startsWith(SRC)) continue;
+      const imports = graph.get(module.specifier) ?? new Set<string>();
+      for (const dependency of module.dependencies ?? []) {
+        for (const target of [dependency.code, dependency.type]) {
+          if (target?.specifier?.startsWith(SRC)) imports.add(target.specifier);
+        }
+      }
+      graph.set(module.specifier, imports);
+    }
+  }
+  return graph;
+}
+
+/** One import cycle of `graph`, as the path around it, or `undefined`. */
+function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (module: string): string[] | undefined => {
+    const at = path.indexOf(module);
+    if (at >= 0) return [...path.slice(at), module];
+    if (done.has(module)) return undefined;
+    path.push(module);
+    for (const next of graph.get(module) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    done.add(module);
+    return undefined;
+  };
+  for (const module of graph.keys()) {
+    const cycle = visit(module);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+const graph = await sourceGraph();
+const short = (specifier: string) => specifier.slice(SRC.length);
+
+Deno.test("src/ has no import cycle", () => {
+  assert.ok(graph.size > 50, `only ${graph.size} modules found`);
+  const cycle = findCycle(graph);
+  assert.equal(cycle?.map(short).join(" -> "), undefined);
+});
+
+Deno.test("src/ keeps the caller side and the worker side apart", () => {
+  const callerSide = ["pool/", "connection/"];
+  const workerSide = ["worker/"];
+  const crossings: string[] = [];
+  for (const [module, imports] of graph) {
+    const from = short(module);
+    for (const target of [...imports].map(short)) {
+      const across = (callerSide.some((dir) => from.startsWith(dir)) &&
+        workerSide.some((dir) => target.startsWith(dir))) ||
+        (workerSide.some((dir) => from.startsWith(dir)) &&
+          callerSide.some((dir) => target.startsWith(dir)));
+      if (across) crossings.push(`${from} -> ${target}`);
+    }
+  }
+  assert.deepStrictEqual(crossings, []);
+});
+
+Deno.test("findCycle() finds a cycle, and none in a tree", () => {
+  const cyclic = new Map([
+    ["a", new Set(["b"])],
+    ["b", new Set(["c"])],
+    ["c", new Set(["a"])],
+  ]);
+  assert.deepStrictEqual(findCycle(cyclic), ["a", "b", "c", "a"]);
+  const tree = new Map([["a", new Set(["b", "c"])], ["b", new Set(["c"])]]);
+  assert.equal(findCycle(tree), undefined);
+});
