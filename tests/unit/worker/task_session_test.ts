@@ -23,6 +23,10 @@ import {
 } from "../../_helpers/recording_responder.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
+const MARKER_MODULE = new URL(
+  "../../_fixtures/security/top_level_marker.ts",
+  import.meta.url,
+).href;
 
 interface Worker {
   readonly docket: Docket;
@@ -234,7 +238,7 @@ Deno.test("TaskSession counts a running task in the docket the next task's hook 
   await w.docket.drained();
 });
 
-Deno.test("TaskSession nacks a task it cannot load without asking the hook", async () => {
+Deno.test("TaskSession asks the hook before it looks for the routine, then nacks one it cannot find before any Ack and leaves the docket", async () => {
   const w = worker(() => false);
   const { session, responder } = w.open();
   session.receive(taskFrame("noSuchExport", []));
@@ -245,7 +249,57 @@ Deno.test("TaskSession nacks a task it cannot load without asking the hook", asy
   const error = decodeError(answer.send.nack.error);
   assert.equal(error.name, "TypeError");
   assert.match(error.message, /has no export "noSuchExport"/);
+  assert.deepEqual(w.asked, ["t-noSuchExport"]);
+  assert.equal(w.docket.size, 0);
+});
+
+Deno.test("TaskSession nacks arguments it cannot decode without asking the hook", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(
+    taskFrame("add", [], { args: new Uint8Array([0xff, 0x00, 0x13]) }),
+  );
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["nack", "end"]);
   assert.deepEqual(w.asked, []);
+  assert.equal(w.docket.size, 0);
+});
+
+Deno.test("TaskSession rejected by its hook never imports the task's module: its top-level code does not run", async (t) => {
+  const path = await tempFile();
+  const module = `${MARKER_MODULE}?marker=${encodeURIComponent(path)}`;
+  try {
+    await t.step("rejected: no mark", async () => {
+      const w = worker(() => true);
+      const { session, responder } = w.open();
+      session.receive(taskFrame("run", [], { module }));
+      await responder.closed;
+      assert.deepEqual(responder.kinds(), ["fail RESOURCE_EXHAUSTED"]);
+      assert.equal(await exists(path), false);
+    });
+    await t.step("accepted: imported, then run", async () => {
+      const w = worker(() => false);
+      const { session, responder } = w.open();
+      session.receive(taskFrame("run", [], { module }));
+      await responder.closed;
+      assert.deepEqual(responder.kinds(), ["ack", "result", "end"]);
+      assert.equal(await Deno.readTextFile(path), "imported");
+    });
+  } finally {
+    await removeParent(path);
+  }
+});
+
+Deno.test("TaskSession whose module fails to import after acceptance nacks before any Ack and leaves the docket", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(
+    taskFrame("run", [], { module: `${TASKS}-missing-module.ts` }),
+  );
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["nack", "end"]);
+  assert.deepEqual(w.asked, ["t-run"]);
+  await w.docket.drained();
   assert.equal(w.docket.size, 0);
 });
 
