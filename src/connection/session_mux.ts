@@ -19,6 +19,7 @@ import type {
   SessionResponseFrame,
   SessionResponses,
   StatusFrame,
+  StreamId,
 } from "../wire/frames.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
@@ -37,7 +38,7 @@ const OK_STATUS: StatusFrame = statusFrame(Status.OK, "");
 
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
-  readonly tasks: Map<number, ChannelEvents>;
+  readonly tasks: Map<StreamId, ChannelEvents>;
   /** Frames written in one turn of the event loop go out as one message. */
   readonly outbox: FrameBatcher<SessionRequestFrame>;
   /**
@@ -73,7 +74,7 @@ export class SessionMux {
   /** Opens a task channel on the current session stream. */
   open(): TaskChannel {
     const { outbox, tasks } = this.#current ??= this.#openStream();
-    const stream = this.#nextStream++;
+    const stream: StreamId = String(this.#nextStream++);
     const task = new ChannelEvents();
     tasks.set(stream, task);
     return {
@@ -154,7 +155,7 @@ export class SessionMux {
 }
 
 function route(
-  tasks: Map<number, ChannelEvents>,
+  tasks: Map<StreamId, ChannelEvents>,
   message: SessionResponseFrame,
 ): void {
   const task = tasks.get(message.stream);
@@ -175,7 +176,10 @@ function route(
   }
 }
 
-function failAll(tasks: Map<number, ChannelEvents>, status: StatusFrame): void {
+function failAll(
+  tasks: Map<StreamId, ChannelEvents>,
+  status: StatusFrame,
+): void {
   const open = [...tasks.values()];
   tasks.clear();
   for (const task of open) task.pushEnd(status);

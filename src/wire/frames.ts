@@ -1,7 +1,7 @@
 /**
  * The frames of `proto/wool.proto`, as `@grpc/proto-loader` hands them over
  * (camelCase fields, a `frame` discriminant naming the oneof member set,
- * `bytes` as `Uint8Array`).
+ * `bytes` as `Uint8Array`, `uint64` as a decimal string).
  *
  * @module
  */
@@ -42,10 +42,17 @@ export interface StatusFrame {
   metadata: Record<string, string>;
 }
 
+/**
+ * The id of one task on a Session stream: the wire's `uint64`, as a
+ * decimal string. Decoded exactly for every value up to 2^64 - 1, so two
+ * ids never collide (as numbers, ids above 2^53 would round together).
+ */
+export type StreamId = string;
+
 /** A frame from the caller on a multiplexed Session stream. */
 export type SessionRequestFrame =
-  | { stream: number; frame: "request"; request: RequestFrame }
-  | { stream: number; frame: "cancel"; cancel: Record<string, never> };
+  | { stream: StreamId; frame: "request"; request: RequestFrame }
+  | { stream: StreamId; frame: "cancel"; cancel: Record<string, never> };
 
 /** One message of a Session stream from the caller: a batch of frames. */
 export interface SessionRequests {
@@ -59,8 +66,8 @@ export interface SessionResponses {
 
 /** A frame from the worker on a multiplexed Session stream. */
 export type SessionResponseFrame =
-  | { stream: number; frame: "response"; response: ResponseFrame }
-  | { stream: number; frame: "status"; status: StatusFrame };
+  | { stream: StreamId; frame: "response"; response: ResponseFrame }
+  | { stream: StreamId; frame: "status"; status: StatusFrame };
 
 /**
  * Room, in bytes, for a frame's own fields (ids, specifiers, tags, protobuf

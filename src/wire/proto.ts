@@ -36,7 +36,8 @@ function buildService(source: string): grpc.ServiceDefinition {
   const { root } = protobuf.parse(source, { keepCase: false });
   const packageDefinition = protoLoader.fromJSON(root.toJSON(), {
     keepCase: false,
-    longs: Number,
+    // uint64 stream ids as exact decimal strings (see StreamId).
+    longs: String,
     defaults: false,
     oneofs: true,
   });

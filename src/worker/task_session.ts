@@ -13,6 +13,7 @@
  *
  * | state       | on                                         | does                                                                                                           | then                   |
  * | ----------- | ------------------------------------------ | -------------------------------------------------------------------------------------------------------------- | ---------------------- |
+ * | `waiting`   | the caller ending its side                 | no Task frame came: INVALID_ARGUMENT                                                                           | `closed`               |
  * | `waiting`   | the first frame                            | reads it: not a Task: INVALID_ARGUMENT; other protocol version: FAILED_PRECONDITION; bad args: Nack            | `closed`               |
  * |             |                                            | otherwise asks the hook (no code of the task's module has run)                                                 | `admitting`            |
  * | `admitting` | the hook's answer                          | rejected: RESOURCE_EXHAUSTED `wool-rejected` (UNAVAILABLE when stopping), no Ack; the module is never imported | `closed`               |
@@ -125,12 +126,19 @@ export class TaskSession implements DocketEntry {
   }
 
   /**
-   * The caller finished sending: a generator will not be pulled again, so
-   * once the steps already asked for are answered it is closed and the
-   * conversation ends, rather than leaving the caller waiting.
+   * The caller finished sending. Before any frame: there is no task, and
+   * the stream is answered INVALID_ARGUMENT rather than left open. While a
+   * generator streams: it will not be pulled again, so once the steps
+   * already asked for are answered it is closed and the conversation ends,
+   * rather than leaving the caller waiting.
    */
   clientEnded(): void {
-    if (this.#state.name === "streaming") this.#noMorePulls();
+    if (this.#state.name === "waiting") {
+      this.#fail(statusFrame(
+        Status.INVALID_ARGUMENT,
+        "The caller ended the stream before sending a Task frame",
+      ));
+    } else if (this.#state.name === "streaming") this.#noMorePulls();
   }
 
   /**

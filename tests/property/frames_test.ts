@@ -69,7 +69,8 @@ const response: fc.Arbitrary<ResponseFrame> = fc.oneof(
   bytes.map((value) => ({ frame: "done" as const, done: { value } })),
 );
 
-const stream = fc.maxSafeNat();
+/** Any uint64 stream id, as the exact decimal string the codec gives. */
+const stream = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String);
 
 const status: fc.Arbitrary<StatusFrame> = fc.record({
   code: uint32,

@@ -38,6 +38,7 @@ import type {
   ResponseFrame,
   SessionRequestFrame,
   SessionResponseFrame,
+  StreamId,
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
@@ -298,10 +299,18 @@ const requestFrames: fc.Arbitrary<unknown[]> = fc.oneof(
   },
 );
 
-/** Stream ids: a few that collide, and any 32-bit one. */
+/**
+ * Stream ids: a few that collide, any 32-bit one, and neighbours above
+ * 2^53 that a number would round together.
+ */
 const streamId = fc.oneof(
-  fc.integer({ min: 0, max: 3 }),
-  fc.nat({ max: 0xffff_ffff }),
+  fc.integer({ min: 0, max: 3 }).map(String),
+  fc.nat({ max: 0xffff_ffff }).map(String),
+  fc.constantFrom(
+    "9007199254740992",
+    "9007199254740993",
+    "18446744073709551615",
+  ),
 );
 
 const sessionFrame = fc.oneof(
@@ -775,7 +784,10 @@ function sessionAnswers(responses: readonly unknown[]): SessionResponseFrame[] {
     .flatMap((message) => message.frames ?? []);
 }
 
-function request(stream: number, frame: RequestFrame): SessionRequestFrame {
+function request(
+  stream: StreamId,
+  frame: RequestFrame,
+): SessionRequestFrame {
   return { stream, frame: "request", request: frame };
 }
 
@@ -811,11 +823,11 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         );
 
         const answers = sessionAnswers(
-          (await session([request(9, NEXT)])).responses,
+          (await session([request("9", NEXT)])).responses,
         );
         assert.equal(answers.length, 1);
         const [answer] = answers;
-        assert.ok(answer.frame === "status" && answer.stream === 9);
+        assert.ok(answer.frame === "status" && answer.stream === "9");
         assert.equal(answer.status.code, grpc.status.INVALID_ARGUMENT);
       },
     );
@@ -838,7 +850,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
           assert.match(status.details, new RegExp(`carries ${version}\\b`));
 
           const [answer] = sessionAnswers(
-            (await session([request(1, frame)])).responses,
+            (await session([request("1", frame)])).responses,
           );
           assert.ok(answer.frame === "status");
           assert.equal(answer.status.code, grpc.status.FAILED_PRECONDITION);
@@ -935,25 +947,25 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         const ended = new Promise<grpc.StatusObject>((resolve) => {
           call.on("data", (message: { frames?: SessionResponseFrame[] }) => {
             answers.push(...message.frames ?? []);
-            const on = (stream: number) =>
+            const on = (stream: StreamId) =>
               answers.filter((answer) => answer.stream === stream).length;
-            if (on(1) > 0) first.resolve(undefined);
-            if (on(2) === 2) second.resolve(undefined);
+            if (on("1") > 0) first.resolve(undefined);
+            if (on("2") === 2) second.resolve(undefined);
           });
           call.on("status", resolve);
           call.on("error", () => {});
         });
         call.write({
           frames: [
-            request(1, task(module, "record", [path, "first"])),
-            request(1, task(module, "record", [path, "second"])),
+            request("1", task(module, "record", [path, "first"])),
+            request("1", task(module, "record", [path, "second"])),
           ],
         });
         await settles(gate.arrived(1), "the module starting to load");
         await settles(first.promise, "an answer for stream 1");
         await gate.release();
         call.write({
-          frames: [request(2, task(module, "record", [path, "after"]))],
+          frames: [request("2", task(module, "record", [path, "after"]))],
         });
         // Ending the session cancels its tasks: only once stream 2 is done.
         await settles(second.promise, "the answers for stream 2");
@@ -963,7 +975,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
           grpc.status.OK,
         );
         const [duplicate, ...rest] = answers;
-        assert.ok(duplicate.frame === "status" && duplicate.stream === 1);
+        assert.ok(duplicate.frame === "status" && duplicate.stream === "1");
         assert.equal(duplicate.status.code, grpc.status.INVALID_ARGUMENT);
         assert.deepEqual(
           rest.map((
@@ -972,7 +984,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
             answer.stream,
             answer.frame === "response" && answer.response.frame,
           ]),
-          [[2, "ack"], [2, "result"]],
+          [["2", "ack"], ["2", "result"]],
         );
         assert.equal(await Deno.readTextFile(path), "after\n");
       },
@@ -1024,19 +1036,19 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
       async () => {
         const same = { id: "the-same-task-id" };
         const { responses, status } = await session([
-          { stream: 77, frame: "cancel", cancel: {} },
-          { stream: 78 } as SessionRequestFrame,
-          request(1, task(TASKS, "add", [1, 2], same)),
-          request(2, task(TASKS, "add", [3, 4], same)),
+          { stream: "77", frame: "cancel", cancel: {} },
+          { stream: "78" } as SessionRequestFrame,
+          request("1", task(TASKS, "add", [1, 2], same)),
+          request("2", task(TASKS, "add", [3, 4], same)),
         ]);
         assert.equal(status.code, grpc.status.OK);
         const answers = sessionAnswers(responses);
-        assert.ok(!answers.some((answer) => answer.stream === 77));
-        const invalid = answers.filter((answer) => answer.stream === 78);
+        assert.ok(!answers.some((answer) => answer.stream === "77"));
+        const invalid = answers.filter((answer) => answer.stream === "78");
         assert.equal(invalid.length, 1);
         assert.ok(invalid[0].frame === "status");
         assert.equal(invalid[0].status.code, grpc.status.INVALID_ARGUMENT);
-        for (const [stream, sum] of [[1, 3], [2, 7]]) {
+        for (const [stream, sum] of [["1", 3], ["2", 7]] as const) {
           const frames = answers.filter((answer) => answer.stream === stream)
             .map((answer) =>
               answer.frame === "response" ? answer.response : undefined

@@ -14,6 +14,7 @@ import type {
   SessionResponseFrame,
   SessionResponses,
   StatusFrame,
+  StreamId,
 } from "../../../src/wire/frames.ts";
 
 const METHOD = {
@@ -97,7 +98,10 @@ const ack = (generator: boolean): ResponseFrame => ({
 });
 const result: ResponseFrame = { frame: "result", result: { value: bytes } };
 
-function response(stream: number, frame: ResponseFrame): SessionResponseFrame {
+function response(
+  stream: StreamId,
+  frame: ResponseFrame,
+): SessionResponseFrame {
   return { stream, frame: "response", response: frame };
 }
 
@@ -126,7 +130,7 @@ Deno.test("SessionMux opens one Session stream for its tasks and numbers them 1,
   assert.deepStrictEqual(client.paths, ["/wool.v1.Worker/Session"]);
   assert.deepStrictEqual(
     written.map((frame) => [frame.stream, frame.frame]),
-    [[1, "request"], [2, "request"]],
+    [["1", "request"], ["2", "request"]],
   );
   mux.close();
 });
@@ -136,8 +140,8 @@ Deno.test("SessionMux routes each response frame to the task its stream id names
   const first = mux.open();
   const second = mux.open();
   const call = client.calls[0];
-  call.reply(response(2, ack(true)), response(1, ack(false)));
-  call.reply(response(2, result), response(99, result));
+  call.reply(response("2", ack(true)), response("1", ack(false)));
+  call.reply(response("2", result), response("99", result));
   assert.deepStrictEqual(await read(second, 2), ["ack", "result"]);
   assert.deepStrictEqual(await read(first, 1), ["ack"]);
   mux.close();
@@ -147,9 +151,9 @@ Deno.test("SessionMux ends a coroutine task at its Result, dropping later frames
   const { client, mux } = setUp();
   const channel = mux.open();
   client.calls[0].reply(
-    response(1, ack(false)),
-    response(1, result),
-    response(1, result),
+    response("1", ack(false)),
+    response("1", result),
+    response("1", result),
   );
   assert.deepStrictEqual(await read(channel, 3), ["ack", "result", "end 0"]);
   mux.close();
@@ -159,11 +163,11 @@ Deno.test("SessionMux keeps a generator task open across Results until Done", as
   const { client, mux } = setUp();
   const channel = mux.open();
   client.calls[0].reply(
-    response(1, ack(true)),
-    response(1, result),
-    response(1, result),
-    response(1, { frame: "done", done: { value: bytes } }),
-    response(1, result),
+    response("1", ack(true)),
+    response("1", result),
+    response("1", result),
+    response("1", { frame: "done", done: { value: bytes } }),
+    response("1", result),
   );
   assert.deepStrictEqual(await read(channel, 5), [
     "ack",
@@ -180,9 +184,9 @@ Deno.test("SessionMux ends a task at an Exception or a Nack", async () => {
   const failed = mux.open();
   const refused = mux.open();
   client.calls[0].reply(
-    response(1, ack(true)),
-    response(1, { frame: "exception", exception: { error: bytes } }),
-    response(2, { frame: "nack", nack: { error: bytes } }),
+    response("1", ack(true)),
+    response("1", { frame: "exception", exception: { error: bytes } }),
+    response("2", { frame: "nack", nack: { error: bytes } }),
   );
   assert.deepStrictEqual(await read(failed, 3), ["ack", "exception", "end 0"]);
   assert.deepStrictEqual(await read(refused, 2), ["nack", "end 0"]);
@@ -195,7 +199,7 @@ Deno.test("SessionMux ends a task with its Status frame, with metadata even when
   const mismatched = mux.open();
   client.calls[0].reply(
     {
-      stream: 1,
+      stream: "1",
       frame: "status",
       status: {
         code: 8,
@@ -204,7 +208,7 @@ Deno.test("SessionMux ends a task with its Status frame, with metadata even when
       },
     },
     {
-      stream: 2,
+      stream: "2",
       frame: "status",
       // As decoded: proto3 sends nothing for an empty map.
       status: { code: 9, details: "version" } as StatusFrame,
@@ -236,12 +240,12 @@ Deno.test("SessionMux cancel() ends the task as CANCELLED and tells the worker o
   await call.frames(2);
   assert.deepStrictEqual(
     call.written.map((frame) => [frame.stream, frame.frame]),
-    [[1, "request"], [1, "cancel"]],
+    [["1", "request"], ["1", "cancel"]],
   );
   assert.deepStrictEqual(await read(channel, 1), [
     "end 1 Cancelled by the caller",
   ]);
-  call.reply(response(1, ack(false)));
+  call.reply(response("1", ack(false)));
   assert.deepStrictEqual(await read(channel, 1), [
     "end 1 Cancelled by the caller",
   ]);
@@ -260,7 +264,7 @@ Deno.test("SessionMux fails every open task when the stream ends, then opens a n
   ]);
   const after = mux.open();
   assert.equal(client.calls.length, 2);
-  client.calls[1].reply(response(3, ack(false)));
+  client.calls[1].reply(response("3", ack(false)));
   assert.deepStrictEqual(await read(after, 1), ["ack"]);
   mux.close();
 });

@@ -321,6 +321,18 @@ Deno.test("TaskSession refuses a first frame that is not a Task with INVALID_ARG
   assert.deepEqual(w.asked, []);
 });
 
+Deno.test("TaskSession answers a caller that ends its side before any frame with INVALID_ARGUMENT, and takes no task after", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  responder.markCallerDone();
+  session.clientEnded();
+  await responder.closed;
+  session.receive(taskFrame("add", [1, 2]));
+  assert.deepEqual(responder.kinds(), ["fail INVALID_ARGUMENT"]);
+  assert.deepEqual(w.asked, []);
+  assert.equal(w.docket.size, 0);
+});
+
 Deno.test("TaskSession whose caller went away while the hook decided leaves the docket and never runs", async () => {
   const path = await tempFile();
   try {

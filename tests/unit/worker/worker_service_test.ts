@@ -199,7 +199,7 @@ class Served implements AsyncDisposable {
     );
     call.write({
       frames: [{
-        stream: 1,
+        stream: "1",
         frame: "request",
         request: { frame: "task", task },
       }],
