@@ -38,6 +38,11 @@ export { taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
 export {
+  MissingPermission,
+  type PoolPermission,
+} from "./src/process/preflight.ts";
+export { PermissionNotInheritable } from "./src/process/inherit_permissions.ts";
+export {
   type AttemptCause,
   NoWorkersAvailable,
 } from "./src/loadbalancer/errors.ts";

@@ -10,10 +10,17 @@ import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
-import type { ResolvedWorkerLaunch } from "../process/launch.ts";
+import {
+  listenAddress,
+  resolveWorkerLaunch,
+  type WorkerLaunchPlan,
+} from "../process/launch.ts";
+import type { WorkerEndpoint } from "../process/permissions.ts";
+import type { SocketDirectory } from "../process/socket_directory.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
-import type { HookSpec } from "../wire/launch.ts";
+import type { ConnectionLimits, HookSpec } from "../wire/launch.ts";
+import type { Removal } from "./dispatcher.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { StatsBook } from "./stats.ts";
@@ -25,8 +32,14 @@ const MAX_RESPAWN_DELAY_MS = 5000;
 
 /** The slice of the pool options the fleet works with. */
 export interface FleetOptions {
-  readonly launch: ResolvedWorkerLaunch;
+  readonly launch: WorkerLaunchPlan;
+  /** Where workers listen: sockets in this directory, else TCP on `host`. */
+  readonly sockets: SocketDirectory | undefined;
   readonly host: string;
+  /** The pool's secret, which every worker requires of every call. */
+  readonly secret: string;
+  /** What one connection to a worker may hold. */
+  readonly limits: ConnectionLimits;
   readonly backpressure: HookSpec | null;
   readonly backpressureTimeoutMs: number;
   readonly maxMessageBytes: number;
@@ -81,11 +94,12 @@ export class Fleet {
   }
 
   /**
-   * Removes a worker that failed a dispatch in a way that is not transient,
-   * stops it, and replaces it.
+   * Removes a worker that failed a dispatch in a way that is not transient
+   * (`reason`: evicted, or refusing the pool's credentials), stops it, and
+   * replaces it.
    */
-  evict(id: WorkerId, _cause: AttemptCause): void {
-    if (!this.#options.roster.remove(id, "evicted")) return;
+  evict(id: WorkerId, _cause: AttemptCause, reason: Removal = "evicted"): void {
+    if (!this.#options.roster.remove(id, reason)) return;
     this.#connections.get(id)?.close();
     this.#connections.delete(id);
     const process = this.#processes.get(id);
@@ -123,10 +137,15 @@ export class Fleet {
   #spawn(): Promise<WorkerProcess> {
     const options = this.#options;
     const id = `w${this.#nextId++}`;
-    return spawnWorker(options.launch, {
+    const endpoint: WorkerEndpoint = options.sockets
+      ? { socketPath: options.sockets.socketPath(id) }
+      : { host: options.host };
+    return spawnWorker(resolveWorkerLaunch(options.launch, endpoint), {
       id,
       nonce: crypto.randomUUID(),
-      host: options.host,
+      listen: listenAddress(endpoint),
+      token: options.secret,
+      limits: options.limits,
       backpressure: options.backpressure,
       backpressureTimeoutMs: options.backpressureTimeoutMs,
       maxMessageBytes: options.maxMessageBytes,
@@ -141,6 +160,7 @@ export class Fleet {
     const id = process.id as WorkerId;
     const connection = await WorkerConnection.create({
       address: process.address,
+      token: options.secret,
       maxConcurrentDispatches: options.maxConcurrentDispatches,
       maxFrameBytes: options.maxMessageBytes + FRAME_OVERHEAD_BYTES,
       transport: options.transport,
@@ -203,6 +223,7 @@ export class Fleet {
     this.#probes.delete(id);
     this.#hung.delete(id);
     this.#processes.delete(id);
+    this.#options.sockets?.removeSocket(id);
     const crashed = this.#options.roster.remove(id, "crashed") !== undefined;
     this.#connections.get(id)?.close();
     this.#connections.delete(id);

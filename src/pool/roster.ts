@@ -26,8 +26,15 @@ export interface WorkerEntry {
   readonly exited: Promise<WorkerEnd>;
 }
 
-/** Why a worker left. */
-export type LeaveReason = "crashed" | "evicted" | "closed";
+/**
+ * Why a worker left:
+ * - `"crashed"`: its process ended on its own;
+ * - `"evicted"`: it failed a dispatch in a way that is not transient;
+ * - `"unauthenticated"`: it refused the pool's credentials
+ *   (`UNAUTHENTICATED`): it does not serve this pool, a misconfiguration;
+ * - `"closed"`: the pool closed.
+ */
+export type LeaveReason = "crashed" | "evicted" | "unauthenticated" | "closed";
 
 /** A membership change, as the roster's listeners receive it. */
 export type RosterChange =

@@ -136,6 +136,7 @@ export async function spawnWorker(
     child = new Deno.Command(launch.command, {
       args: [...launch.args],
       env: { ...launch.env },
+      clearEnv: launch.clearEnv,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -23,7 +23,7 @@ Deno.test("Worker Dispatch answers the protocol on a raw grpc-js client", async 
   await using pool = await WorkerPool.start({ spawn: 1 });
   const tasks = pool.remote<Tasks>(TASKS);
   const [worker] = pool.workers;
-  using client = await RawWorkerClient.connect(worker.address);
+  using client = await RawWorkerClient.ofPool(pool, worker);
 
   await t.step(
     "Worker Dispatch ends with FAILED_PRECONDITION for a Task frame of another protocol version, without running it",

@@ -42,6 +42,7 @@ import type {
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
+import { poolClient } from "../_helpers/raw_client.ts";
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { decodeValue } from "../../src/wire/values.ts";
 import { settles } from "../_helpers/deadline.ts";
@@ -585,11 +586,7 @@ Deno.test("Worker gRPC endpoint answers fuzzed Dispatch and Session traffic with
   });
   using watch = new RosterWatch(pool);
   const [worker] = pool.workers;
-  const client = new grpc.Client(
-    worker.address,
-    grpc.credentials.createInsecure(),
-    CLIENT_OPTIONS,
-  );
+  const client = poolClient(pool, worker, CLIENT_OPTIONS);
   const tasks = pool.remote<typeof import("../_fixtures/tasks.ts")>(TASKS);
   let left: string | undefined;
   void watch.next("left").then((change) => {
@@ -795,11 +792,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
   await using pool = await WorkerPool.start({ spawn: 1 });
   using watch = new RosterWatch(pool);
   const [worker] = pool.workers;
-  const client = new grpc.Client(
-    worker.address,
-    grpc.credentials.createInsecure(),
-    CLIENT_OPTIONS,
-  );
+  const client = poolClient(pool, worker, CLIENT_OPTIONS);
   const tasks = pool.remote<typeof import("../_fixtures/tasks.ts")>(TASKS);
   const dir = await Deno.makeTempDir({ prefix: "wool-fuzz-" });
   let left = false;

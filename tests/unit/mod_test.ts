@@ -10,7 +10,9 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
   assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
     "DispatchTimeout",
     "MessageTooLarge",
+    "MissingPermission",
     "NoWorkersAvailable",
+    "PermissionNotInheritable",
     "PoolClosed",
     "RemoteCall",
     "RemoteError",
@@ -29,7 +31,9 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
     const ErrorClass of [
       mod.DispatchTimeout,
       mod.MessageTooLarge,
+      mod.MissingPermission,
       mod.NoWorkersAvailable,
+      mod.PermissionNotInheritable,
       mod.PoolClosed,
       mod.RemoteError,
       mod.WorkerCrashed,
