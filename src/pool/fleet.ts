@@ -20,6 +20,7 @@ import type { SocketDirectory } from "../process/socket_directory.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { ConnectionLimits, HookSpec } from "../wire/launch.ts";
+import { Status, statusName } from "../wire/status.ts";
 import type { Removal } from "./dispatcher.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
 import type { Transport } from "../connection/worker_connection.ts";
@@ -199,8 +200,17 @@ export class Fleet {
       if (this.#options.roster.get(id) === undefined) return;
       try {
         await connection.idle(timeoutMs);
-      } catch {
+      } catch (error) {
         if (this.#options.roster.get(id) === undefined) return;
+        if (refusedCredentials(error)) {
+          // It answered, but not to this pool: not hung, misconfigured.
+          return this.evict(id, {
+            address: connection.address,
+            code: statusName(Status.UNAUTHENTICATED),
+            message:
+              `Worker ${id} refused the pool's credentials (UNAUTHENTICATED) to a liveness probe`,
+          }, "unauthenticated");
+        }
         this.#hung.set(
           id,
           `the pool killed it: it did not answer a liveness probe within ${timeoutMs} ms (workerUnresponsiveMs)`,
@@ -260,6 +270,11 @@ export class Fleet {
     );
     this.#pending.add(tracked);
   }
+}
+
+/** True for the error of a call the worker refused as unauthenticated. */
+function refusedCredentials(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === Status.UNAUTHENTICATED;
 }
 
 /** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */

@@ -1,0 +1,173 @@
+/**
+ * Least privilege, run for real: a worker given a `worker.permissions`
+ * object gets what it asked plus what serving on its own Unix socket
+ * needs, and no network grant at all, so its tasks reach neither a TCP
+ * port on 127.0.0.1 nor another pool's worker; `"inherit"` under partial
+ * grants of the pool's process passes them on exactly or refuses, never
+ * widening or dropping them unseen; and the pool's environment reaches
+ * task code only when asked (`worker.inheritEnv`).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { WorkerPool } from "../../mod.ts";
+
+const TASKS = import.meta.resolve("../_fixtures/security/tasks.ts");
+type Tasks = typeof import("../_fixtures/security/tasks.ts");
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const INHERIT_POOL = fileURLToPath(
+  import.meta.resolve("../_fixtures/security/inherit_pool.ts"),
+);
+const CONFIG = fileURLToPath(import.meta.resolve("../../deno.json"));
+
+/** Asserts that `call` fails with Deno's refusal of `net` access to `target`. */
+async function assertNoNet(call: Promise<unknown>, target: string) {
+  await assert.rejects(call, (error: Error) => {
+    assert.equal(error.name, "NotCapable", error.message);
+    assert.ok(
+      error.message.includes(`Requires net access to "${target}"`),
+      error.message,
+    );
+    return true;
+  });
+}
+
+Deno.test("A task in a pool with worker.permissions { read: true } cannot reach a TCP port on 127.0.0.1, nor another pool's worker", async () => {
+  using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of server) accepted.push(conn);
+  })().catch(() => {});
+  await using pool = await WorkerPool.start({
+    spawn: 1,
+    worker: { permissions: { read: [REPO] } },
+  });
+  await using other = await WorkerPool.start({ spawn: 1 });
+  const tasks = pool.remote<Tasks>(TASKS);
+  const port = server.addr.port;
+  try {
+    await assertNoNet(tasks.denoConnect(port), `127.0.0.1:${port}`);
+    await assertNoNet(tasks.nodeConnect({ port }), `127.0.0.1:${port}`);
+    // Deno asks read (then write, then net) of a Unix socket: the first
+    // one missing refuses it.
+    const otherSocket = other.workers[0].address.slice("unix:".length);
+    await assert.rejects(
+      tasks.nodeConnect({ path: otherSocket }),
+      (error: Error) =>
+        error.name === "NotCapable" &&
+        error.message.includes(`Requires read access to "${otherSocket}"`),
+    );
+    assert.notEqual(await tasks.permissionOf({ name: "net" }), "granted");
+    assert.notEqual(
+      await tasks.permissionOf({ name: "net", host: "127.0.0.1" }),
+      "granted",
+    );
+  } finally {
+    server.close();
+    await accepting;
+    for (const conn of accepted) conn.close();
+  }
+  assert.equal(accepted.length, 0, "a task connected");
+});
+
+/** Runs the inherit fixture under `flags`; its output, parsed. */
+async function inheritPool(flags: readonly string[], listen?: "tcp") {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--config",
+      CONFIG,
+      ...flags,
+      INHERIT_POOL,
+      ...listen ? [listen] : [],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+}
+
+const FULL_BUT = (name: string) =>
+  ["read", "write", "net", "env", "run"]
+    .filter((other) => other !== name)
+    .map((other) => `--allow-${other}`);
+
+Deno.test('worker.permissions "inherit" passes on the grants the pool holds in full, and exactly the sys kinds it holds', async () => {
+  const { code, stdout, stderr } = await inheritPool([
+    ...FULL_BUT(""),
+    "--allow-sys=hostname",
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), {
+    read: "granted",
+    write: "granted",
+    ffi: "prompt",
+    "sys:hostname": "granted",
+    "sys:osRelease": "prompt",
+  });
+});
+
+Deno.test('worker.permissions "inherit" refuses, naming it, a partial grant of the pool\'s process it can see', async (t) => {
+  const cases: [string, string[], "tcp" | undefined, RegExp][] = [
+    [
+      "--allow-write=/tmp",
+      [...FULL_BUT("write"), "--allow-write=/tmp"],
+      undefined,
+      /holds the write permission only in part \(it may write "\/tmp"\)/,
+    ],
+    [
+      "--allow-net=127.0.0.1 (workers on TCP)",
+      [...FULL_BUT("net"), "--allow-net=127.0.0.1"],
+      "tcp",
+      /holds the net permission only in part \(it may reach "127\.0\.0\.1"\)/,
+    ],
+    [
+      "--allow-all --deny-read=<a file>",
+      ["--allow-all", `--deny-read=${CONFIG}.nothing`],
+      undefined,
+      /holds the read permission only in part \(it is granted with a deny-list, --deny-read\)/,
+    ],
+  ];
+  for (const [label, flags, listen, pattern] of cases) {
+    await t.step(label, async () => {
+      const { code, stdout, stderr } = await inheritPool(flags, listen);
+      assert.equal(code, 3, stderr);
+      assert.equal(stdout, "");
+      assert.match(
+        stderr,
+        /^PermissionNotInheritable: Cannot start worker pool/,
+      );
+      assert.match(stderr, pattern);
+      assert.match(stderr, /"worker\.permissions" as an object/);
+    });
+  }
+});
+
+Deno.test("A secret in the pool's environment does not reach task code, unless worker.inheritEnv passes it on", async (t) => {
+  const name = "WOOL_TEST_DATABASE_URL";
+  Deno.env.set(name, "postgres://user:hunter2@db");
+  try {
+    for (
+      const [label, inheritEnv, expected] of [
+        ["by default", undefined, null],
+        ["inheritEnv: [name]", [name], "postgres://user:hunter2@db"],
+        ["inheritEnv: true", true, "postgres://user:hunter2@db"],
+      ] as const
+    ) {
+      await t.step(label, async () => {
+        await using pool = await WorkerPool.start({
+          spawn: 1,
+          worker: inheritEnv === undefined ? {} : { inheritEnv },
+        });
+        const tasks = pool.remote<Tasks>(TASKS);
+        assert.equal(await tasks.envValue(name), expected);
+        assert.equal(await tasks.envValue("PATH"), Deno.env.get("PATH"));
+      });
+    }
+  } finally {
+    Deno.env.delete(name);
+  }
+});
