@@ -154,6 +154,20 @@ Deno.test("Worker refuses Dispatch, Session, Stop and Idle without its pool's cr
   }
 });
 
+Deno.test("WorkerPool hands its secret to workers on stdin only: it is in neither their command line nor their environment", async () => {
+  await using pool = await WorkerPool.start({ spawn: 2 });
+  await using other = await WorkerPool.start({ spawn: 1 });
+  const secret = poolSecret(pool);
+  assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(secret, poolSecret(other), "a secret shared by two pools");
+  for (const worker of pool.workers) {
+    for (const file of ["cmdline", "environ"]) {
+      const text = await Deno.readTextFile(`/proc/${worker.pid}/${file}`);
+      assert.equal(text.includes(secret), false, `${file} of ${worker.id}`);
+    }
+  }
+});
+
 Deno.test("Worker serves Dispatch, Session, Stop and Idle presenting its pool's secret", async () => {
   await using pool = await WorkerPool.start({ spawn: 1, respawn: false });
   const [worker] = pool.workers;
