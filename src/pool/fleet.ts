@@ -2,7 +2,9 @@
  * The pool's worker processes: spawning them, watching them exit,
  * replacing those that die (with backoff when replacements keep dying),
  * and stopping them all. Membership itself lives in the roster; the fleet
- * is what feeds it.
+ * is what feeds it. The fleet runs the pool's reaper (`process/reaper.ts`)
+ * from `start()` to the end of `close()`, so every worker's process group
+ * ends if the pool's process dies.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
 import type { ResolvedWorkerLaunch } from "../process/launch.ts";
+import { Reaper } from "../process/reaper.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { HookSpec } from "../wire/launch.ts";
@@ -51,6 +54,7 @@ export class Fleet {
   readonly #closing = new AbortController();
   #nextId = 1;
   #respawnFailures = 0;
+  #reaper: Reaper | undefined;
 
   constructor(options: FleetOptions) {
     this.#options = options;
@@ -63,6 +67,7 @@ export class Fleet {
    * worker that did start.
    */
   async start(count: number): Promise<void> {
+    this.#reaper = await Reaper.start();
     const started = await Promise.allSettled(
       Array.from({ length: count }, () => this.#spawn()),
     );
@@ -73,6 +78,7 @@ export class Fleet {
           .filter((outcome) => outcome.status === "fulfilled")
           .map((outcome) => outcome.value.stop({ timeoutMs: STOP_TIMEOUT_MS })),
       );
+      await this.#reaper?.close();
       throw failure.reason;
     }
     for (const outcome of started) {
@@ -104,6 +110,7 @@ export class Fleet {
     await Promise.allSettled([...this.#pending]);
     const ids = [...this.#processes.keys()];
     await Promise.all(ids.map((id) => this.#stop(id)));
+    await this.#reaper?.close();
   }
 
   async #stop(id: WorkerId): Promise<void> {
@@ -133,6 +140,7 @@ export class Fleet {
     }, {
       startTimeoutMs: options.startTimeoutMs,
       signal: this.#closing.signal,
+      reaper: this.#reaper,
     });
   }
 
