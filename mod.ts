@@ -26,6 +26,7 @@ export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
 export type { Remote } from "./src/pool/remote.ts";
 export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";
 export type { LeaveReason, RosterChange } from "./src/pool/roster.ts";
+export type { RecycleOptions } from "./src/pool/recycle.ts";
 export { RoundRobinLoadBalancer } from "./src/loadbalancer/round_robin.ts";
 export type {
   AttemptOutcome,

@@ -22,6 +22,7 @@ export class Semaphore {
   readonly #capacity: number;
   #available: number;
   readonly #waiters: Waiter[] = [];
+  #idleWaiters: (() => void)[] = [];
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -64,6 +65,30 @@ export class Semaphore {
     });
   }
 
+  /**
+   * Resolves once every permit is back and no one waits for one (at once
+   * when that is so already), or as soon as `signal` aborts.
+   */
+  idle(signal?: AbortSignal): Promise<void> {
+    if (this.#isIdle() || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.#idleWaiters = this.#idleWaiters.filter((other) => other !== wake);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#idleWaiters.push(wake);
+    });
+  }
+
+  #isIdle(): boolean {
+    return this.#available === this.#capacity && this.#waiters.length === 0;
+  }
+
   #permit(): Permit {
     let released = false;
     const release = () => {
@@ -84,5 +109,9 @@ export class Semaphore {
       return;
     }
     this.#available = Math.min(this.#capacity, this.#available + 1);
+    if (!this.#isIdle()) return;
+    const idle = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const wake of idle) wake();
   }
 }

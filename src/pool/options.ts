@@ -17,6 +17,11 @@ import {
   type WorkerLaunchOptions,
 } from "../process/launch.ts";
 import type { HookSpec } from "../wire/launch.ts";
+import {
+  type RecycleLimits,
+  type RecycleOptions,
+  validateRecycleOptions,
+} from "./recycle.ts";
 
 /**
  * Options of {@linkcode WorkerPool.start}.
@@ -76,6 +81,14 @@ export interface WorkerPoolOptions {
    */
   respawn?: boolean;
   /**
+   * Replace a worker once it has accepted `maxTasks` tasks or grown past
+   * `maxRssBytes` of resident memory, failing no call: its replacement
+   * joins first, then it takes no new task (it leaves with reason
+   * `"recycled"`), its calls in flight finish, and it is stopped.
+   * @default {undefined (workers are never recycled)}
+   */
+  recycle?: RecycleOptions;
+  /**
    * Orders the workers tried for each call.
    * @default {new RoundRobinLoadBalancer()}
    */
@@ -127,6 +140,7 @@ export interface ResolvedPoolOptions {
   readonly maxConcurrentDispatches: number;
   readonly maxMessageBytes: number;
   readonly respawn: boolean;
+  readonly recycle: RecycleLimits;
   readonly loadBalancer: LoadBalancer;
   readonly launch: ResolvedWorkerLaunch;
   readonly startTimeoutMs: number;
@@ -142,6 +156,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "maxConcurrentDispatches",
   "maxMessageBytes",
   "respawn",
+  "recycle",
   "loadBalancer",
   "worker",
   "startTimeoutMs",
@@ -220,6 +235,7 @@ export function validatePoolOptions(
       1,
     ),
     respawn: booleanOption("respawn", options.respawn, true),
+    recycle: validateRecycleOptions(options.recycle),
     loadBalancer: loadBalancerOption(options.loadBalancer),
     launch: resolveWorkerLaunch(options.worker, WORKER_ENTRY),
     startTimeoutMs: durationOption(

@@ -109,6 +109,7 @@ export class WorkerPool implements AsyncDisposable {
       stats,
       admissionWaitMs,
       evict: (id, cause) => fleet.evict(id, cause),
+      accepted: (id) => fleet.accepted(id),
     });
   }
 
@@ -140,6 +141,7 @@ export class WorkerPool implements AsyncDisposable {
       unresponsiveMs: resolved.workerUnresponsiveMs,
       transport: resolved.transport,
       respawn: resolved.respawn,
+      recycle: resolved.recycle,
       roster,
       stats,
     });

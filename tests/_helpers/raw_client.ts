@@ -108,6 +108,23 @@ export class RawWorkerClient implements Disposable {
     });
   }
 
+  /** Calls `Idle`: the worker's resident set size in bytes (0 when absent). */
+  rssBytes(): Promise<number> {
+    const method = this.#service.Idle as grpc.MethodDefinition<
+      Record<never, never>,
+      { rssBytes?: number }
+    >;
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        {},
+        (error, reply) => error ? reject(error) : resolve(reply?.rssBytes ?? 0),
+      );
+    });
+  }
+
   /** Closes the client and its connection. */
   close(): void {
     this.#client.close();

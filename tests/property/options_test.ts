@@ -29,7 +29,7 @@ const OPTIONS: Readonly<Record<string, Kind>> = {
 };
 
 /** Options with checks of their own, tested with their modules. */
-const DELEGATED = ["backpressure", "worker"];
+const DELEGATED = ["backpressure", "worker", "recycle"];
 
 /** Values of every type, each with the type names it counts as. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(

@@ -18,6 +18,7 @@ Deno.test("validatePoolOptions() fills in every default", () => {
     maxConcurrentDispatches: 100,
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     respawn: true,
+    recycle: { maxTasks: Infinity, maxRssBytes: Infinity },
     startTimeoutMs: 30_000,
     workerUnresponsiveMs: 10_000,
     transport: "session",
