@@ -18,8 +18,10 @@
  * - Windows has no process groups: the worker is not detached, and a
  *   signal reaches the worker only.
  * - Signalling a group needs `Deno.kill`, which needs the unrestricted
- *   `run` permission (`--allow-run` or `-A`); with a narrower grant a
- *   signal reaches the worker only.
+ *   `run` permission (`--allow-run` or `-A`). With a narrower grant a
+ *   signal reaches the worker only, and what is left of the group when the
+ *   worker exits is killed by the pool's reaper (which needs `run` of
+ *   `/bin/sh`), or, without one, left running.
  *
  * @module
  */
@@ -31,6 +33,11 @@ export const SPAWNS_IN_OWN_GROUP: boolean = Deno.build.os !== "windows";
 export interface GroupWatcher {
   /** A group started: end it if the pool dies. */
   watch(pgid: number): void;
+  /**
+   * A group's leader has exited: kill the rest of the group (asked only
+   * when this process may not signal groups itself).
+   */
+  kill(pgid: number): void;
   /** A group ended: never signal it again. */
   forget(pgid: number): void;
 }
@@ -86,6 +93,7 @@ export class ProcessGroup {
     if (this.#ended) return;
     this.#ended = true;
     if (maySignalGroups()) signalGroup(this.pgid, "SIGKILL");
+    else this.#watcher?.kill(this.pgid);
     this.#watcher?.forget(this.pgid);
   }
 }

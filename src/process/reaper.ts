@@ -10,8 +10,13 @@
  *
  * ```text
  * + <pgid>     a worker's group is live
+ * ! <pgid>     its worker has exited: kill the rest of the group now
  * - <pgid>     that group has ended: forget it
  * ```
+ *
+ * (`!` is for a pool whose own process may not signal a group: `Deno.kill`
+ * needs the unrestricted `run` permission, the reaper only `run` of
+ * `/bin/sh`.)
  *
  * When the pool's process dies, however it dies (`SIGKILL` included), the
  * kernel closes the pipe; the reaper reads end of file and runs
@@ -53,6 +58,7 @@ groups=' '
 while read -r op pgid; do
   case $op in
     +) groups="$groups$pgid " ;;
+    !) kill -KILL -"$pgid" 2>/dev/null ;;
     -) case $groups in *" $pgid "*) groups="\${groups%% $pgid *} \${groups#* $pgid }" ;; esac ;;
   esac
 done
@@ -120,6 +126,11 @@ export class Reaper implements GroupWatcher, AsyncDisposable {
   /** Lists group `pgid`: the reaper ends it if the pool dies. */
   watch(pgid: number): void {
     this.#write(`+ ${pgid}\n`);
+  }
+
+  /** Kills what is left of group `pgid`, whose leader has exited. */
+  kill(pgid: number): void {
+    this.#write(`! ${pgid}\n`);
   }
 
   /** Forgets group `pgid`: it has ended, and is never signalled again. */

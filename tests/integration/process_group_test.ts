@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { WorkerCrashed, WorkerPool } from "../../mod.ts";
+import { grantFlags, poolPermissions } from "../../src/process/preflight.ts";
 import { settles } from "../_helpers/deadline.ts";
 import { Inbox } from "../_helpers/inbox.ts";
 import {
@@ -24,6 +25,9 @@ import { RosterWatch } from "../_helpers/roster_watch.ts";
 const CHILDREN = import.meta.resolve("../_fixtures/lifecycle/children.ts");
 const HOLD_GROUPS = fileURLToPath(
   import.meta.resolve("../_fixtures/scripts/hold_groups.ts"),
+);
+const NARROW_RUN_POOL = fileURLToPath(
+  import.meta.resolve("../_fixtures/scripts/narrow_run_pool.ts"),
 );
 type Children = typeof import("../_fixtures/lifecycle/children.ts");
 
@@ -164,4 +168,30 @@ Deno.test("WorkerPool's process dying by SIGKILL ends every worker's process gro
   await assertGone(spinner, spinnerChild);
   await assertGone(other, otherChild);
   await Promise.all(started.map((pid) => waitForExit(pid, GONE_WITHIN_MS)));
+});
+
+Deno.test("WorkerPool.close() ends a worker's process group also when the pool's process may run only Deno and /bin/sh (no Deno.kill of a group): its reaper kills what is left", async () => {
+  const flags = grantFlags(
+    poolPermissions({
+      commands: [Deno.execPath(), "/bin/sh"],
+      hosts: ["127.0.0.1"],
+    }),
+  );
+  const proto = fileURLToPath(import.meta.resolve("../../proto/wool.proto"));
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      ...flags,
+      `--allow-read=${proto}`,
+      NARROW_RUN_POOL,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  assert.equal(code, 0, text.decode(stderr));
+  const { run, worker, child } = JSON.parse(text.decode(stdout));
+  assert.equal(run, "prompt", "the pool's process may run anything");
+  await assertGone(worker, child);
 });

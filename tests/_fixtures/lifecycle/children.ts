@@ -13,9 +13,16 @@ export interface Pids {
   readonly child: number;
 }
 
-function startSleep(): number {
-  const child = new Deno.Command("sleep", {
-    args: ["60"],
+/**
+ * Starts `sleep 60` and returns its pid; through `/bin/sh -c "exec sleep
+ * 60"` when `viaShell` (for a worker allowed to run `/bin/sh` only).
+ */
+function startSleep(viaShell = false): number {
+  const [command, args] = viaShell
+    ? ["/bin/sh", ["-c", "exec sleep 60"]]
+    : ["sleep", ["60"]];
+  const child = new Deno.Command(command, {
+    args,
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -23,9 +30,9 @@ function startSleep(): number {
   return child.pid;
 }
 
-/** Starts `sleep 60`, leaves it running, and returns the pids. */
-export function startChild(): Pids {
-  return { worker: Deno.pid, child: startSleep() };
+/** Starts `sleep 60` (see `startSleep`), leaves it running, returns the pids. */
+export function startChild(viaShell = false): Pids {
+  return { worker: Deno.pid, child: startSleep(viaShell) };
 }
 
 /**

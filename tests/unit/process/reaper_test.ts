@@ -59,6 +59,16 @@ Deno.test("Reaper forgets an id whole: forgetting 12 or 9123 keeps 123 listed", 
   assert.equal(await endedBy(leader), "SIGKILL");
 });
 
+Deno.test("Reaper.kill() kills a group at once, while the reaper runs on", async () => {
+  const leader = groupLeader();
+  await using reaper = await startReaper();
+  reaper.watch(leader.pid);
+  reaper.kill(leader.pid);
+  reaper.forget(leader.pid);
+  assert.equal(await endedBy(leader), "SIGKILL");
+  assert.ok(isAlive(reaper.pid));
+});
+
 Deno.test("Reaper survives SIGTERM, SIGINT and SIGHUP: only the end of its stdin ends it", async () => {
   const leader = groupLeader();
   const reaper = await startReaper();
