@@ -1,5 +1,6 @@
 /**
- * Process liveness for the tests, read from `/proc` (Linux).
+ * Process liveness and process groups for the tests, read from `/proc`
+ * (Linux), for processes a test learned of but does not own.
  *
  * A process counts as gone once `/proc/<pid>` no longer exists or shows it
  * as a zombie (state `Z`/`X`): it has exited and only waits to be reaped.
