@@ -3,9 +3,11 @@
  * what `node:v8` `serialize` writes) without a V8 deserializer: the tags
  * `v8_fast_encode.ts` writes — `undefined`, `null`, booleans, small
  * integers (`I`, and `U`), doubles, one- and two-byte strings, plain
- * objects and dense arrays — and the padding V8 puts before two-byte
- * strings. Anything else (another version, a back-reference, a hole, a
- * sparse array, an array with named properties, a `Map`, a typed array,
+ * objects and dense arrays — plus sparse arrays (V8 writes one for an
+ * array it keeps holey, even with no hole) and the padding V8 puts before
+ * two-byte strings. Anything else (another version, a back-reference, a
+ * hole in a dense array, a dense array with named properties, a `Map`, a
+ * typed array,
  * a truncated or malformed value, …) answers {@linkcode UNDECODED}, and
  * the caller deserializes with `node:v8` as before: that fallback sees the
  * same bytes and does exactly what it always did, errors included.
@@ -102,6 +104,8 @@ function readValue(depth: number): unknown {
       return depth < MAX_DEPTH ? readObject(depth) : fail();
     case 0x41: // A: dense array
       return depth < MAX_DEPTH ? readArray(depth) : fail();
+    case 0x61: // a: sparse array
+      return depth < MAX_DEPTH ? readSparseArray(depth) : fail();
     default:
       return fail();
   }
@@ -109,15 +113,50 @@ function readValue(depth: number): unknown {
 
 function readObject(depth: number): unknown {
   const object: Record<string, unknown> = {};
+  const count = readProperties(object, 0x7b, depth);
+  if (failed) return undefined;
+  // `{`, then the property count.
+  return varint() === count ? object : fail();
+}
+
+/**
+ * A sparse array (V8 writes one for an array with holes, or for one it
+ * keeps holey): its length, then its elements and other properties as
+ * key/value pairs; absent indices stay holes.
+ */
+function readSparseArray(depth: number): unknown {
+  const length = varint();
+  if (failed) return undefined;
+  const array = new Array<unknown>(length);
+  const count = readProperties(
+    array as unknown as Record<string, unknown>,
+    0x40,
+    depth,
+    true,
+  );
+  if (failed) return undefined;
+  // `@`, then the property count and the length again.
+  return varint() === count && varint() === length ? array : fail();
+}
+
+/**
+ * Reads key/value pairs into `target` until the tag `end`; returns how
+ * many there were. An array's `length` key is left to V8 (setting it can
+ * throw, and this must not).
+ */
+function readProperties(
+  target: Record<string, unknown>,
+  end: number,
+  depth: number,
+  array = false,
+): number {
   let count = 0;
   for (;;) {
     const t = tag();
     let key: string;
     switch (t) {
-      case 0x7b: { // {: end, with the property count
-        const written = varint();
-        return written === count ? object : fail();
-      }
+      case end:
+        return count;
       case 0x49: {
         const n = varint();
         key = String((n >>> 1) ^ -(n & 1));
@@ -136,19 +175,23 @@ function readObject(depth: number): unknown {
         key = utf16();
         break;
       default:
-        return fail();
+        fail();
+        return count;
     }
-    if (failed) return undefined;
+    if (failed || (array && key === "length")) {
+      fail();
+      return count;
+    }
     const value = readValue(depth + 1);
-    if (failed) return undefined;
+    if (failed) return count;
     if (key === "__proto__") {
-      Object.defineProperty(object, key, {
+      Object.defineProperty(target, key, {
         value,
         enumerable: true,
         writable: true,
         configurable: true,
       });
-    } else object[key] = value;
+    } else target[key] = value;
     count++;
   }
 }

@@ -11,8 +11,9 @@
  * half-way changes nothing and the fallback behaves exactly as a direct
  * `serialize` would:
  * - a proxy is never touched (`util.types.isProxy` comes first);
- * - properties are read through their descriptors: an accessor (a getter
- *   V8 would call) means `undefined`, never a call;
+ * - properties are read through their descriptors (array elements after
+ *   `__lookupGetter__` says they have no getter): a getter V8 would call
+ *   means `undefined`, never a call;
  * - an object met twice (a shared reference or a cycle, which V8 writes as
  *   a back-reference) means `undefined`;
  * - so do holes and extra named properties in arrays, prototypes other
@@ -78,6 +79,9 @@ const {
   keys: objectKeys,
 } = Object;
 const objectToString = Object.prototype.toString;
+// deno-lint-ignore no-explicit-any
+const lookupGetter: (this: object, key: PropertyKey) => unknown =
+  (Object.prototype as any).__lookupGetter__;
 /** Scratch buffers grown past this are dropped after their value. */
 const KEEP_BYTES = 1 << 20;
 
@@ -198,9 +202,11 @@ function writeArray(array: unknown[], depth: number): boolean {
   let numbers = 0;
   let smis = 0;
   for (let i = 0; i < length; i++) {
-    const descriptor = getOwnPropertyDescriptor(array, i);
-    if (descriptor === undefined || !("value" in descriptor)) return false;
-    const element = descriptor.value;
+    // Every index is an own property (the count above): a data property
+    // unless it has a getter, which `__lookupGetter__` finds without
+    // calling it (cheaper than a descriptor for an index).
+    if (lookupGetter.call(array, i) !== undefined) return false;
+    const element = array[i];
     values[i] = element;
     if (typeof element === "number") {
       numbers++;

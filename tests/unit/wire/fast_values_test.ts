@@ -164,14 +164,45 @@ Deno.test("tryDecodeV8() reads tags V8 reads but does not write today, and ignor
   }
 });
 
+Deno.test("tryDecodeV8() reads sparse arrays, keeping their holes, as V8 does", () => {
+  const holey = [1, 2, "x"];
+  delete holey[0];
+  holey[6] = 7;
+  const bytes = serialize(holey);
+  assert.equal(bytes[2], 0x61); // `a`: sparse
+  const decoded = tryDecodeV8(bytes) as unknown[];
+  assert.deepStrictEqual(decoded, deserialize(bytes));
+  assert.equal(decoded.length, 7);
+  assert.ok(!(0 in decoded) && !(3 in decoded));
+  // A literal V8 keeps holey is written sparse with no hole at all.
+  assert.deepStrictEqual(tryDecodeV8(serialize([undefined, 1])), [
+    undefined,
+    1,
+  ]);
+});
+
 Deno.test("tryDecodeV8() leaves to V8 what it does not read: other versions, back-references, holes, Maps, bad counts", () => {
   const shared = { a: 1 };
-  const holey = [1, 2];
-  delete holey[0];
   const cases = [
     serialize(new Map([[1, 2]])),
     serialize([shared, shared]),
-    serialize(holey),
+    // A dense array with a hole (V8 writes `-` for it).
+    Uint8Array.of(0xff, 0x0f, 0x41, 0x02, 0x2d, 0x49, 0x02, 0x24, 0x00, 0x02),
+    // A sparse array setting its own length.
+    Uint8Array.of(
+      0xff,
+      0x0f,
+      0x61,
+      0x01,
+      0x22,
+      0x06,
+      ...new TextEncoder().encode("length"),
+      0x49,
+      0x04,
+      0x40,
+      0x01,
+      0x01,
+    ),
     serialize(Object.assign([1], { extra: true })),
     serialize(new Uint8Array(2)),
     serialize(10n),
