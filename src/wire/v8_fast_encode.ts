@@ -79,9 +79,9 @@ const {
   keys: objectKeys,
 } = Object;
 const objectToString = Object.prototype.toString;
-// deno-lint-ignore no-explicit-any
-const lookupGetter: (this: object, key: PropertyKey) => unknown =
-  (Object.prototype as any).__lookupGetter__;
+const lookupGetter = (Object.prototype as unknown as {
+  __lookupGetter__(this: object, key: PropertyKey): unknown;
+}).__lookupGetter__;
 /** Scratch buffers grown past this are dropped after their value. */
 const KEEP_BYTES = 1 << 20;
 

@@ -89,7 +89,6 @@ Deno.test("tryEncodeV8() leaves to V8 whatever it does not write, and runs none 
   );
   const many = Array.from({ length: 300 }, () => ({}));
   function args(..._: unknown[]) {
-    // deno-lint-ignore prefer-rest-params
     return arguments;
   }
   const values: [string, unknown][] = [
