@@ -25,7 +25,6 @@
  */
 
 import type { Buffer } from "node:buffer";
-import type * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import {
   decodeMessage,
   EMPTY_BYTES,
@@ -2261,11 +2260,29 @@ function readSessionResponses($r: PbReader, $depth: number): SessionResponses {
   return { frames: $_frames };
 }
 
+/** One method of a service, as grpc-js's `MethodDefinition` has it. */
+export interface ServiceMethod<Request, Response> {
+  readonly path: string;
+  readonly requestStream: boolean;
+  readonly responseStream: boolean;
+  readonly requestSerialize: (value: Request) => Buffer;
+  readonly requestDeserialize: (bytes: Buffer) => Request;
+  readonly responseSerialize: (value: Response) => Buffer;
+  readonly responseDeserialize: (bytes: Buffer) => Response;
+  readonly originalName: string;
+}
+
 /**
  * The `wool.v1.Worker` service, for `grpc.Server#addService` and
- * `grpc.Client` calls, with this module's codecs as its (de)serializers.
+ * `grpc.Client` calls (a `grpc.ServiceDefinition`), with this module's
+ * codecs as its (de)serializers.
  */
-export const WORKER_SERVICE: grpc.ServiceDefinition = {
+export const WORKER_SERVICE: {
+  readonly Dispatch: ServiceMethod<Request, Response>;
+  readonly Session: ServiceMethod<SessionRequests, SessionResponses>;
+  readonly Stop: ServiceMethod<StopRequest, Void>;
+  readonly Idle: ServiceMethod<Void, IdleTime>;
+} = {
   Dispatch: {
     path: "/wool.v1.Worker/Dispatch",
     requestStream: true,
@@ -2275,7 +2292,7 @@ export const WORKER_SERVICE: grpc.ServiceDefinition = {
     responseSerialize: encodeResponse,
     responseDeserialize: decodeResponse,
     originalName: "dispatch",
-  } satisfies grpc.MethodDefinition<Request, Response>,
+  },
   Session: {
     path: "/wool.v1.Worker/Session",
     requestStream: true,
@@ -2285,7 +2302,7 @@ export const WORKER_SERVICE: grpc.ServiceDefinition = {
     responseSerialize: encodeSessionResponses,
     responseDeserialize: decodeSessionResponses,
     originalName: "session",
-  } satisfies grpc.MethodDefinition<SessionRequests, SessionResponses>,
+  },
   Stop: {
     path: "/wool.v1.Worker/Stop",
     requestStream: false,
@@ -2295,7 +2312,7 @@ export const WORKER_SERVICE: grpc.ServiceDefinition = {
     responseSerialize: encodeVoid,
     responseDeserialize: decodeVoid,
     originalName: "stop",
-  } satisfies grpc.MethodDefinition<StopRequest, Void>,
+  },
   Idle: {
     path: "/wool.v1.Worker/Idle",
     requestStream: false,
@@ -2305,5 +2322,5 @@ export const WORKER_SERVICE: grpc.ServiceDefinition = {
     responseSerialize: encodeIdleTime,
     responseDeserialize: decodeIdleTime,
     originalName: "idle",
-  } satisfies grpc.MethodDefinition<Void, IdleTime>,
+  },
 };

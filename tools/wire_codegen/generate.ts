@@ -43,15 +43,13 @@ export function generateWireModule(options: GenerateOptions): string {
     };`,
     "const WRITER = new PbWriter();",
     ...schema.messages.map(emitMessage),
+    ...(schema.services.length > 0 ? [SERVICE_METHOD] : []),
     ...schema.services.map(emitService),
   ].join("\n\n");
   const used = (names: readonly string[]) =>
     names.filter((name) => new RegExp(`\\b${name}\\b`).test(body));
   const imports = [
     `import type { Buffer } from "node:buffer";`,
-    schema.services.length > 0
-      ? `import type * as grpc from "npm:@grpc/grpc-js@1.14.7";`
-      : "",
     `import { ${
       [
         ...used(["decodeMessage", "EMPTY_BYTES", "MAX_DEPTH", "setEntry"]),
@@ -130,10 +128,31 @@ return decodeMessage(bytes, "${message.fullName}", read${message.name});
   ].join("\n\n");
 }
 
+/**
+ * What grpc-js needs of a method (its `MethodDefinition`), declared here so
+ * that the module imports nothing of grpc-js: a service below is a
+ * `grpc.ServiceDefinition` by its shape.
+ */
+const SERVICE_METHOD =
+  `/** One method of a service, as grpc-js's \`MethodDefinition\` has it. */
+export interface ServiceMethod<Request, Response> {
+readonly path: string;
+readonly requestStream: boolean;
+readonly responseStream: boolean;
+readonly requestSerialize: (value: Request) => Buffer;
+readonly requestDeserialize: (bytes: Buffer) => Request;
+readonly responseSerialize: (value: Response) => Buffer;
+readonly responseDeserialize: (bytes: Buffer) => Response;
+readonly originalName: string;
+}`;
+
 function emitService(service: ServiceModel): string {
   const constant = `${
     service.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()
   }_SERVICE`;
+  const type = service.methods.map((method) =>
+    `readonly ${method.name}: ServiceMethod<${method.requestType}, ${method.responseType}>;`
+  );
   const methods = service.methods.map((method) =>
     `${method.name}: {
 path: "/${service.fullName}/${method.name}",
@@ -144,13 +163,16 @@ requestDeserialize: decode${method.requestType},
 responseSerialize: encode${method.responseType},
 responseDeserialize: decode${method.responseType},
 originalName: "${method.name[0].toLowerCase()}${method.name.slice(1)}",
-} satisfies grpc.MethodDefinition<${method.requestType}, ${method.responseType}>,`
+},`
   );
   return `/**
  * The \`${service.fullName}\` service, for \`grpc.Server#addService\` and
- * \`grpc.Client\` calls, with this module's codecs as its (de)serializers.
+ * \`grpc.Client\` calls (a \`grpc.ServiceDefinition\`), with this module's
+ * codecs as its (de)serializers.
  */
-export const ${constant}: grpc.ServiceDefinition = {
+export const ${constant}: {
+${type.join("\n")}
+} = {
 ${methods.join("\n")}
 };`;
 }
@@ -163,7 +185,7 @@ ${methods.join("\n")}
 function checkNames(schema: SchemaModel): void {
   const reserved = new Set([
     "Buffer",
-    "grpc",
+    "ServiceMethod",
     "PbReader",
     "PbWriter",
     "WRITER",
