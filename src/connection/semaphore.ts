@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { WaitList } from "../_util/wait_list.ts";
 
 /** A permit; disposing it (once) gives it back. */
 export interface Permit extends Disposable {
@@ -22,7 +23,7 @@ export class Semaphore {
   readonly #capacity: number;
   #available: number;
   readonly #waiters: Waiter[] = [];
-  #idleWaiters: (() => void)[] = [];
+  readonly #idle = new WaitList();
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -70,19 +71,8 @@ export class Semaphore {
    * when that is so already), or as soon as `signal` aborts.
    */
   idle(signal?: AbortSignal): Promise<void> {
-    if (this.#isIdle() || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        this.#idleWaiters = this.#idleWaiters.filter((other) => other !== wake);
-        resolve();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#idleWaiters.push(wake);
-    });
+    if (this.#isIdle()) return Promise.resolve();
+    return this.#idle.wait(signal);
   }
 
   #isIdle(): boolean {
@@ -109,9 +99,6 @@ export class Semaphore {
       return;
     }
     this.#available = Math.min(this.#capacity, this.#available + 1);
-    if (!this.#isIdle()) return;
-    const idle = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const wake of idle) wake();
+    if (this.#isIdle()) this.#idle.wakeAll();
   }
 }

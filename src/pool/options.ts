@@ -18,6 +18,11 @@ import {
 } from "../process/launch.ts";
 import type { HookSpec } from "../wire/launch.ts";
 import {
+  booleanOption,
+  durationOption,
+  integerOption,
+} from "./_option_checks.ts";
+import {
   type RecycleLimits,
   type RecycleOptions,
   validateRecycleOptions,
@@ -283,71 +288,6 @@ export function validateCloseOptions(options: CloseOptions = {}): number {
     );
   }
   return graceMs;
-}
-
-function integerOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot start worker pool: "${name}" must be an integer, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(
-      `Cannot start worker pool: "${name}" must be an integer ≥ ${min}, received ${value}`,
-    );
-  }
-  return value;
-}
-
-function durationOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  zeroAllowed: boolean,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot start worker pool: "${name}" must be a number of milliseconds, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  if (
-    !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0) ||
-    value > MAX_DURATION_MS
-  ) {
-    throw new RangeError(
-      `Cannot start worker pool: "${name}" must be a finite number ${
-        zeroAllowed ? "≥ 0" : "> 0"
-      } and ≤ ${MAX_DURATION_MS}, received ${value}`,
-    );
-  }
-  return value;
-}
-
-function booleanOption(
-  name: string,
-  value: unknown,
-  fallback: boolean,
-): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(
-      `Cannot start worker pool: "${name}" must be a boolean, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }
 
 function loadBalancerOption(value: unknown): LoadBalancer {

@@ -24,6 +24,7 @@
  */
 import { describeValue } from "../_util/describe.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
+import { integerOption } from "./_option_checks.ts";
 
 /**
  * When the pool replaces a worker (`WorkerPoolOptions.recycle`). Either
@@ -105,26 +106,14 @@ export function validateRecycleOptions(value: unknown): RecycleLimits {
   }
   const options = value as RecycleOptions;
   return Object.freeze({
-    maxTasks: limit("maxTasks", options.maxTasks),
-    maxRssBytes: limit("maxRssBytes", options.maxRssBytes),
+    maxTasks: integerOption("recycle.maxTasks", options.maxTasks, Infinity, 1),
+    maxRssBytes: integerOption(
+      "recycle.maxRssBytes",
+      options.maxRssBytes,
+      Infinity,
+      1,
+    ),
   });
-}
-
-function limit(name: keyof RecycleOptions, value: unknown): number {
-  if (value === undefined) return Infinity;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot start worker pool: "recycle.${name}" must be an integer, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(
-      `Cannot start worker pool: "recycle.${name}" must be an integer ≥ 1, received ${value}`,
-    );
-  }
-  return value;
 }
 
 /** Counts each worker's tasks and says when it is due to be replaced. */
