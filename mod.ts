@@ -38,6 +38,10 @@ export { taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
 export {
+  type KnownBadDenoRange,
+  UnsupportedDenoVersion,
+} from "./src/pool/deno_version.ts";
+export {
   type AttemptCause,
   NoWorkersAvailable,
 } from "./src/loadbalancer/errors.ts";

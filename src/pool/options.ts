@@ -11,6 +11,7 @@ import type { BackpressureSpec } from "../backpressure/types.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../loadbalancer/round_robin.ts";
+import { assertSupportedDenoVersion } from "./deno_version.ts";
 import {
   type ResolvedWorkerLaunch,
   resolveWorkerLaunch,
@@ -107,6 +108,15 @@ export interface WorkerPoolOptions {
    * @default {"session"}
    */
   transport?: Transport;
+  /**
+   * Start on a Deno release known to break wool anyway (Deno 2.9.4–2.9.6,
+   * which abort a process serving HTTP/2 when a client connection closes):
+   * for a patched build, or when you accept the risk. Without it, `start()`
+   * fails on such a release with `UnsupportedDenoVersion`, naming the
+   * version and the fix, before anything is spawned.
+   * @default {false}
+   */
+  allowKnownBadDeno?: boolean;
 }
 
 /** Options of {@linkcode WorkerPool.close}. */
@@ -147,6 +157,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "startTimeoutMs",
   "workerUnresponsiveMs",
   "transport",
+  "allowKnownBadDeno",
 ]);
 
 /**
@@ -162,14 +173,21 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);
 
 /**
- * Validates `options` and fills in defaults.
+ * Validates `options` and fills in defaults, then checks that `denoVersion`
+ * is not a release known to break wool (unless `allowKnownBadDeno`).
  *
+ * @param options The options of `WorkerPool.start()`.
+ * @param denoVersion The Deno version the pool would run on: the running
+ * one, except in tests.
  * @throws {TypeError} when an option has the wrong type, or is unknown.
  * @throws {RangeError} when a number is out of its range (a duration
  * over {@linkcode MAX_DURATION_MS} included).
+ * @throws {UnsupportedDenoVersion} when `denoVersion` is known to break
+ * wool and `allowKnownBadDeno` is not `true`.
  */
 export function validatePoolOptions(
   options: WorkerPoolOptions = {},
+  denoVersion: string = Deno.version.deno,
 ): ResolvedPoolOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
@@ -187,7 +205,7 @@ export function validatePoolOptions(
       );
     }
   }
-  return {
+  const resolved: ResolvedPoolOptions = {
     spawn: integerOption(
       "spawn",
       options.spawn,
@@ -236,6 +254,14 @@ export function validatePoolOptions(
     ),
     transport: transportOption(options.transport),
   };
+  assertSupportedDenoVersion(denoVersion, {
+    allowKnownBadDeno: booleanOption(
+      "allowKnownBadDeno",
+      options.allowKnownBadDeno,
+      false,
+    ),
+  });
+  return resolved;
 }
 
 /**

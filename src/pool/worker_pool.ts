@@ -122,6 +122,9 @@ export class WorkerPool implements AsyncDisposable {
    * @throws {TypeError} when an option has the wrong type (named in the
    * message), or `backpressure` is a function.
    * @throws {RangeError} when a numeric option is out of range.
+   * @throws {UnsupportedDenoVersion} when the running Deno is a release
+   * known to break wool (2.9.4–2.9.6) and `allowKnownBadDeno` is not set;
+   * nothing is spawned.
    * @throws {WorkerStartError} when a worker cannot start; no process is
    * left running.
    */

@@ -15,6 +15,7 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
     "RemoteCall",
     "RemoteError",
     "RoundRobinLoadBalancer",
+    "UnsupportedDenoVersion",
     "WoolError",
     "WorkerCrashed",
     "WorkerPool",
@@ -32,6 +33,7 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
       mod.NoWorkersAvailable,
       mod.PoolClosed,
       mod.RemoteError,
+      mod.UnsupportedDenoVersion,
       mod.WorkerCrashed,
       mod.WorkerStartError,
     ]
