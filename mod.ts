@@ -34,7 +34,7 @@ export type {
   WorkerId,
   WorkerInfo,
 } from "./src/loadbalancer/load_balancer.ts";
-export { taskSignal } from "./src/task/task_context.ts";
+export { NoRunningTask, taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
 export {

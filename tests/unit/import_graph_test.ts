@@ -1,7 +1,8 @@
 /**
  * The shape of the import graph of `src/`, read with `deno info --json`
- * from every entry point `deno.json` exports: no cycle, and the caller
- * side and the worker side never import each other.
+ * from every entry point `deno.json` exports: no cycle, the caller side and
+ * the worker side never import each other, and the `./task` entry that
+ * task code imports pulls in nothing of the caller's side.
  *
  * @module
  */
@@ -19,23 +20,31 @@ interface InfoModule {
   }[];
 }
 
+interface Info {
+  readonly modules: readonly InfoModule[];
+}
+
+/** `deno info --json` of `entry`, a path relative to the repository root. */
+async function infoOf(entry: string): Promise<Info> {
+  const { stdout, success } = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", fileURLToPath(new URL(entry, ROOT))],
+    cwd: fileURLToPath(ROOT),
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assert.ok(success, `deno info ${entry} failed`);
+  return JSON.parse(new TextDecoder().decode(stdout)) as Info;
+}
+
+const config = JSON.parse(
+  await Deno.readTextFile(new URL("deno.json", ROOT)),
+) as { exports: Record<string, string> };
+
 /** Every module of `src/` reachable from the package's entry points, with what it imports of `src/` (code and types). */
 async function sourceGraph(): Promise<Map<string, Set<string>>> {
-  const config = JSON.parse(
-    await Deno.readTextFile(new URL("deno.json", ROOT)),
-  ) as { exports: Record<string, string> };
   const graph = new Map<string, Set<string>>();
   for (const entry of Object.values(config.exports)) {
-    const { stdout, success } = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", fileURLToPath(new URL(entry, ROOT))],
-      cwd: fileURLToPath(ROOT),
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    assert.ok(success, `deno info ${entry} failed`);
-    const info = JSON.parse(new TextDecoder().decode(stdout)) as {
-      modules: InfoModule[];
-    };
+    const info = await infoOf(entry);
     for (const module of info.modules) {
       if (!module.specifier.startsWith(SRC)) continue;
       const imports = graph.get(module.specifier) ?? new Set<string>();
@@ -98,6 +107,37 @@ Deno.test("src/ keeps the caller side and the worker side apart", () => {
     }
   }
   assert.deepStrictEqual(crossings, []);
+});
+
+Deno.test("the ./task entry pulls in none of the caller's side: no pool, connection, process, load balancer or gRPC", async () => {
+  const entry = config.exports["./task"];
+  assert.equal(entry, "./src/task/mod.ts");
+  const info = await infoOf(entry);
+  const modules = info.modules.map((module) => module.specifier);
+  assert.ok(
+    modules.includes(new URL("task/task_context.ts", SRC).href),
+    "the graph was read",
+  );
+  const callerSide = ["pool/", "connection/", "process/", "loadbalancer/"]
+    .map((dir) => new URL(dir, SRC).href);
+  assert.deepStrictEqual(
+    modules.filter((specifier) =>
+      callerSide.some((dir) => specifier.startsWith(dir)) ||
+      specifier.startsWith("npm:/@grpc/")
+    ),
+    [],
+  );
+  // npm packages appear as modules (`npm:/@grpc/grpc-js@…`); `npmPackages`
+  // lists the whole lock file, reached or not. The imports say it too.
+  const imported = info.modules.flatMap((module) =>
+    (module.dependencies ?? []).map((dependency) =>
+      dependency.code?.specifier ?? dependency.type?.specifier ?? ""
+    )
+  );
+  assert.deepStrictEqual(
+    imported.filter((specifier) => /^npm:\/?@grpc\//.test(specifier)),
+    [],
+  );
 });
 
 Deno.test("findCycle() finds a cycle, and none in a tree", () => {
