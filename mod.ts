@@ -52,6 +52,8 @@ export {
 } from "./src/pool/errors.ts";
 export { RemoteError } from "./src/wire/remote_error.ts";
 export { MessageTooLarge } from "./src/wire/message_too_large.ts";
+export { TaskLoadError } from "./src/wire/task_load_error.ts";
+export { ProtocolError } from "./src/wire/protocol_error.ts";
 export type { WorkerLaunchOptions } from "./src/process/launch.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";
 export type { Transport } from "./src/connection/worker_connection.ts";

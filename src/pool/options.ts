@@ -142,6 +142,8 @@ export interface ResolvedPoolOptions {
   readonly startTimeoutMs: number;
   readonly workerUnresponsiveMs: number;
   readonly transport: Transport;
+  /** Checked by the time the options are resolved: the pool started anyway. */
+  readonly allowKnownBadDeno: boolean;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -253,14 +255,13 @@ export function validatePoolOptions(
       true,
     ),
     transport: transportOption(options.transport),
-  };
-  assertSupportedDenoVersion(denoVersion, {
     allowKnownBadDeno: booleanOption(
       "allowKnownBadDeno",
       options.allowKnownBadDeno,
       false,
     ),
-  });
+  };
+  assertSupportedDenoVersion(denoVersion, resolved);
   return resolved;
 }
 

@@ -1,15 +1,17 @@
 /**
  * Errors on the wire. A thrown value becomes an {@linkcode ErrorRecord}
  * (name, message, stack, cause, own enumerable properties), serialized with
- * V8; the other side rebuilds it. Built-in classes keep their class, as
- * does {@linkcode MessageTooLarge} (a worker's oversized result); any other
- * class arrives as {@linkcode RemoteError} with its `name` kept.
+ * V8; the other side rebuilds it. Built-in classes keep their class, as do
+ * the runtime's own errors a worker sends (`MessageTooLarge`,
+ * `TaskLoadError`, …: see `wool_errors.ts`); any other class arrives as
+ * {@linkcode RemoteError} with its `name` kept.
  *
  * @module
  */
 import { decodeValue, encodeValue, isSerializable } from "./values.ts";
-import { MessageTooLarge } from "./message_too_large.ts";
+import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
+import { rebuildWoolError } from "./wool_errors.ts";
 
 /** The plain-data form of a thrown value. */
 export interface ErrorRecord {
@@ -80,8 +82,8 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
 }
 
 /**
- * Rebuilds an error from its record: a built-in class, a
- * `MessageTooLarge`, or a `RemoteError`.
+ * Rebuilds an error from its record: a built-in class, one of the
+ * runtime's own errors, or a `RemoteError`.
  */
 export function fromErrorRecord(record: ErrorRecord): Error {
   const options: ErrorOptions = {};
@@ -93,7 +95,7 @@ export function fromErrorRecord(record: ErrorRecord): Error {
   const Builtin = Object.hasOwn(BUILTIN_ERRORS, record.name)
     ? BUILTIN_ERRORS[record.name]
     : undefined;
-  const error = rebuildMessageTooLarge(record, options) ??
+  const error = rebuildWoolError(record, options) ??
     (Builtin
       ? new Builtin(record.message, options)
       : new RemoteError(record.name, record.message, options));
@@ -108,27 +110,6 @@ export function fromErrorRecord(record: ErrorRecord): Error {
     if (key in error) continue;
     (error as unknown as Record<string, unknown>)[key] = value;
   }
-  return error;
-}
-
-/**
- * A `MessageTooLarge` the worker raised (its result was over the limit), as
- * its own class with its `size` and `limit`, so callers can catch it as
- * they catch one raised on their side; `undefined` for any other record.
- */
-function rebuildMessageTooLarge(
-  record: ErrorRecord,
-  options: ErrorOptions,
-): MessageTooLarge | undefined {
-  const { size, limit } = record.props ?? {};
-  if (
-    record.name !== "MessageTooLarge" || typeof size !== "number" ||
-    typeof limit !== "number"
-  ) {
-    return undefined;
-  }
-  const error = new MessageTooLarge("value", size, limit, options);
-  error.message = record.message;
   return error;
 }
 
@@ -160,7 +141,7 @@ function describableRecord(thrown: unknown): ErrorRecord {
 export function decodeError(bytes: Uint8Array): Error {
   const record = decodeValue(bytes, "error") as ErrorRecord;
   if (record === null || typeof record !== "object" || !("name" in record)) {
-    return new TypeError("Cannot decode the error: not an error record");
+    return new ProtocolError("Cannot decode the error: not an error record");
   }
   return fromErrorRecord(record);
 }

@@ -22,6 +22,7 @@ Deno.test("validatePoolOptions() fills in every default", () => {
     startTimeoutMs: 30_000,
     workerUnresponsiveMs: 10_000,
     transport: "session",
+    allowKnownBadDeno: false,
   });
   assert.ok(loadBalancer instanceof RoundRobinLoadBalancer);
   assert.equal(launch.command, Deno.execPath());
