@@ -6,7 +6,11 @@
  * @module
  */
 import { describeErrorMessage, describeKind } from "../_util/describe.ts";
-import { resolveModuleSpecifier } from "../_util/specifier.ts";
+import {
+  isRelativeSpecifier,
+  relativeSpecifierAdvice,
+  resolveModuleSpecifier,
+} from "../_util/specifier.ts";
 import { TaskLoadError } from "../wire/task_load_error.ts";
 
 /** A task routine: an async function or an async generator function. */
@@ -52,6 +56,15 @@ export class RoutineLoader {
     module: string,
     exportName: string,
   ): Promise<Record<string, unknown>> {
+    if (isRelativeSpecifier(module)) {
+      // The pool refuses these; another client may send one. Resolving it
+      // against this worker's cwd would load some other file, or none.
+      throw new TaskLoadError(
+        module,
+        exportName,
+        relativeSpecifierAdvice(module),
+      );
+    }
     let namespace: Record<string, unknown>;
     try {
       namespace = await import(resolveModuleSpecifier(module));

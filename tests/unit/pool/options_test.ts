@@ -33,7 +33,11 @@ Deno.test("validatePoolOptions() keeps the values it is given", () => {
   const loadBalancer = new RoundRobinLoadBalancer();
   const resolved = validatePoolOptions({
     spawn: 3,
-    backpressure: { module: "./hook.ts", export: "cap", options: { limit: 2 } },
+    backpressure: {
+      module: "file:///srv/hook.ts",
+      export: "cap",
+      options: { limit: 2 },
+    },
     backpressureTimeoutMs: 5,
     admissionWaitMs: MAX_DURATION_MS,
     maxConcurrentDispatches: 1,
@@ -46,7 +50,7 @@ Deno.test("validatePoolOptions() keeps the values it is given", () => {
   });
   assert.equal(resolved.spawn, 3);
   assert.deepStrictEqual(resolved.backpressure, {
-    module: "./hook.ts",
+    module: "file:///srv/hook.ts",
     export: "cap",
     options: { limit: 2 },
   });
