@@ -1,6 +1,7 @@
 /**
  * Errors on the wire. A thrown value becomes an {@linkcode ErrorRecord}
- * (name, message, stack, cause, own enumerable properties), serialized with
+ * (name, message, stack, cause, own properties, enumerable or not: a
+ * validation library's `issues`, Node's `code`), serialized with
  * V8; the other side rebuilds it. Built-in classes keep their class, as do
  * the runtime's own errors a worker sends (`MessageTooLarge`,
  * `TaskLoadError`, …: see `wool_errors.ts`); any other class arrives as
@@ -22,8 +23,13 @@ export interface ErrorRecord {
   readonly cause?: { readonly error: ErrorRecord } | {
     readonly value: unknown;
   };
-  /** Own enumerable properties that could be serialized (e.g. `code`). */
+  /**
+   * Own string-keyed properties that could be serialized (e.g. `code`,
+   * `issues`), enumerable or not.
+   */
   readonly props?: Readonly<Record<string, unknown>>;
+  /** The keys of `props` that were not enumerable, and are not rebuilt so. */
+  readonly hidden?: readonly string[];
   /** True when the thrown value was not an `Error` at all. */
   readonly thrownValue?: boolean;
 }
@@ -40,6 +46,14 @@ const BUILTIN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
 
 const MAX_CAUSE_DEPTH = 16;
 
+/** Own properties of an error a record carries in fields of their own. */
+const CARRIED_APART: ReadonlySet<string> = new Set([
+  "name",
+  "message",
+  "stack",
+  "cause",
+]);
+
 /** Turns any thrown value into an {@linkcode ErrorRecord}. */
 export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
   if (!(thrown instanceof Error)) {
@@ -51,16 +65,26 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
     };
   }
   const props: Record<string, unknown> = {};
-  for (const key of Object.keys(thrown)) {
-    if (key === "name" || key === "message" || key === "stack") continue;
-    if (key === "cause") continue;
+  const hidden: string[] = [];
+  for (const key of Object.getOwnPropertyNames(thrown)) {
+    if (CARRIED_APART.has(key)) continue;
     let value: unknown;
     try {
       value = (thrown as unknown as Record<string, unknown>)[key];
     } catch {
       continue; // A getter that throws: there is nothing to carry.
     }
-    if (isSerializable(value)) props[key] = value;
+    if (!isSerializable(value)) continue;
+    // Defined, not assigned: an own "__proto__" stays a property.
+    Object.defineProperty(props, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    if (!Object.prototype.propertyIsEnumerable.call(thrown, key)) {
+      hidden.push(key);
+    }
   }
   let cause: ErrorRecord["cause"];
   if ("cause" in thrown && depth < MAX_CAUSE_DEPTH) {
@@ -78,6 +102,7 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
     ...(thrown.stack === undefined ? {} : { stack: stringOf(thrown.stack) }),
     ...(cause ? { cause } : {}),
     ...(Object.keys(props).length > 0 ? { props } : {}),
+    ...(hidden.length > 0 ? { hidden } : {}),
   };
 }
 
@@ -106,9 +131,15 @@ export function fromErrorRecord(record: ErrorRecord): Error {
       configurable: true,
     });
   }
+  const hidden = new Set(record.hidden ?? []);
   for (const [key, value] of Object.entries(record.props ?? {})) {
     if (key in error) continue;
-    (error as unknown as Record<string, unknown>)[key] = value;
+    Object.defineProperty(error, key, {
+      value,
+      enumerable: !hidden.has(key),
+      writable: true,
+      configurable: true,
+    });
   }
   return error;
 }

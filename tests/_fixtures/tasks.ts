@@ -63,6 +63,28 @@ export async function failCustom(message: string): Promise<never> {
   throw new QuotaExceeded(message, { cause: new Error("root cause") });
 }
 
+/**
+ * Throws an error whose `issues` and `code` are own non-enumerable
+ * properties, as a validation library or Node's errors define them, and
+ * whose `retry` (a function) cannot cross the wire.
+ */
+export async function failValidation(): Promise<never> {
+  await Promise.resolve();
+  const error = new TypeError("invalid input");
+  Object.defineProperties(error, {
+    issues: { value: [{ path: ["name"], message: "Required" }] },
+    code: { value: "E_INVALID", writable: true },
+    retry: { value: () => true },
+  });
+  throw error;
+}
+
+/** Throws an `AggregateError`, whose `errors` is not enumerable. */
+export async function failAggregate(): Promise<never> {
+  await Promise.resolve();
+  throw new AggregateError([new RangeError("first"), "second"], "both failed");
+}
+
 /** Throws a built-in `RangeError`. */
 export async function failRange(message: string): Promise<never> {
   await Promise.resolve();

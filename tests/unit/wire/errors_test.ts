@@ -194,3 +194,32 @@ Deno.test("decodeError() rebuilds a task's own class named like a runtime error,
   assert.equal(error.name, "TaskLoadError");
   assert.equal(error.message, "mine");
 });
+
+Deno.test("encodeError() keeps own non-enumerable properties, rebuilt non-enumerable", () => {
+  const original = new Error("invalid");
+  Object.defineProperty(original, "issues", { value: [{ path: ["a"] }] });
+  Object.defineProperty(original, "code", { value: "E_X", enumerable: true });
+  const record = toErrorRecord(original);
+  assert.deepStrictEqual(record.props, {
+    issues: [{ path: ["a"] }],
+    code: "E_X",
+  });
+  assert.deepStrictEqual(record.hidden, ["issues"]);
+  const error = roundTrip(original) as Error & Record<string, unknown>;
+  assert.deepStrictEqual(error.issues, [{ path: ["a"] }]);
+  assert.deepStrictEqual(Object.keys(error), ["code"]);
+});
+
+Deno.test("encodeError() carries an own property named __proto__ as a property", () => {
+  const original = new Error("odd");
+  Object.defineProperty(original, "__proto__", {
+    value: { polluted: true },
+    enumerable: true,
+  });
+  const record = toErrorRecord(original);
+  assert.ok(Object.hasOwn(record.props ?? {}, "__proto__"));
+  assert.equal(Object.getPrototypeOf(record.props), Object.prototype);
+  const error = roundTrip(original);
+  assert.ok(error instanceof Error);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
