@@ -53,6 +53,7 @@ export {
 export { RemoteError } from "./src/wire/remote_error.ts";
 export { MessageTooLarge } from "./src/wire/message_too_large.ts";
 export { TaskLoadError } from "./src/wire/task_load_error.ts";
+export { TaskPermissionDenied } from "./src/wire/task_permission_denied.ts";
 export { ProtocolError } from "./src/wire/protocol_error.ts";
 export type { WorkerLaunchOptions } from "./src/process/launch.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";

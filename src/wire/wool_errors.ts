@@ -10,6 +10,7 @@
 import { MessageTooLarge } from "./message_too_large.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { TaskLoadError } from "./task_load_error.ts";
+import { TaskPermissionDenied } from "./task_permission_denied.ts";
 
 /** The carried fields of an error record, by name. */
 type Props = Readonly<Record<string, unknown>>;
@@ -29,6 +30,11 @@ const REBUILDERS: Readonly<
   TaskLoadError({ module, export: exportName }, options) {
     if (typeof module !== "string" || typeof exportName !== "string") return;
     return new TaskLoadError(module, exportName, "", options);
+  },
+  TaskPermissionDenied({ permission, target }, options) {
+    if (typeof permission !== "string") return;
+    if (target !== undefined && typeof target !== "string") return;
+    return new TaskPermissionDenied({ name: permission, target }, options);
   },
   ProtocolError(_props, options) {
     return new ProtocolError("", options);

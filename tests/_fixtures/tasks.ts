@@ -164,6 +164,17 @@ export async function mark(path: string, line: string): Promise<string> {
   return line;
 }
 
+/** Reads a text file: a task that needs `read` of `path`. */
+export async function readText(path: string): Promise<string> {
+  return await Deno.readTextFile(path);
+}
+
+/** Yields a file's lines: a generator that needs `read` of `path`. */
+export async function* readLines(path: string): AsyncGenerator<string> {
+  yield "started";
+  for (const line of (await Deno.readTextFile(path)).split("\n")) yield line;
+}
+
 /** Writes `text` to stdout and stderr, then returns it. */
 export function shout(text: string): string {
   console.log(`out: ${text}`);

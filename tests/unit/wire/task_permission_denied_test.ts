@@ -3,7 +3,7 @@ import { WoolError } from "../../../src/errors.ts";
 import {
   explainTaskPermissionError,
   TaskPermissionDenied,
-} from "../../../src/process/task_permission.ts";
+} from "../../../src/wire/task_permission_denied.ts";
 
 function notCapable(message: string): Error {
   return new Deno.errors.NotCapable(message);
