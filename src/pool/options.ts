@@ -172,7 +172,18 @@ export const MAX_DURATION_MS: number = MAX_TIMER_MS;
 /** Default `maxMessageBytes`: 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/** The worker process's entry: the pool starts `deno run` on this URL. */
 const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);
+
+/**
+ * Never true: it guards the `import()` below, which never runs. `deno cache`
+ * and `deno install` follow a literal dynamic import even in a branch that
+ * never runs, so caching a program that imports `@wool/core` (from JSR, say)
+ * caches the worker's whole module graph with it, and its workers then start
+ * with no network. Keep the specifier the same as {@linkcode WORKER_ENTRY}'s.
+ */
+const CACHE_HINT_ONLY = false as boolean;
+if (CACHE_HINT_ONLY) void import("../worker/main.ts");
 
 /**
  * Validates `options` and fills in defaults, then checks that `denoVersion`

@@ -17,8 +17,16 @@ interface InfoModule {
   readonly dependencies?: readonly {
     readonly code?: { readonly specifier?: string };
     readonly type?: { readonly specifier?: string };
+    readonly isDynamic?: boolean;
   }[];
 }
+
+/**
+ * The one import allowed across the sides: `pool/options.ts` names the
+ * worker entry in an `import()` that never runs, so that `deno cache` of a
+ * caller caches the worker's graph too.
+ */
+const CACHE_HINT = { from: "pool/options.ts", to: "worker/main.ts" };
 
 interface Info {
   readonly modules: readonly InfoModule[];
@@ -49,6 +57,7 @@ async function sourceGraph(): Promise<Map<string, Set<string>>> {
       if (!module.specifier.startsWith(SRC)) continue;
       const imports = graph.get(module.specifier) ?? new Set<string>();
       for (const dependency of module.dependencies ?? []) {
+        if (dependency.isDynamic && isCacheHint(module, dependency)) continue;
         for (const target of [dependency.code, dependency.type]) {
           if (target?.specifier?.startsWith(SRC)) imports.add(target.specifier);
         }
@@ -57,6 +66,14 @@ async function sourceGraph(): Promise<Map<string, Set<string>>> {
     }
   }
   return graph;
+}
+
+function isCacheHint(
+  module: InfoModule,
+  dependency: NonNullable<InfoModule["dependencies"]>[number],
+): boolean {
+  return module.specifier === new URL(CACHE_HINT.from, SRC).href &&
+    dependency.code?.specifier === new URL(CACHE_HINT.to, SRC).href;
 }
 
 /** One import cycle of `graph`, as the path around it, or `undefined`. */
@@ -138,6 +155,31 @@ Deno.test("the ./task entry pulls in none of the caller's side: no pool, connect
     imported.filter((specifier) => /^npm:\/?@grpc\//.test(specifier)),
     [],
   );
+});
+
+Deno.test("deno info of mod.ts lists the worker entry, through one dynamic import that never runs", async () => {
+  const info = await infoOf(config.exports["."]);
+  const worker = new URL(CACHE_HINT.to, SRC).href;
+  assert.equal(config.exports["./worker"], "./src/worker/main.ts");
+  assert.ok(
+    info.modules.some((module) => module.specifier === worker),
+    "deno cache of a program importing @wool/core would not fetch the worker",
+  );
+  // Its graph comes along: what the worker alone imports is there too.
+  assert.ok(
+    info.modules.some((module) =>
+      module.specifier === new URL("worker/run_worker.ts", SRC).href
+    ),
+  );
+  const importers = info.modules.flatMap((module) =>
+    (module.dependencies ?? [])
+      .filter((dependency) => dependency.code?.specifier === worker)
+      .map((dependency) => ({
+        from: module.specifier.slice(SRC.length),
+        dynamic: dependency.isDynamic === true,
+      }))
+  );
+  assert.deepStrictEqual(importers, [{ from: CACHE_HINT.from, dynamic: true }]);
 });
 
 Deno.test("findCycle() finds a cycle, and none in a tree", () => {
