@@ -85,12 +85,20 @@ export class TaskPermissionDenied extends WoolError {
  * Takes the error live (in the worker) or as rebuilt on the caller's side
  * (an error whose `name` is `NotCapable` or `PermissionDenied`).
  *
+ * It never throws: a hostile value (a throwing `name` getter, a proxy's
+ * trap) is returned as it is, for the error encoder to describe.
+ *
  * @param error What the task threw.
  * @returns A {@linkcode TaskPermissionDenied} with `error` as its cause when
  * `error` is one of Deno's permission errors; otherwise `error` itself.
  */
 export function explainTaskPermissionError(error: unknown): unknown {
-  const requirement = permissionRequirementOf(error);
+  let requirement: ReturnType<typeof permissionRequirementOf>;
+  try {
+    requirement = permissionRequirementOf(error);
+  } catch {
+    return error;
+  }
   if (requirement === undefined) return error;
   return new TaskPermissionDenied(requirement, { cause: error });
 }

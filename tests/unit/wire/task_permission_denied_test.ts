@@ -105,3 +105,20 @@ Deno.test("explainTaskPermissionError() returns any other error unchanged", () =
     assert.equal(explainTaskPermissionError(error), error);
   }
 });
+
+Deno.test("explainTaskPermissionError() returns a hostile value as it is, never throwing", () => {
+  const throwingName = new Error("hostile");
+  Object.defineProperty(throwingName, "name", {
+    get() {
+      throw new Error("the name getter exploded");
+    },
+  });
+  const trapped = new Proxy(new Error("proxied"), {
+    getPrototypeOf() {
+      throw new Error("the getPrototypeOf trap exploded");
+    },
+  });
+  for (const error of [throwingName, trapped]) {
+    assert.equal(explainTaskPermissionError(error), error);
+  }
+});
