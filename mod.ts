@@ -35,9 +35,13 @@ export type {
   WorkerId,
   WorkerInfo,
 } from "./src/loadbalancer/load_balancer.ts";
-export { taskSignal } from "./src/task/task_context.ts";
+export { NoRunningTask, taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
+export {
+  type KnownBadDenoRange,
+  UnsupportedDenoVersion,
+} from "./src/pool/deno_version.ts";
 export {
   type AttemptCause,
   NoWorkersAvailable,
@@ -49,6 +53,9 @@ export {
 } from "./src/pool/errors.ts";
 export { RemoteError } from "./src/wire/remote_error.ts";
 export { MessageTooLarge } from "./src/wire/message_too_large.ts";
+export { TaskLoadError } from "./src/wire/task_load_error.ts";
+export { TaskPermissionDenied } from "./src/wire/task_permission_denied.ts";
+export { ProtocolError } from "./src/wire/protocol_error.ts";
 export type { WorkerLaunchOptions } from "./src/process/launch.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";
 export type { Transport } from "./src/connection/worker_connection.ts";

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { serialize } from "node:v8";
-import { WorkerPool } from "../../mod.ts";
+import { TaskLoadError, WorkerPool } from "../../mod.ts";
 import { decodeError } from "../../src/wire/errors.ts";
 import { Gate } from "../_helpers/gate.ts";
 import {
@@ -67,7 +67,7 @@ Deno.test("Worker Dispatch answers the protocol on a raw grpc-js client", async 
         const [nack] = frames;
         assert.ok(nack.frame === "nack", `got a ${nack.frame} frame`);
         const error = decodeError(nack.nack.error);
-        assert.ok(error instanceof TypeError, `got ${error}`);
+        assert.ok(error instanceof TaskLoadError, `got ${error}`);
         assert.match(error.message, /arguments/);
         assert.ok(error.message.includes(TASKS), error.message);
         assert.ok(error.message.includes('"add"'), error.message);

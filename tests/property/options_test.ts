@@ -24,6 +24,7 @@ const OPTIONS: Readonly<Record<string, Kind>> = {
   admissionWaitMs: "duration",
   workerUnresponsiveMs: "duration",
   respawn: "boolean",
+  allowKnownBadDeno: "boolean",
   transport: "transport",
   loadBalancer: "loadBalancer",
 };
