@@ -38,6 +38,66 @@ export interface ProfileSummary {
   readonly busyMs: number;
   readonly functions: readonly SelfTime[];
   readonly packages: readonly SelfTime[];
+  /** Self time per {@linkcode Category}: where the time goes. */
+  readonly categories: readonly SelfTime[];
+}
+
+/** What a frame's self time is spent on, for the "where the time goes" table. */
+export type Category =
+  | "garbage collector"
+  | "socket writes (native; includes time preempted)"
+  | "values: V8 (de)serializer and copies"
+  | "frames: protobuf encode/decode"
+  | "Buffer allocation"
+  | "grpc-js and node:http2"
+  | "@wool/core call path (promises, closures, state)"
+  | "Deno runtime (microtasks, timers, AbortSignal, async context)"
+  | "benchmark load generator"
+  | "other";
+
+const SOCKET_WRITES = new Set([
+  "writeBuffer",
+  "writev",
+  "op_net_write",
+  "WriteWrap",
+  "getOutgoingChunk",
+  "handle.sendPending",
+]);
+
+/** The {@linkcode Category} of a frame. */
+export function categoryOf(
+  frame: CpuProfile["nodes"][number]["callFrame"],
+): Category {
+  const { functionName: name, url } = frame;
+  if (name === "(garbage collector)") return "garbage collector";
+  if (SOCKET_WRITES.has(name)) {
+    return "socket writes (native; includes time preempted)";
+  }
+  if (
+    name.startsWith("op_v8_") || url === "ext:deno_node/v8.ts" ||
+    /\/src\/wire\/(values|fast_values|v8_fast_\w+)\.ts$/.test(url)
+  ) return "values: V8 (de)serializer and copies";
+  if (
+    /npm:(protobufjs|@grpc\/proto-loader|long|@protobufjs\/.+)$/.test(
+      packageOf(url, name),
+    ) || /\/src\/wire\/(wool_pb|pb_reader|pb_writer)\.ts$/.test(url) ||
+    name.endsWith("$encode") || name.endsWith("$decode") ||
+    name.endsWith("$fromObject") || name.endsWith("$toObject")
+  ) return "frames: protobuf encode/decode";
+  if (url === "ext:deno_node/internal/buffer.mjs") return "Buffer allocation";
+  const pkg = packageOf(url, name);
+  if (pkg === "npm:@grpc/grpc-js" || url.startsWith("ext:deno_node/")) {
+    return "grpc-js and node:http2";
+  }
+  if (pkg.startsWith("@wool/core")) {
+    return "@wool/core call path (promises, closures, state)";
+  }
+  if (
+    pkg === "deno runtime" || pkg === "(native: deno ops)" ||
+    name === "(program)"
+  ) return "Deno runtime (microtasks, timers, AbortSignal, async context)";
+  if (pkg === "bench") return "benchmark load generator";
+  return "other";
 }
 
 /**
@@ -52,6 +112,7 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
   for (const node of profile.nodes) byNode.set(node.id, node);
   const functions = new Map<string, number>();
   const packages = new Map<string, number>();
+  const categories = new Map<string, number>();
   let totalUs = 0;
   let idleUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -69,6 +130,8 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
     functions.set(key, (functions.get(key) ?? 0) + us);
     const pkg = packageOf(frame.url, frame.functionName);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
+    const category = categoryOf(frame);
+    categories.set(category, (categories.get(category) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
   const rank = (map: Map<string, number>): SelfTime[] =>
@@ -84,6 +147,7 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
     busyMs: busyUs / 1000,
     functions: rank(functions),
     packages: rank(packages),
+    categories: rank(categories),
   };
 }
 

@@ -11,7 +11,7 @@ import {
   runSequential,
   type SequentialResult,
 } from "./_load.ts";
-import { spawnServingChild } from "./_proc.ts";
+import { CpuMeter, type CpuPerTask, spawnServingChild } from "./_proc.ts";
 import type { Budget } from "./_config.ts";
 
 /** The floors of one run. */
@@ -36,6 +36,8 @@ export interface FloorResults {
   readonly sessionShaped: {
     readonly sequential: SequentialResult;
     readonly inFlight64: ClosedLoopResult;
+    /** CPU per message at 64 in flight: the client's and the server's. */
+    readonly inFlight64Cpu: CpuPerTask;
   };
 }
 
@@ -85,16 +87,24 @@ export async function measureFloors(budget: Budget): Promise<FloorResults> {
     echo.close();
     const session = client.openSession();
     const exchange = () => session.send();
+    const sequential = await runSequential(exchange, {
+      iterations: budget.sequentialIterations,
+      rounds: budget.sequentialRounds,
+    });
+    let exchanged = 0;
+    const meter = new CpuMeter([server.pid]);
+    const inFlight64 = await runClosedLoop(async () => {
+      await exchange();
+      exchanged++;
+    }, {
+      concurrency: 64,
+      durationMs: budget.loadMs,
+      rounds: budget.rounds,
+    });
     const sessionShaped = {
-      sequential: await runSequential(exchange, {
-        iterations: budget.sequentialIterations,
-        rounds: budget.sequentialRounds,
-      }),
-      inFlight64: await runClosedLoop(exchange, {
-        concurrency: 64,
-        durationMs: budget.loadMs,
-        rounds: budget.rounds,
-      }),
+      sequential,
+      inFlight64,
+      inFlight64Cpu: meter.stop(exchanged),
     };
     session.close();
     return { streamPerTask, longLivedStream, sessionShaped };

@@ -233,3 +233,46 @@ export async function runOpenLoop(
     elapsedMs,
   };
 }
+
+/** Options of {@linkcode runFixedCount}. */
+export interface FixedCountOptions {
+  /** Operations in flight at once. */
+  readonly concurrency: number;
+  /** Operations measured, in all. */
+  readonly total: number;
+}
+
+/**
+ * Runs exactly `total` operations, `concurrency` at a time (each lane
+ * starts its next operation when its last one ends, until `total` have
+ * started), and measures the whole batch: the rate is `total` over the
+ * time from the first start to the last end.
+ */
+export async function runFixedCount(
+  op: () => PromiseLike<unknown>,
+  options: FixedCountOptions,
+): Promise<LoadResult> {
+  const { concurrency, total } = options;
+  const samples = new Samples();
+  let started = 0;
+  const lane = async () => {
+    while (started < total) {
+      started++;
+      const t0 = performance.now();
+      await op();
+      samples.add(performance.now() - t0);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, lane),
+  );
+  const elapsedMs = performance.now() - t0;
+  return {
+    concurrency,
+    completed: samples.length,
+    elapsedMs,
+    perSecond: samples.length / (elapsedMs / 1000),
+    latency: summarize(samples.values()),
+  };
+}

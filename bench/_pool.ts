@@ -16,7 +16,13 @@ import {
   runSequential,
   type SequentialResult,
 } from "./_load.ts";
-import { peakRssBytes, readProcStatusBytes, RssSampler } from "./_proc.ts";
+import {
+  CpuMeter,
+  type CpuPerTask,
+  peakRssBytes,
+  readProcStatusBytes,
+  RssSampler,
+} from "./_proc.ts";
 import { type LatencySummary, Samples, summarize } from "./_stats.ts";
 
 /** Worker processes of every pool the benchmark starts. */
@@ -43,6 +49,8 @@ export interface TrivialResults {
   readonly transport: Transport;
   readonly sequential: SequentialResult;
   readonly c64: ClosedLoopResult;
+  /** CPU per task at concurrency 64: the caller's, and each worker's. */
+  readonly c64Cpu: CpuPerTask;
   readonly c256: ClosedLoopResult;
   readonly generator: {
     readonly calls: number;
@@ -66,11 +74,25 @@ export async function measureTrivial(
     iterations: budget.sequentialIterations,
     rounds: budget.sequentialRounds,
   });
-  const c64 = await runClosedLoop(add, {
+  const accepted = () => {
+    const byId = new Map(pool.stats().workers.map((w) => [w.id, w.accepted]));
+    return pool.workers.map((w) => byId.get(w.id) ?? NaN);
+  };
+  let added = 0;
+  const acceptedBefore = accepted();
+  const meter = new CpuMeter(pool.workers.map((w) => w.pid));
+  const c64 = await runClosedLoop(async () => {
+    await add();
+    added++;
+  }, {
     concurrency: 64,
     durationMs: budget.loadMs,
     rounds: budget.rounds,
   });
+  const c64Cpu = meter.stop(
+    added,
+    accepted().map((n, i) => n - acceptedBefore[i]),
+  );
   const c256 = await runClosedLoop(add, {
     concurrency: 256,
     durationMs: budget.loadMs,
@@ -96,6 +118,7 @@ export async function measureTrivial(
     transport,
     sequential,
     c64,
+    c64Cpu,
     c256,
     generator: {
       calls: generator.completed,

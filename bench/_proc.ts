@@ -176,3 +176,42 @@ export function peakRssBytes(pids: readonly number[]): number {
     .filter(Number.isFinite);
   return peaks.length === 0 ? NaN : Math.max(...peaks);
 }
+
+/** CPU time per task of the processes a load ran through, in µs. */
+export interface CpuPerTask {
+  /** This process (the caller, or the floor's client), per task. */
+  readonly selfUs: number;
+  /** Each peer process (a worker, or the floor server), per task it served. */
+  readonly peersUs: readonly number[];
+}
+
+/**
+ * Measures CPU time (user + system, `/proc`, 10 ms resolution) of this
+ * process and of `pids` from construction until {@linkcode CpuMeter.stop}.
+ * Meant for runs of a second or more, so that the resolution is ≤ 1%.
+ */
+export class CpuMeter {
+  readonly #pids: readonly number[];
+  readonly #self: number;
+  readonly #peers: number[];
+
+  constructor(pids: readonly number[]) {
+    this.#pids = pids;
+    this.#self = readCpuMs("self");
+    this.#peers = pids.map(readCpuMs);
+  }
+
+  /**
+   * CPU per task since construction: `tasks` for this process, and
+   * `tasksPerPid[i]` (default `tasks`) for the i-th peer.
+   */
+  stop(tasks: number, tasksPerPid?: readonly number[]): CpuPerTask {
+    const perTask = (ms: number, n: number) => (ms * 1000) / n;
+    return {
+      selfUs: perTask(readCpuMs("self") - this.#self, tasks),
+      peersUs: this.#pids.map((pid, i) =>
+        perTask(readCpuMs(pid) - this.#peers[i], tasksPerPid?.[i] ?? tasks)
+      ),
+    };
+  }
+}

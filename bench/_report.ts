@@ -63,6 +63,8 @@ const TARGET_REJECTED_RATIO = 1;
 /** Accepted p99 at the highest overload, as a multiple of the 1× p99. */
 export const TARGET_OVERLOAD_P99_RATIO = 2;
 const TARGET_READY_MS = 150;
+/** Caller's and each worker's CPU per trivial task at concurrency 64 (issue 11). */
+const TARGET_CPU_PER_TASK_US = 30;
 const TARGET_IDLE_RSS_BYTES = 64 * 2 ** 20;
 
 /** Builds the summary rows of whichever sections ran. */
@@ -249,6 +251,34 @@ function trivialRows(
       ratio: ratio(trivial.c64.perSecond, shaped),
       target: "",
       verdict: "info",
+    });
+  }
+  if (session) {
+    const cpu = trivial.c64Cpu;
+    const floorCpu = floors?.sessionShaped.inFlight64Cpu;
+    const worst = Math.max(cpu.selfUs, ...cpu.peersUs);
+    const us = (value: number) => `${value.toFixed(1)} µs`;
+    rows.push({
+      id: `pool.${t}.c64.cpu`,
+      measurement:
+        `Pool (${t}), trivial task, concurrency 64, CPU per task (user + system)`,
+      result: `caller ${us(cpu.selfUs)} · workers ${
+        cpu.peersUs.map(us).join(", ")
+      }`,
+      floor: floorCpu
+        ? `ack + result stream: client ${us(floorCpu.selfUs)} · server ${
+          us(floorCpu.peersUs[0])
+        } per message`
+        : "",
+      ratio: floorCpu
+        ? ratio(
+          cpu.selfUs + cpu.peersUs.reduce((a, b) => a + b, 0) /
+              cpu.peersUs.length,
+          floorCpu.selfUs + floorCpu.peersUs[0],
+        )
+        : NaN,
+      target: `≤ ${TARGET_CPU_PER_TASK_US} µs each`,
+      verdict: verdict(worst <= TARGET_CPU_PER_TASK_US),
     });
   }
   const g = trivial.generator;

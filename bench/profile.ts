@@ -1,7 +1,9 @@
 /**
  * CPU profiles of the trivial-task benchmark, caller and workers, with
  * V8's sampling profiler (`deno run --cpu-prof`). Prints, for each
- * process, its busy time per task and the top self-time packages and
+ * process, its busy time per task, where the time goes (self time grouped
+ * by what it is spent on: GC, values, frames, socket writes, …; see
+ * `categoryOf` in `_cpuprofile.ts`) and the top self-time packages and
  * functions.
  *
  *     deno run -A bench/profile.ts                          # pool, session, concurrency 64, 5 s
@@ -317,6 +319,12 @@ function print(
     } µs per task\n`,
   );
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  console.log(renderTable(
+    ["Where the time goes", "µs per task", "Share of busy"],
+    summary.categories.map((c) => [c.name, perTask(c.selfMs), pct(c.share)]),
+    ["left", "right", "right"],
+  ));
+  console.log();
   console.log(renderTable(
     ["Package", "Self ms", "µs per task", "Share of busy"],
     summary.packages.slice(0, 12).map((p) => [

@@ -5,6 +5,13 @@
 //
 //     node bench/peers/peers.mjs '{"sequentialIterations":600,"sequentialRounds":5,"loadMs":1000,"rounds":3}'
 //
+// With `"mode":"piscina-run"` it instead makes one run of the head-to-head
+// protocol (bench/peers/_head_to_head.ts) on a fresh Piscina pool: a warm-up,
+// then exactly `calls` `add` calls at `concurrency`, on `workers` threads,
+// and prints that run's rate, latency and CPU time:
+//
+//     node bench/peers/peers.mjs '{"mode":"piscina-run","workers":2,"concurrency":64,"calls":20000,"warmup":2000}'
+//
 // The load generators mirror bench/_load.ts (sequential: a warm-up of one
 // round, then the round with the lowest median of `sequentialRounds`; closed loop at
 // a fixed concurrency: a warm-up of a quarter round, then the round with
@@ -120,6 +127,56 @@ async function runClosedLoop(op, concurrency) {
   }
   const best = results.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
   return { ...best, roundsPerSecond: results.map((r) => r.perSecond) };
+}
+
+// Mirrors runFixedCount of bench/_load.ts.
+async function runFixedCount(op, concurrency, total) {
+  const samples = [];
+  let started = 0;
+  const lane = async () => {
+    while (started < total) {
+      started++;
+      const t0 = performance.now();
+      await op();
+      samples.push(performance.now() - t0);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, lane),
+  );
+  const elapsedMs = performance.now() - t0;
+  return {
+    concurrency,
+    completed: samples.length,
+    elapsedMs,
+    perSecond: samples.length / (elapsedMs / 1000),
+    latency: summarize(samples),
+  };
+}
+
+/**
+ * One head-to-head run: a fresh Piscina pool of `workers` threads, a
+ * warm-up of `warmup` calls, then `calls` calls at `concurrency`. CPU time
+ * is the whole process's (the calling thread and the workers').
+ */
+async function piscinaRun({ workers, concurrency, calls, warmup }) {
+  const pool = new Piscina({
+    filename: TASKS,
+    name: "add",
+    minThreads: workers,
+    maxThreads: workers,
+  });
+  try {
+    const add = () => pool.run({ a: 1, b: 2 });
+    await runFixedCount(add, concurrency, warmup);
+    const cpuBefore = process.cpuUsage();
+    const result = await runFixedCount(add, concurrency, calls);
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await pool.destroy();
+  }
 }
 
 async function measureTrivial(add) {
@@ -244,10 +301,16 @@ async function versionOf(name) {
   return JSON.parse(await readFile(path, "utf8")).version;
 }
 
-const results = {
-  node: process.version,
-  cpus: availableParallelism(),
-  budget: { sequentialIterations, sequentialRounds, loadMs, rounds },
-  peers: [await piscina(), await workerpoolBench()],
-};
+const results = budget.mode === "piscina-run"
+  ? {
+    node: process.version,
+    version: await versionOf("piscina"),
+    run: await piscinaRun(budget),
+  }
+  : {
+    node: process.version,
+    cpus: availableParallelism(),
+    budget: { sequentialIterations, sequentialRounds, loadMs, rounds },
+    peers: [await piscina(), await workerpoolBench()],
+  };
 process.stdout.write(`${JSON.stringify(results)}\n`);

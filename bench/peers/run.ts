@@ -1,13 +1,18 @@
 /**
- * `deno task bench:peers`: the trivial-task (concurrency 1, 64, 256) and
+ * `deno task bench:peers`: first the head-to-head protocol of issue 11
+ * (`_head_to_head.ts`: pool, Piscina, pool, Piscina, pool, Piscina, each a
+ * fresh pool making 20,000 `add(1, 2)` calls at concurrency 64; the median
+ * of each, the ratio of the medians and the three pair ratios; with 2 and
+ * then 4 workers), then the trivial-task (concurrency 1, 64, 256) and
  * rejection benchmarks of `deno task bench` on two peer pools, Piscina
  * (worker threads) and workerpool (child processes), two workers each, run
  * under Node, next to @wool/core measured the same way in the same run.
- * Prints a markdown table and writes `bench/results/peers-<timestamp>.json`
+ * Prints markdown tables and writes `bench/results/peers-<timestamp>.json`
  * and `bench/results/peers-latest.json`.
  *
- *     deno task bench:peers            # about a minute
- *     deno task bench:peers --quick    # a short smoke run (noisier)
+ *     deno task bench:peers                  # about two minutes
+ *     deno task bench:peers --quick          # a short smoke run (noisier)
+ *     deno task bench:peers --head-to-head   # the alternating protocol only
  *
  * Needs `node` (and `npm`, the first time) on PATH; without them it says
  * so and exits 0. The peers are installed from `bench/peers/package.json`
@@ -28,7 +33,9 @@ import {
 } from "../_environment.ts";
 import type { ClosedLoopResult, LoadResult } from "../_load.ts";
 import { measureRejection, measureTrivial } from "../_pool.ts";
-import { formatMs, formatRate, renderTable } from "../_table.ts";
+import { formatMs, formatRate, formatRatio, renderTable } from "../_table.ts";
+import { median } from "../_stats.ts";
+import { type HeadToHeadResult, runHeadToHead } from "./_head_to_head.ts";
 
 const PEERS_DIR = new URL("./", import.meta.url);
 const RESULTS_DIR = new URL("../results/", import.meta.url);
@@ -61,8 +68,14 @@ interface NodeReport {
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { quick: { type: "boolean", default: false } },
+  options: {
+    quick: { type: "boolean", default: false },
+    "head-to-head": { type: "boolean", default: false },
+  },
 });
+/** Calls per head-to-head run, and the warm-up before them. */
+const HEAD_TO_HEAD_CALLS = values.quick ? 5_000 : 20_000;
+const HEAD_TO_HEAD_WARMUP = values.quick ? 1_000 : 2_000;
 const budget = values.quick ? QUICK_BUDGET : FULL_BUDGET;
 
 const node = await versionOf("node");
@@ -105,6 +118,27 @@ console.error(
     values.quick ? "; --quick" : ""
   }`,
 );
+const headToHead: HeadToHeadResult[] = [];
+for (const workers of [2, 4]) {
+  console.error(
+    `bench:peers: head to head, ${workers} workers: pool, Piscina × 3, alternating…`,
+  );
+  headToHead.push(
+    await runHeadToHead({
+      workers,
+      concurrency: 64,
+      calls: HEAD_TO_HEAD_CALLS,
+      warmup: HEAD_TO_HEAD_WARMUP,
+      runs: 3,
+    }, (line) => console.error(line)),
+  );
+}
+console.log(renderHeadToHead(headToHead));
+if (values["head-to-head"]) {
+  await writeResults({ headToHead });
+  Deno.exit(0);
+}
+
 console.error("bench:peers: Piscina and workerpool under Node…");
 const output = await new Deno.Command("node", {
   args: [
@@ -174,37 +208,7 @@ console.log(
   }% of the CPU meanwhile.`,
 );
 
-await Deno.mkdir(RESULTS_DIR, { recursive: true });
-const json = JSON.stringify(
-  {
-    schema: 1,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    quick: values.quick,
-    environment: {
-      ...environment,
-      node: report.node,
-      loadAverageAtEnd: Deno.loadavg(),
-    },
-    budget,
-    foreignCpuShare: foreign,
-    pools: figures,
-  },
-  (_key, value) =>
-    typeof value === "number" && !Number.isInteger(value)
-      ? (Number.isFinite(value) ? Number(value.toPrecision(4)) : null)
-      : value,
-  2,
-) + "\n";
-const stamp = startedAt.toISOString().replaceAll(":", "-").replace(
-  /\.\d+Z$/,
-  "Z",
-);
-await Deno.writeTextFile(new URL(`peers-${stamp}.json`, RESULTS_DIR), json);
-await Deno.writeTextFile(new URL("peers-latest.json", RESULTS_DIR), json);
-console.log(
-  `\nWrote bench/results/peers-${stamp}.json and bench/results/peers-latest.json`,
-);
+await writeResults({ headToHead, pools: figures });
 
 /** @wool/core measured as the peers are, on the session transport. */
 async function measureWool(): Promise<PeerFigures> {
@@ -266,4 +270,89 @@ async function versionOf(command: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Writes `peers-<timestamp>.json` and `peers-latest.json`. */
+async function writeResults(measured: {
+  readonly headToHead: readonly HeadToHeadResult[];
+  readonly pools?: readonly PeerFigures[];
+}): Promise<void> {
+  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  const foreign = foreignCpuShare(
+    cpuAtStart,
+    readCpuTimes(),
+    Date.now() - startedAt.getTime(),
+    environment.cpus,
+  );
+  const json = JSON.stringify(
+    {
+      schema: 2,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      quick: values.quick,
+      environment: {
+        ...environment,
+        node,
+        loadAverageAtEnd: Deno.loadavg(),
+      },
+      budget,
+      foreignCpuShare: foreign,
+      ...measured,
+    },
+    (_key, value) =>
+      typeof value === "number" && !Number.isInteger(value)
+        ? (Number.isFinite(value) ? Number(value.toPrecision(4)) : null)
+        : value,
+    2,
+  ) + "\n";
+  const stamp = startedAt.toISOString().replaceAll(":", "-").replace(
+    /\.\d+Z$/,
+    "Z",
+  );
+  await Deno.writeTextFile(new URL(`peers-${stamp}.json`, RESULTS_DIR), json);
+  await Deno.writeTextFile(new URL("peers-latest.json", RESULTS_DIR), json);
+  console.log(
+    `\nWrote bench/results/peers-${stamp}.json and bench/results/peers-latest.json`,
+  );
+}
+
+/** The head-to-head table: medians, their ratio, the pair ratios, CPU. */
+function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
+  const us = (value: number | undefined) =>
+    value === undefined || !Number.isFinite(value)
+      ? "n/a"
+      : `${value.toFixed(0)} µs`;
+  const table = renderTable(
+    [
+      "Workers",
+      "@wool/core (median of 3)",
+      "Piscina (median of 3)",
+      "Ratio of medians",
+      "Pair ratios",
+      "p50 · p99 (ours)",
+      "CPU per task: ours (caller, workers) · Piscina",
+    ],
+    results.map((r) => {
+      const mid = [...r.wool].sort((a, b) => a.perSecond - b.perSecond)[1] ??
+        r.wool[0];
+      const cpu = (runs: readonly { cpuUsPerTask: number }[]) =>
+        us(median(runs.map((x) => x.cpuUsPerTask)));
+      return [
+        String(r.options.workers),
+        formatRate(r.woolMedianPerSecond),
+        formatRate(r.piscinaMedianPerSecond),
+        formatRatio(r.medianRatio),
+        r.pairRatios.map((x) => x.toFixed(2)).join(", "),
+        `${formatMs(mid.latency.p50Ms)} · ${formatMs(mid.latency.p99Ms)}`,
+        `${cpu(r.wool)} (${us(mid.callerCpuUsPerTask)}, ${
+          (mid.workerCpuUsPerTask ?? []).map(us).join(" + ")
+        }) · ${cpu(r.piscina)}`,
+      ];
+    }),
+    ["right", "right", "right", "right", "left", "left", "left"],
+  );
+  const { calls, warmup, concurrency } = results[0].options;
+  return `${table}\n\nHead to head: ${calls} add(1, 2) calls at concurrency ${concurrency} per run (after ${warmup} unmeasured), a fresh pool per run, alternating @wool/core (pool.remote) and Piscina ${
+    results[0].piscinaVersion
+  } (pool.run); ratios are ours over Piscina's. CPU per task: every process (ours: caller + workers) or thread (Piscina), user + system.\n`;
 }

@@ -60,6 +60,13 @@ export interface DispatcherOptions {
   readonly admissionWaitMs: number;
   /** Called when a worker failed in a way that removes it from the pool. */
   readonly evict: (id: WorkerId, cause: AttemptCause, reason: Removal) => void;
+  /**
+   * Called when a worker accepted a task (its Ack), e.g. to count its
+   * tasks for recycling.
+   *
+   * @default {() => {}}
+   */
+  readonly accepted?: (id: WorkerId) => void;
 }
 
 /** Why the dispatcher removes a worker. */
@@ -219,6 +226,7 @@ export class Dispatcher {
       if (signal?.aborted) throw signal.reason;
       if (event.kind === "frame" && event.frame.frame === "ack") {
         this.#options.stats.accepted(info.id);
+        this.#options.accepted?.(info.id);
         settled = true;
         return {
           kind: "accepted",

@@ -7,8 +7,8 @@
  * user can even reach a worker's socket (every call is also authenticated
  * with the pool's secret). `remove()` at `close()` takes it away; each
  * worker also removes its own socket as it exits, then the directory when
- * it is the last one out, so a pool killed without `close()` leaves
- * nothing behind.
+ * it is the last one out, and the pool's reaper removes it when the pool's
+ * process dies, so a pool killed without `close()` leaves nothing behind.
  *
  * Unix sockets are not used where they are not available:
  * {@linkcode SocketDirectory.create} gives `undefined` on Windows, when

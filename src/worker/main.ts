@@ -19,7 +19,10 @@
  *    relays, labelled with the worker;
  * 4. it exits when its stdin closes (so it never outlives its pool, even
  *    when the pool's process is killed), or after a `Stop` RPC, removing
- *    its socket first.
+ *    its socket first. A worker whose event loop a task blocks cannot see
+ *    its stdin close: a spawning pool runs each worker in a process group
+ *    of its own, which its reaper ends if the pool's process dies
+ *    (`src/process/reaper.ts`).
  *
  * It serves only calls that present the pool's secret
  * (`authorization: Bearer <secret>`); any other is refused with

@@ -13,6 +13,7 @@ import {
   protocolMismatchMessage,
 } from "../wire/protocol_version.ts";
 import { Status, statusFrame } from "../wire/status.ts";
+import { TaskLoadError } from "../wire/task_load_error.ts";
 import { decodeArgs } from "../wire/values.ts";
 
 /**
@@ -46,17 +47,18 @@ export function readFirstFrame(
  * The task a Task frame describes, its arguments decoded (proto3 leaves
  * empty fields out).
  *
- * @throws {TypeError} naming the task when its arguments cannot be decoded.
+ * @throws {TaskLoadError} naming the task when its arguments cannot be
+ * decoded.
  */
 export function decodeTask(frame: TaskFrame): Task {
   let args: unknown[];
   try {
     args = decodeArgs(frame.args ?? new Uint8Array());
   } catch (error) {
-    throw new TypeError(
-      `Cannot run "${frame.export ?? ""}" from "${frame.module ?? ""}": ${
-        describeErrorMessage(error)
-      }`,
+    throw new TaskLoadError(
+      frame.module ?? "",
+      frame.export ?? "",
+      describeErrorMessage(error),
       { cause: error },
     );
   }

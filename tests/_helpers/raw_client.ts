@@ -188,15 +188,34 @@ export class RawWorkerClient implements Disposable {
   }
 
   /** Calls `Idle`: seconds since the worker's docket last emptied. */
-  idle(): Promise<number> {
-    return this.#unary<{ seconds?: number }>("Idle", {}).then((reply) =>
-      reply.seconds ?? 0
-    );
+  async idle(): Promise<number> {
+    return (await this.#idle()).seconds ?? 0;
+  }
+
+  /** Calls `Idle`: the worker's resident set size in bytes (0 when absent). */
+  async rssBytes(): Promise<number> {
+    return (await this.#idle()).rssBytes ?? 0;
   }
 
   /** Calls `Stop`, which stops the worker once answered. */
   stop(graceMs = 0): Promise<void> {
     return this.#unary("Stop", { graceMs }).then(() => {});
+  }
+
+  /** Closes the client and its connection. */
+  close(): void {
+    this.#client.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #idle(): Promise<{ seconds?: number; rssBytes?: number }> {
+    return this.#unary<{ seconds?: number; rssBytes?: number } | undefined>(
+      "Idle",
+      {},
+    ).then((reply) => reply ?? {});
   }
 
   #unary<R>(method: "Idle" | "Stop", request: unknown): Promise<R> {
@@ -214,15 +233,6 @@ export class RawWorkerClient implements Disposable {
         (error, reply) => error ? reject(error) : resolve(reply as R),
       );
     });
-  }
-
-  /** Closes the client and its connection. */
-  close(): void {
-    this.#client.close();
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
   }
 }
 

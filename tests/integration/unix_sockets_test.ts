@@ -3,7 +3,8 @@
  * pool that only the pool's user can open, and nothing of it outlives the
  * pool: `close()` removes it, each worker removes its own socket as it
  * exits (its stdin closed, or a `Stop`), and the last one out removes the
- * directory, so a pool killed with SIGKILL leaves nothing either. With
+ * directory; the reaper of a pool killed with SIGKILL, which kills its
+ * workers, removes it, so that leaves nothing either. With
  * `worker.listen: "tcp"` they listen on 127.0.0.1, with the same secret.
  *
  * @module

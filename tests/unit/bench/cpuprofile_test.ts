@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  categoryOf,
   type CpuProfile,
   functionKey,
   packageOf,
@@ -86,4 +87,49 @@ Deno.test("functionKey() names anonymous functions and keeps native names bare",
     "(anonymous) ext:deno_node/http2.ts:1",
   );
   assert.equal(functionKey(frame("writeBuffer")), "writeBuffer");
+});
+
+Deno.test("categoryOf() sorts frames into where the time goes", () => {
+  const cases: [ReturnType<typeof frame>, string][] = [
+    [frame("(garbage collector)"), "garbage collector"],
+    [frame("writeBuffer"), "socket writes (native; includes time preempted)"],
+    [frame("op_v8_new_serializer"), "values: V8 (de)serializer and copies"],
+    [
+      frame("writeValue", "ext:deno_node/v8.ts"),
+      "values: V8 (de)serializer and copies",
+    ],
+    [
+      frame("decodeValue", "file:///w/src/wire/values.ts"),
+      "values: V8 (de)serializer and copies",
+    ],
+    [frame("Task$encode"), "frames: protobuf encode/decode"],
+    [
+      frame(
+        "fork",
+        "file:///root/.cache/deno/npm/registry.npmjs.org/protobufjs/7.6.6/src/writer.js",
+      ),
+      "frames: protobuf encode/decode",
+    ],
+    [
+      frame("readTask", "file:///w/src/wire/wool_pb.ts"),
+      "frames: protobuf encode/decode",
+    ],
+    [
+      frame("FastBuffer", "ext:deno_node/internal/buffer.mjs"),
+      "Buffer allocation",
+    ],
+    [frame("(anonymous)", "ext:deno_node/http2.ts"), "grpc-js and node:http2"],
+    [
+      frame("dispatch", "file:///w/src/pool/worker_pool.ts"),
+      "@wool/core call path (promises, closures, state)",
+    ],
+    [
+      frame("op_run_microtasks"),
+      "Deno runtime (microtasks, timers, AbortSignal, async context)",
+    ],
+    [frame("lane", "file:///w/bench/_load.ts"), "benchmark load generator"],
+  ];
+  for (const [f, category] of cases) {
+    assert.equal(categoryOf(f), category, f.functionName);
+  }
 });

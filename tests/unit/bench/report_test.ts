@@ -92,3 +92,27 @@ Deno.test("renderOverloadChart() plots both pools against the offered load", () 
   assert.ok(svg.includes("test machine"));
   assert.ok(svg.includes("no hook"));
 });
+
+Deno.test("buildSummary() shows caller and worker CPU per task next to the floor's CPU per message", () => {
+  const rows = buildSummary({
+    trivial: {
+      session: {
+        transport: "session",
+        sequential: load(0.2, 5000),
+        c64: load(1, 30_000),
+        c64Cpu: { selfUs: 22, peersUs: [19, 31] },
+        c256: load(4, 40_000),
+        generator: {
+          calls: 1,
+          valuesPerCall: 100,
+          total: summarize([10]),
+          perValueMs: 0.1,
+        },
+      },
+    },
+  });
+  const cpu = rows.find((r) => r.id === "pool.session.c64.cpu")!;
+  assert.equal(cpu.result, "caller 22.0 µs · workers 19.0 µs, 31.0 µs");
+  // One worker is over 30 µs per task: the target is missed.
+  assert.equal(cpu.verdict, "missed");
+});

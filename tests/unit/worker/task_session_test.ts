@@ -5,6 +5,7 @@ import type {
   Verdict,
 } from "../../../src/backpressure/types.ts";
 import { decodeError } from "../../../src/wire/errors.ts";
+import { TaskLoadError } from "../../../src/wire/task_load_error.ts";
 import type { RequestFrame, TaskFrame } from "../../../src/wire/frames.ts";
 import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import {
@@ -247,7 +248,8 @@ Deno.test("TaskSession asks the hook before it looks for the routine, then nacks
   const [answer] = responder.answers;
   assert.ok("send" in answer && answer.send.frame === "nack");
   const error = decodeError(answer.send.nack.error);
-  assert.equal(error.name, "TypeError");
+  assert.ok(error instanceof TaskLoadError, `got ${error}`);
+  assert.equal(error.export, "noSuchExport");
   assert.match(error.message, /has no export "noSuchExport"/);
   assert.deepEqual(w.asked, ["t-noSuchExport"]);
   assert.equal(w.docket.size, 0);
