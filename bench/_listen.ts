@@ -7,8 +7,13 @@
  * a shared box, weighs on both alike; the median of those ratios is the
  * comparison. Besides latency and throughput, each concurrency-64 round
  * measures the CPU time the caller and the pool's workers spent per task,
- * which other processes on the machine disturb least. The secure default
- * must not be slower than TCP.
+ * which other processes on the machine disturb least.
+ *
+ * The secure default must not be slower than TCP. On a shared machine two
+ * pools this close differ by less than the noise of one round, so "slower"
+ * takes evidence: Unix losing so many of the paired rounds that a coin
+ * would do so less than 5 % of the time (a sign test), in latency or in
+ * throughput.
  *
  * @module
  */
@@ -55,10 +60,15 @@ export interface ListenResults {
   readonly cpuSaving: number;
   /** Paired rounds behind each ratio. */
   readonly rounds: { readonly sequential: number; readonly c64: number };
+  /** Paired rounds in which Unix did worse than TCP. */
+  readonly unixLost: { readonly sequential: number; readonly c64: number };
 }
 
-/** Paired rounds at least, whatever the budget: the ratio needs several. */
-const MIN_ROUNDS = 6;
+/**
+ * Paired rounds at least, whatever the budget: with 8, losing 7 is the
+ * least a coin does less than 5 % of the time.
+ */
+const MIN_ROUNDS = 8;
 
 /** Measures `add(1, 2)` sequentially and at concurrency 64 on both. */
 export async function measureListen(budget: Budget): Promise<ListenResults> {
@@ -114,6 +124,15 @@ export async function measureListen(budget: Budget): Promise<ListenResults> {
         c64.unix.map((r) => r.cpuUsPerTask),
       ),
       rounds,
+      unixLost: {
+        sequential: sequential.unix.filter((r, i) =>
+          r.latency.p50Ms > sequential.tcp[i].latency.p50Ms
+        ).length,
+        c64: c64.unix.filter((r, i) =>
+          r.perSecond < c64.tcp[i].perSecond
+        )
+          .length,
+      },
     };
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.close()));
@@ -139,6 +158,25 @@ async function loadRound(
     ...result,
     cpuUsPerTask: (cpu() - before) * 1000 / result.completed,
   };
+}
+
+/**
+ * The fewest losses out of `rounds` that a fair coin reaches less than 5 %
+ * of the time (a one-sided sign test).
+ */
+export function significantLosses(rounds: number): number {
+  let tail = 0;
+  for (let losses = rounds; losses >= 0; losses--) {
+    tail += binomial(rounds, losses) / 2 ** rounds;
+    if (tail >= 0.05) return losses + 1;
+  }
+  return 0;
+}
+
+function binomial(n: number, k: number): number {
+  let value = 1;
+  for (let i = 1; i <= k; i++) value = value * (n - k + i) / i;
+  return value;
 }
 
 /** The median of `over[i] / under[i]`. */
@@ -171,8 +209,9 @@ async function alternate<T>(
 }
 
 /**
- * The section as a markdown table, and a verdict line: met when the Unix
- * socket is not slower than TCP in latency nor in throughput.
+ * The section as a markdown table, and a verdict line: missed when Unix
+ * did worse in significantly many paired rounds (see the module doc), in
+ * latency or in throughput.
  */
 export function renderListenTable(results: ListenResults): string {
   const { unix, tcp, rounds } = results;
@@ -181,32 +220,36 @@ export function renderListenTable(results: ListenResults): string {
       "trivial task (session, 2 workers)",
       "Unix socket (best round)",
       "TCP loopback (best round)",
-      "Unix / TCP (median of paired rounds)",
+      "Unix vs TCP (median of paired rounds; > 1: Unix better)",
     ],
     [
       [
         "sequential p50",
         formatMs(unix.sequential.latency.p50Ms),
         formatMs(tcp.sequential.latency.p50Ms),
-        `${results.sequentialSpeedup.toFixed(2)}× faster`,
+        `${results.sequentialSpeedup.toFixed(2)}× (TCP p50 / Unix p50)`,
       ],
       [
         "c64 throughput",
         formatRate(unix.c64.perSecond),
         formatRate(tcp.c64.perSecond),
-        `${results.c64Speedup.toFixed(2)}× the rate`,
+        `${results.c64Speedup.toFixed(2)}× (Unix rate / TCP rate)`,
       ],
       [
         "c64 CPU per task (caller + workers)",
         `${unix.c64.cpuUsPerTask.toFixed(0)} µs`,
         `${tcp.c64.cpuUsPerTask.toFixed(0)} µs`,
-        `${results.cpuSaving.toFixed(2)}× less CPU`,
+        `${results.cpuSaving.toFixed(2)}× (TCP CPU / Unix CPU)`,
       ],
     ],
     ["left", "right", "right", "right"],
   );
-  const met = results.sequentialSpeedup >= 1 && results.c64Speedup >= 1;
-  return `${table}\n\nSecure default (Unix socket) not slower than TCP, over ${rounds.sequential} + ${rounds.c64} paired rounds: ${
-    met ? "met" : "missed"
-  }`;
+  const { unixLost } = results;
+  const slower = unixLost.sequential >= significantLosses(rounds.sequential) ||
+    unixLost.c64 >= significantLosses(rounds.c64);
+  return `${table}\n\nSecure default (Unix socket) not slower than TCP: ${
+    slower ? "missed" : "met"
+  } (Unix did worse in ${unixLost.sequential} of ${rounds.sequential} paired sequential rounds and ${unixLost.c64} of ${rounds.c64} at concurrency 64; slower means ${
+    significantLosses(rounds.c64)
+  } or more of ${rounds.c64}, which a coin does less than 5 % of the time)`;
 }

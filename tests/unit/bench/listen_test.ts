@@ -3,6 +3,7 @@ import {
   type ListenResults,
   type ListenSide,
   renderListenTable,
+  significantLosses,
 } from "../../../bench/_listen.ts";
 
 function side(p50Ms: number, perSecond: number, cpuUsPerTask: number) {
@@ -36,23 +37,42 @@ function side(p50Ms: number, perSecond: number, cpuUsPerTask: number) {
   } satisfies ListenSide;
 }
 
-function results(sequentialSpeedup: number, c64Speedup: number): ListenResults {
+function results(lost: { sequential: number; c64: number }): ListenResults {
   return {
     unix: side(0.2, 30_000, 50),
     tcp: side(0.25, 25_000, 60),
-    sequentialSpeedup,
-    c64Speedup,
+    sequentialSpeedup: 1.1,
+    c64Speedup: 0.98,
     cpuSaving: 1.2,
-    rounds: { sequential: 6, c64: 6 },
+    rounds: { sequential: 8, c64: 8 },
+    unixLost: lost,
   };
 }
 
-Deno.test("renderListenTable() prints both sides, the ratios, and met only when Unix is slower in neither", () => {
-  const met = renderListenTable(results(1.1, 1.05));
-  assert.match(met, /sequential p50 +\| +200 µs \| +250 µs \| +1\.10× faster/);
-  assert.match(met, /c64 throughput .*1\.05× the rate/);
-  assert.match(met, /c64 CPU per task .*50 µs .*60 µs .*1\.20× less CPU/);
-  assert.match(met, /over 6 \+ 6 paired rounds: met$/);
-  assert.match(renderListenTable(results(0.98, 1.2)), /: missed$/);
-  assert.match(renderListenTable(results(1.2, 0.98)), /: missed$/);
+Deno.test("significantLosses() is the fewest losses a fair coin reaches less than 5 % of the time", () => {
+  assert.equal(significantLosses(8), 7);
+  assert.equal(significantLosses(10), 9);
+  assert.equal(significantLosses(20), 15);
+});
+
+Deno.test("renderListenTable() prints both sides and the ratios, and calls Unix slower only on significant evidence", () => {
+  const met = renderListenTable(results({ sequential: 2, c64: 6 }));
+  assert.match(met, /sequential p50 +\| +200 µs \| +250 µs \| +1\.10×/);
+  assert.match(
+    met,
+    /c64 throughput .*30\.0k tasks\/s .*25\.0k tasks\/s .*0\.98×/,
+  );
+  assert.match(met, /c64 CPU per task .*50 µs .*60 µs .*1\.20×/);
+  assert.match(
+    met,
+    /not slower than TCP: met \(Unix did worse in 2 of 8 .* and 6 of 8/,
+  );
+  assert.match(
+    renderListenTable(results({ sequential: 7, c64: 0 })),
+    /not slower than TCP: missed/,
+  );
+  assert.match(
+    renderListenTable(results({ sequential: 0, c64: 8 })),
+    /not slower than TCP: missed/,
+  );
 });
