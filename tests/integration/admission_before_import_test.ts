@@ -9,22 +9,13 @@
 import assert from "node:assert/strict";
 import { NoWorkersAvailable, WorkerPool } from "../../mod.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
+import { exists } from "../_helpers/files.ts";
 
 const MARKER_MODULE = import.meta.resolve(
   "../_fixtures/security/top_level_marker.ts",
 );
 const REJECT_ALL = import.meta.resolve("../_fixtures/hooks/reject_all.ts");
 const ACCEPT_ALL = import.meta.resolve("../_fixtures/hooks/accept_all.ts");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 for (const transport of TRANSPORTS) {
   Deno.test(`WorkerPool.dispatch() of a task its hook rejects never evaluates the task's module (transport "${transport}")`, async (t) => {

@@ -23,21 +23,12 @@ import {
   RawWorkerClient,
   taskFrame,
 } from "../_helpers/raw_client.ts";
+import { exists } from "../_helpers/files.ts";
 
 const MARKER_MODULE = import.meta.resolve(
   "../_fixtures/security/top_level_marker.ts",
 );
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /** Asserts a refusal: UNAUTHENTICATED, and no detail beyond that. */
 function assertRefused(status: { code: number; details: string }): void {

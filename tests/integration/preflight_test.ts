@@ -13,6 +13,7 @@ import {
   type PoolPermission,
   poolPermissions,
 } from "../../src/process/preflight.ts";
+import { denoRun } from "../_helpers/deno_run.ts";
 
 const PROGRAM = new URL(
   "../_fixtures/preflight/start_pool.ts",
@@ -44,20 +45,8 @@ function flags(options: { unix: boolean; without?: string }): string[] {
   );
 }
 
-async function run(flags: readonly string[], listen?: "tcp") {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      ...flags,
-      PROGRAM.href,
-      ...listen ? [listen] : [],
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+function run(flags: readonly string[], listen?: "tcp") {
+  return denoRun([...flags, PROGRAM.href, ...listen ? [listen] : []]);
 }
 
 Deno.test("a pool on Unix sockets starts and serves with exactly the permissions the preflight lists", async () => {

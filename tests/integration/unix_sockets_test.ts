@@ -16,21 +16,12 @@ import { WorkerPool } from "../../mod.ts";
 import { startLoneWorker } from "../_helpers/lone_worker.ts";
 import { isAlive, waitForExit } from "../_helpers/processes.ts";
 import { GrpcStatus, RawWorkerClient } from "../_helpers/raw_client.ts";
+import { exists } from "../_helpers/files.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 const HOLD_POOL = fileURLToPath(
   import.meta.resolve("../_fixtures/security/hold_pool.ts"),
 );
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 function socketPathOf(address: string): string {
   assert.match(address, /^unix:\//);

@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { TaskPermissionDenied, WorkerPool } from "../../mod.ts";
+import { denoRun } from "../_helpers/deno_run.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/security/tasks.ts");
 type Tasks = typeof import("../_fixtures/security/tasks.ts");
@@ -73,23 +74,15 @@ Deno.test("A task in a pool with worker.permissions { read: true } cannot reach 
   assert.equal(accepted.length, 0, "a task connected");
 });
 
-/** Runs the inherit fixture under `flags`; its output, parsed. */
-async function inheritPool(flags: readonly string[], listen?: "tcp") {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "--config",
-      CONFIG,
-      ...flags,
-      INHERIT_POOL,
-      ...listen ? [listen] : [],
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+/** Runs the inherit fixture under `flags`. */
+function inheritPool(flags: readonly string[], listen?: "tcp") {
+  return denoRun([
+    "--config",
+    CONFIG,
+    ...flags,
+    INHERIT_POOL,
+    ...listen ? [listen] : [],
+  ]);
 }
 
 const FULL_BUT = (name: string) =>

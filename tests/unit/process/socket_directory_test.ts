@@ -4,16 +4,7 @@ import {
   MAX_SOCKET_PATH_BYTES,
   SocketDirectory,
 } from "../../../src/process/socket_directory.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
+import { exists } from "../../_helpers/files.ts";
 
 Deno.test("SocketDirectory.create() makes a private (0700) directory whose sockets fit the OS limit, and remove() takes it away", async () => {
   const directory = await SocketDirectory.create();

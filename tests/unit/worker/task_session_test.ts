@@ -22,6 +22,7 @@ import {
   type Answer,
   RecordingResponder,
 } from "../../_helpers/recording_responder.ts";
+import { exists } from "../../_helpers/files.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 const MARKER_MODULE = new URL(
@@ -86,16 +87,6 @@ function taskFrame(
 async function tempFile(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "wool_session_" });
   return `${dir}/marks.txt`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 async function removeParent(path: string): Promise<void> {
