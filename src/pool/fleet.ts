@@ -14,7 +14,6 @@
  *
  * @module
  */
-import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
@@ -30,6 +29,7 @@ import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { ConnectionLimits, HookSpec } from "../wire/launch.ts";
 import { Status, statusName } from "../wire/status.ts";
+import { Backoff, pause } from "./backoff.ts";
 import type { Removal } from "./dispatcher.ts";
 import { type LivenessProbe, startLivenessProbe } from "./liveness_probe.ts";
 import { type RecycleLimits, RecyclePolicy } from "./recycle.ts";
@@ -39,8 +39,8 @@ import type { StatsBook } from "./stats.ts";
 
 /** How long a stopping worker gets to exit before it is signalled. */
 const STOP_TIMEOUT_MS = 2000;
-const FIRST_RESPAWN_DELAY_MS = 100;
-const MAX_RESPAWN_DELAY_MS = 5000;
+/** Replacements that keep dying are retried after 0.1 s, 0.2 s, … up to 5 s. */
+const RESPAWN_BACKOFF = { firstMs: 100, maxMs: 5000 };
 /** Milliseconds between probes for RSS alone (the liveness probe is off). */
 const RSS_PROBE_INTERVAL_MS = 2500;
 
@@ -82,7 +82,7 @@ export class Fleet {
   readonly #policy: RecyclePolicy;
   readonly #closing = new AbortController();
   #nextId = 1;
-  #respawnFailures = 0;
+  readonly #respawnBackoff = new Backoff(RESPAWN_BACKOFF);
   #reaper: Reaper | undefined;
 
   constructor(options: FleetOptions) {
@@ -314,11 +314,8 @@ export class Fleet {
    */
   async #respawn(): Promise<boolean> {
     while (!this.#closing.signal.aborted) {
-      const delay = this.#respawnFailures === 0 ? 0 : Math.min(
-        MAX_RESPAWN_DELAY_MS,
-        FIRST_RESPAWN_DELAY_MS * 2 ** (this.#respawnFailures - 1),
-      );
-      if (delay > 0 && !(await sleep(delay, this.#closing.signal))) break;
+      const delay = this.#respawnBackoff.delayMs;
+      if (!(await pause(delay, this.#closing.signal))) break;
       if (this.#closing.signal.aborted) break;
       try {
         const process = await this.#spawn();
@@ -326,12 +323,12 @@ export class Fleet {
           await process.stop({ timeoutMs: STOP_TIMEOUT_MS });
           break;
         }
-        this.#respawnFailures = 0;
+        this.#respawnBackoff.succeeded();
         await this.#join(process);
         return true;
       } catch {
         if (this.#closing.signal.aborted) break;
-        this.#respawnFailures++;
+        this.#respawnBackoff.failed();
       }
     }
     return false;
@@ -343,10 +340,4 @@ export class Fleet {
     );
     this.#pending.add(tracked);
   }
-}
-
-/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
-async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return await withTimeout(new Promise<never>(() => {}), ms, signal) ===
-    TIMED_OUT;
 }
