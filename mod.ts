@@ -20,13 +20,28 @@
  * @module
  */
 export { type PoolState, WorkerPool } from "./src/pool/worker_pool.ts";
-export type { CloseOptions, WorkerPoolOptions } from "./src/pool/options.ts";
+export type { WorkerPoolOptions } from "./src/pool/options.ts";
+export type { PoolCredentials } from "./src/pool/discovery_options.ts";
+export type { CloseOptions } from "./src/pool/close_options.ts";
 export type { DispatchCall, RemoteOptions } from "./src/pool/dispatch_call.ts";
 export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
 export type { Remote } from "./src/pool/remote.ts";
 export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";
 export type { LeaveReason, RosterChange } from "./src/pool/roster.ts";
 export type { RecycleOptions } from "./src/pool/recycle.ts";
+export type {
+  DiscoveredWorker,
+  Discovery,
+  DiscoveryEvent,
+  RemovalReason,
+} from "./src/discovery/discovery.ts";
+export { DiscoveryError } from "./src/discovery/errors.ts";
+export { staticDiscovery } from "./src/discovery/static.ts";
+export { dnsDiscovery, type DnsDiscoveryOptions } from "./src/discovery/dns.ts";
+export {
+  natsDiscovery,
+  type NatsDiscoveryOptions,
+} from "./src/discovery/nats.ts";
 export { RoundRobinLoadBalancer } from "./src/loadbalancer/round_robin.ts";
 export type {
   AttemptOutcome,

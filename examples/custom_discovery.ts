@@ -14,12 +14,12 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import type {
-  DiscoveredWorker,
-  Discovery,
-  DiscoveryEvent,
-} from "../src/discovery/discovery.ts";
-import { DiscoveryError } from "../src/discovery/errors.ts";
+import {
+  type DiscoveredWorker,
+  type Discovery,
+  DiscoveryError,
+  type DiscoveryEvent,
+} from "@wool/core";
 
 /** Follows the workers listed in the JSON file at `path`. */
 export function jsonFileDiscovery(path: string): Discovery {

@@ -96,7 +96,7 @@ export type DiscoveryEvent =
  *
  * @example A discovery of one fixed worker
  * ```ts
- * import type { Discovery, DiscoveryEvent } from "./discovery.ts";
+ * import type { Discovery, DiscoveryEvent } from "@wool/core";
  * import assert from "node:assert/strict";
  *
  * const one: Discovery = {

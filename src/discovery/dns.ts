@@ -62,7 +62,7 @@ export interface DnsDiscoveryOptions {
  *
  * @example A Kubernetes headless Service
  * ```ts
- * import { dnsDiscovery } from "./dns.ts";
+ * import { dnsDiscovery } from "@wool/core";
  * import assert from "node:assert/strict";
  *
  * const discovery = dnsDiscovery({

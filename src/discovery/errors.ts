@@ -8,7 +8,7 @@ import { WoolError } from "../errors.ts";
  *
  * @example Reading where a failure came from
  * ```ts
- * import { DiscoveryError } from "./errors.ts";
+ * import { DiscoveryError } from "@wool/core";
  * import assert from "node:assert/strict";
  *
  * const error = new DiscoveryError(

@@ -66,7 +66,7 @@ export interface NatsDiscoveryOptions {
  *
  * @example Following the workers of a NATS cluster
  * ```ts
- * import { natsDiscovery } from "./nats.ts";
+ * import { natsDiscovery } from "@wool/core";
  * import assert from "node:assert/strict";
  *
  * const discovery = natsDiscovery({

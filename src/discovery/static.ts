@@ -22,7 +22,7 @@ import { openEventStream, waitForAbort } from "./_event_stream.ts";
  *
  * @example Two workers on other hosts
  * ```ts
- * import { staticDiscovery } from "./static.ts";
+ * import { staticDiscovery } from "@wool/core";
  * import assert from "node:assert/strict";
  *
  * const discovery = staticDiscovery(["127.0.0.2:5001", "127.0.0.3:5001"]);

@@ -7,6 +7,9 @@
  */
 import { describeValue } from "../_util/describe.ts";
 import { MAX_TIMER_MS } from "../_util/timeout.ts";
+import type { Transport } from "../connection/worker_connection.ts";
+import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
+import { RoundRobinLoadBalancer } from "../loadbalancer/round_robin.ts";
 
 /**
  * An integer option ≥ `min`, or `fallback` when it is not given.
@@ -84,6 +87,35 @@ export function booleanOption(
   if (typeof value !== "boolean") {
     throw new TypeError(
       `Cannot start worker pool: "${name}" must be a boolean, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/** The `loadBalancer` option, or a round-robin one when it is not given. */
+export function loadBalancerOption(value: unknown): LoadBalancer {
+  if (value === undefined) return new RoundRobinLoadBalancer();
+  if (
+    value === null || typeof value !== "object" ||
+    typeof (value as LoadBalancer).candidates !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot start worker pool: "loadBalancer" must be an object with a candidates() method, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value as LoadBalancer;
+}
+
+/** The `transport` option, `"session"` when it is not given. */
+export function transportOption(value: unknown): Transport {
+  if (value === undefined) return "session";
+  if (value !== "session" && value !== "dispatch") {
+    throw new TypeError(
+      `Cannot start worker pool: "transport" must be "session" or "dispatch", received ${
         describeValue(value)
       }`,
     );

@@ -9,8 +9,8 @@ import { MAX_TIMER_MS } from "../_util/timeout.ts";
 import { normalizeBackpressureSpec } from "../backpressure/spec.ts";
 import type { BackpressureSpec } from "../backpressure/types.ts";
 import type { Transport } from "../connection/worker_connection.ts";
+import type { Discovery } from "../discovery/discovery.ts";
 import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
-import { RoundRobinLoadBalancer } from "../loadbalancer/round_robin.ts";
 import { assertSupportedDenoVersion } from "./deno_version.ts";
 import {
   planWorkerLaunch,
@@ -22,7 +22,14 @@ import {
   booleanOption,
   durationOption,
   integerOption,
+  loadBalancerOption,
+  transportOption,
 } from "./_option_checks.ts";
+import {
+  type PoolCredentials,
+  type ResolvedDiscoveryOptions,
+  validateDiscoveryOptions,
+} from "./discovery_options.ts";
 import {
   type RecycleLimits,
   type RecycleOptions,
@@ -45,10 +52,55 @@ import {
  */
 export interface WorkerPoolOptions {
   /**
-   * How many worker processes to start: an integer ≥ 1.
-   * @default {navigator.hardwareConcurrency}
+   * How many worker processes to start: an integer ≥ 1, or ≥ 0 with
+   * `discovery` (0: a durable pool, which spawns nothing).
+   * @default {navigator.hardwareConcurrency, or 0 with discovery}
    */
   spawn?: number;
+  /**
+   * Where to find long-lived workers the pool did not spawn (started with
+   * `deno run -A jsr:@wool/core/worker --listen …`, elsewhere):
+   * `staticDiscovery`, `dnsDiscovery`, `natsDiscovery`, or your own. The
+   * pool dials each worker found, learns it (`Info`: protocol version,
+   * tags), and admits it beside the spawned ones; one that cannot be
+   * reached is retried with backoff and reported through `subscribe()`.
+   * @default {undefined (spawned workers only)}
+   */
+  discovery?: Discovery;
+  /**
+   * What the pool presents to discovered workers: their token, and TLS.
+   * Spawned workers keep the pool's own secret.
+   * @default {undefined (no token, plain TCP)}
+   */
+  credentials?: PoolCredentials;
+  /**
+   * Admit only discovered workers carrying every one of these tags (their
+   * `--tag`s, as their `Info` reports them). Spawned workers are the
+   * pool's own and always admitted.
+   * @default {[] (any worker)}
+   */
+  tags?: string[];
+  /**
+   * The most discovered workers admitted at once: an integer ≥ 1. The
+   * others wait as candidates, in the order they were found, and one is
+   * admitted each time an admitted one leaves.
+   * @default {Infinity}
+   */
+  lease?: number;
+  /**
+   * Ready workers, spawned and discovered together, that `start()` waits
+   * for; an integer ≥ 1, at most what `spawn` and `lease` allow. Without
+   * it, `start()` waits only for the spawned workers, and discovered ones
+   * join as they are found.
+   * @default {spawn}
+   */
+  quorum?: number;
+  /**
+   * Milliseconds `start()` waits for the `quorum`; then it rejects with
+   * `QuorumNotMet`, leaving nothing running.
+   * @default {60000}
+   */
+  quorumTimeoutMs?: number;
   /**
    * The admission-control hook every worker runs before it accepts a task,
    * named by module specifier. None accepts every task.
@@ -138,18 +190,8 @@ export interface WorkerPoolOptions {
   allowKnownBadDeno?: boolean;
 }
 
-/** Options of {@linkcode WorkerPool.close}. */
-export interface CloseOptions {
-  /**
-   * Milliseconds in-flight tasks get to finish before they are cancelled.
-   * @default {30000}
-   */
-  graceMs?: number;
-}
-
 /** Options after validation, with every default filled in. */
-export interface ResolvedPoolOptions {
-  readonly spawn: number;
+export interface ResolvedPoolOptions extends ResolvedDiscoveryOptions {
   readonly backpressure: HookSpec | null;
   readonly backpressureTimeoutMs: number;
   readonly admissionWaitMs: number;
@@ -168,6 +210,12 @@ export interface ResolvedPoolOptions {
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "spawn",
+  "discovery",
+  "credentials",
+  "tags",
+  "lease",
+  "quorum",
+  "quorumTimeoutMs",
   "backpressure",
   "backpressureTimeoutMs",
   "admissionWaitMs",
@@ -240,12 +288,7 @@ export function validatePoolOptions(
     }
   }
   const resolved: ResolvedPoolOptions = {
-    spawn: integerOption(
-      "spawn",
-      options.spawn,
-      navigator.hardwareConcurrency || 1,
-      1,
-    ),
+    ...validateDiscoveryOptions(options),
     backpressure: normalizeBackpressureSpec(options.backpressure),
     backpressureTimeoutMs: durationOption(
       "backpressureTimeoutMs",
@@ -296,62 +339,4 @@ export function validatePoolOptions(
   };
   assertSupportedDenoVersion(denoVersion, resolved);
   return resolved;
-}
-
-/**
- * Validates the options of `close()`.
- *
- * @throws {TypeError} when `graceMs` is not a number.
- * @throws {RangeError} when `graceMs` is negative, not finite, or over
- * {@linkcode MAX_DURATION_MS}.
- */
-export function validateCloseOptions(options: CloseOptions = {}): number {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot close worker pool: options must be an object, received ${
-        describeValue(options)
-      }`,
-    );
-  }
-  const { graceMs = 30_000 } = options;
-  if (typeof graceMs !== "number") {
-    throw new TypeError(
-      `Cannot close worker pool: "graceMs" must be a number, received ${
-        describeValue(graceMs)
-      }`,
-    );
-  }
-  if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_DURATION_MS) {
-    throw new RangeError(
-      `Cannot close worker pool: "graceMs" must be a finite number ≥ 0 and ≤ ${MAX_DURATION_MS}, received ${graceMs}`,
-    );
-  }
-  return graceMs;
-}
-
-function loadBalancerOption(value: unknown): LoadBalancer {
-  if (value === undefined) return new RoundRobinLoadBalancer();
-  if (
-    value === null || typeof value !== "object" ||
-    typeof (value as LoadBalancer).candidates !== "function"
-  ) {
-    throw new TypeError(
-      `Cannot start worker pool: "loadBalancer" must be an object with a candidates() method, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value as LoadBalancer;
-}
-
-function transportOption(value: unknown): Transport {
-  if (value === undefined) return "session";
-  if (value !== "session" && value !== "dispatch") {
-    throw new TypeError(
-      `Cannot start worker pool: "transport" must be "session" or "dispatch", received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }

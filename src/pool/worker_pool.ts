@@ -25,12 +25,8 @@ import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
 import { Fleet } from "./fleet.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
-import {
-  type CloseOptions,
-  validateCloseOptions,
-  validatePoolOptions,
-  type WorkerPoolOptions,
-} from "./options.ts";
+import { type CloseOptions, validateCloseOptions } from "./close_options.ts";
+import { validatePoolOptions, type WorkerPoolOptions } from "./options.ts";
 import { createRemote, type Remote } from "./remote.ts";
 import { Roster, type RosterChange } from "./roster.ts";
 import { type PoolStats, StatsBook } from "./stats.ts";

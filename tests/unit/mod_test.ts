@@ -8,6 +8,7 @@ async function runtimeExports(specifier: string): Promise<string[]> {
 
 Deno.test("mod.ts exports exactly the public runtime surface", async () => {
   assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
+    "DiscoveryError",
     "DispatchTimeout",
     "MessageTooLarge",
     "MissingPermission",
@@ -26,6 +27,9 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
     "WorkerCrashed",
     "WorkerPool",
     "WorkerStartError",
+    "dnsDiscovery",
+    "natsDiscovery",
+    "staticDiscovery",
     "taskSignal",
   ]);
 });
@@ -34,6 +38,7 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
   const mod = await import("../../mod.ts");
   for (
     const ErrorClass of [
+      mod.DiscoveryError,
       mod.DispatchTimeout,
       mod.MessageTooLarge,
       mod.MissingPermission,

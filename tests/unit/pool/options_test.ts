@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { RoundRobinLoadBalancer } from "../../../src/loadbalancer/round_robin.ts";
+import { validateCloseOptions } from "../../../src/pool/close_options.ts";
 import { UnsupportedDenoVersion } from "../../../src/pool/deno_version.ts";
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   MAX_DURATION_MS,
-  validateCloseOptions,
   validatePoolOptions,
 } from "../../../src/pool/options.ts";
 
@@ -13,6 +13,12 @@ Deno.test("validatePoolOptions() fills in every default", () => {
   const { loadBalancer, launch, ...rest } = resolved;
   assert.deepStrictEqual(rest, {
     spawn: navigator.hardwareConcurrency || 1,
+    discovery: undefined,
+    credentials: { token: undefined, tls: undefined },
+    tags: [],
+    lease: Infinity,
+    quorum: navigator.hardwareConcurrency || 1,
+    quorumTimeoutMs: 60_000,
     backpressure: null,
     backpressureTimeoutMs: 1000,
     admissionWaitMs: 0,
