@@ -13,6 +13,11 @@ import type {
 } from "../wire/frames.ts";
 import { credentialMetadata } from "../wire/credential.ts";
 import { loadWorkerService } from "../wire/proto.ts";
+import {
+  decodeWorkerDetails,
+  type WorkerDetails,
+  type WorkerDetailsMessage,
+} from "../wire/worker_details.ts";
 import { openDispatchChannel } from "./dispatch_channel.ts";
 import { Semaphore } from "./semaphore.ts";
 import { SessionMux } from "./session_mux.ts";
@@ -146,6 +151,20 @@ export class WorkerConnection implements TaskConnection {
   }
 
   /**
+   * The worker's `Info` answer: its protocol version, id, address, tags,
+   * pid, capacity (when it names one) and whether it is draining.
+   */
+  async info(timeoutMs = 5000): Promise<WorkerDetails> {
+    return decodeWorkerDetails(
+      await this.#unary<Partial<WorkerDetailsMessage> | undefined>(
+        "Info",
+        {},
+        timeoutMs,
+      ),
+    );
+  }
+
+  /**
    * Asks the worker to stop: it admits nothing more, gives its tasks
    * `graceMs` to finish, cancels the rest, answers, and exits.
    */
@@ -160,7 +179,7 @@ export class WorkerConnection implements TaskConnection {
   }
 
   #unary<R>(
-    method: "Idle" | "Stop",
+    method: "Idle" | "Info" | "Stop",
     request: unknown,
     timeoutMs: number,
   ): Promise<R> {

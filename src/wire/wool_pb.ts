@@ -37,7 +37,7 @@ import { WireEncodeError } from "./wire_codec_error.ts";
 
 /** The text of `proto/wool.proto` this module was generated from. */
 export const PROTO_SOURCE: string =
-  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
+  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n  // What a pool needs to know of a worker it meets (a discovered one\n  // especially): added after protocol version 1 shipped, without a version\n  // change; a worker that does not serve it answers UNIMPLEMENTED.\n  rpc Info(Void) returns (WorkerDetails);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\n// The answer to Info.\nmessage WorkerDetails {\n  // The protocol version of the Task frames the worker reads.\n  uint32 protocol_version = 1;\n  // The worker's id: its id in its pool for a spawned worker; for a\n  // standalone one, fresh at each start (the key it announces through NATS).\n  string id = 2;\n  // Where pools reach it: the standalone worker's --advertise address, else\n  // the address it listens on.\n  string address = 3;\n  // Its tags (--tag), for pools that admit only workers carrying theirs.\n  repeated string tags = 4;\n  // Its process id.\n  uint32 pid = 5;\n  // How many tasks it runs at once, when it says; 0 when it does not.\n  uint32 capacity = 6;\n  // True once it is draining (SIGTERM, SIGINT or Stop): it admits no new\n  // task and will exit once those in flight end.\n  bool draining = 7;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
 
 const WRITER = new PbWriter();
 
@@ -258,6 +258,219 @@ function readIdleTime($r: PbReader, $depth: number): IdleTime {
     }
   }
   return { seconds: $_seconds, rssBytes: $_rssBytes };
+}
+
+/** `wool.v1.WorkerDetails` as the decoder returns it. */
+export interface WorkerDetails {
+  protocolVersion: number;
+  id: string;
+  address: string;
+  tags: (string)[];
+  pid: number;
+  capacity: number;
+  draining: boolean;
+}
+
+/** `wool.v1.WorkerDetails` as the encoder takes it: every field may be left out. */
+export interface WorkerDetailsInput {
+  protocolVersion?: number;
+  id?: string;
+  address?: string;
+  tags?: readonly (string)[];
+  pid?: number;
+  capacity?: number;
+  draining?: boolean;
+}
+
+/**
+ * Encodes `wool.v1.WorkerDetails`.
+ *
+ * @throws {WireEncodeError} when a field holds a value of the wrong type.
+ */
+export function encodeWorkerDetails(message: WorkerDetailsInput): Buffer {
+  if (typeof message !== "object" || message === null) {
+    throw new WireEncodeError("wool.v1.WorkerDetails", "an object", message);
+  }
+  WRITER.reset();
+  writeWorkerDetails(WRITER, message as unknown as Record<string, unknown>, 0);
+  return WRITER.finish();
+}
+
+/**
+ * Decodes `wool.v1.WorkerDetails`.
+ *
+ * @throws {WireDecodeError} when the bytes are not a valid encoding of it.
+ */
+export function decodeWorkerDetails(bytes: Uint8Array): WorkerDetails {
+  return decodeMessage(bytes, "wool.v1.WorkerDetails", readWorkerDetails);
+}
+
+function writeWorkerDetails(
+  $w: PbWriter,
+  $m: Record<string, unknown>,
+  $depth: number,
+): void {
+  if ($depth > MAX_DEPTH) {
+    throw new WireEncodeError(
+      "wool.v1.WorkerDetails",
+      "nesting at most " + MAX_DEPTH + " deep",
+      $m,
+    );
+  }
+  {
+    const $v = $m.protocolVersion;
+    if ($v != null) {
+      if (!(isUint32($v))) {
+        throw new WireEncodeError(
+          "wool.v1.WorkerDetails.protocolVersion",
+          "a uint32",
+          $v,
+        );
+      }
+      if ($v !== 0) {
+        $w.byte(8);
+        $w.uint32($v);
+      }
+    }
+  }
+  {
+    const $v = $m.id;
+    if ($v != null) {
+      if (!(typeof $v === "string")) {
+        throw new WireEncodeError("wool.v1.WorkerDetails.id", "a string", $v);
+      }
+      if ($v.length > 0) {
+        $w.byte(18);
+        $w.string($v);
+      }
+    }
+  }
+  {
+    const $v = $m.address;
+    if ($v != null) {
+      if (!(typeof $v === "string")) {
+        throw new WireEncodeError(
+          "wool.v1.WorkerDetails.address",
+          "a string",
+          $v,
+        );
+      }
+      if ($v.length > 0) {
+        $w.byte(26);
+        $w.string($v);
+      }
+    }
+  }
+  {
+    const $v = $m.tags;
+    if ($v != null) {
+      if (!Array.isArray($v)) {
+        throw new WireEncodeError("wool.v1.WorkerDetails.tags", "an array", $v);
+      }
+      for (const $e of $v) {
+        if (!(typeof $e === "string")) {
+          throw new WireEncodeError(
+            "wool.v1.WorkerDetails.tags",
+            "a string",
+            $e,
+          );
+        }
+        $w.byte(34);
+        $w.string($e);
+      }
+    }
+  }
+  {
+    const $v = $m.pid;
+    if ($v != null) {
+      if (!(isUint32($v))) {
+        throw new WireEncodeError("wool.v1.WorkerDetails.pid", "a uint32", $v);
+      }
+      if ($v !== 0) {
+        $w.byte(40);
+        $w.uint32($v);
+      }
+    }
+  }
+  {
+    const $v = $m.capacity;
+    if ($v != null) {
+      if (!(isUint32($v))) {
+        throw new WireEncodeError(
+          "wool.v1.WorkerDetails.capacity",
+          "a uint32",
+          $v,
+        );
+      }
+      if ($v !== 0) {
+        $w.byte(48);
+        $w.uint32($v);
+      }
+    }
+  }
+  {
+    const $v = $m.draining;
+    if ($v != null) {
+      if (!(typeof $v === "boolean")) {
+        throw new WireEncodeError(
+          "wool.v1.WorkerDetails.draining",
+          "a boolean",
+          $v,
+        );
+      }
+      if ($v) {
+        $w.byte(56);
+        $w.byte($v ? 1 : 0);
+      }
+    }
+  }
+}
+
+function readWorkerDetails($r: PbReader, $depth: number): WorkerDetails {
+  let $_protocolVersion: number = 0;
+  let $_id: string = "";
+  let $_address: string = "";
+  const $_tags: (string)[] = [];
+  let $_pid: number = 0;
+  let $_capacity: number = 0;
+  let $_draining: boolean = false;
+  while ($r.pos < $r.end) {
+    const $tag = $r.uint32();
+    switch ($tag) {
+      case 8:
+        $_protocolVersion = $r.uint32();
+        break;
+      case 18:
+        $_id = $r.string();
+        break;
+      case 26:
+        $_address = $r.string();
+        break;
+      case 34:
+        $_tags.push($r.string());
+        break;
+      case 40:
+        $_pid = $r.uint32();
+        break;
+      case 48:
+        $_capacity = $r.uint32();
+        break;
+      case 56:
+        $_draining = $r.bool();
+        break;
+      default:
+        $r.skip($tag, $depth);
+    }
+  }
+  return {
+    protocolVersion: $_protocolVersion,
+    id: $_id,
+    address: $_address,
+    tags: $_tags,
+    pid: $_pid,
+    capacity: $_capacity,
+    draining: $_draining,
+  };
 }
 
 /** `wool.v1.Task` as the decoder returns it. */
@@ -2300,6 +2513,7 @@ export const WORKER_SERVICE: {
   readonly Session: ServiceMethod<SessionRequests, SessionResponses>;
   readonly Stop: ServiceMethod<StopRequest, Void>;
   readonly Idle: ServiceMethod<Void, IdleTime>;
+  readonly Info: ServiceMethod<Void, WorkerDetails>;
 } = {
   Dispatch: {
     path: "/wool.v1.Worker/Dispatch",
@@ -2340,5 +2554,15 @@ export const WORKER_SERVICE: {
     responseSerialize: encodeIdleTime,
     responseDeserialize: decodeIdleTime,
     originalName: "idle",
+  },
+  Info: {
+    path: "/wool.v1.Worker/Info",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: encodeVoid,
+    requestDeserialize: decodeVoid,
+    responseSerialize: encodeWorkerDetails,
+    responseDeserialize: decodeWorkerDetails,
+    originalName: "info",
   },
 };

@@ -11,9 +11,12 @@
  * | `Bearer <any other token>`                     | refused, reason `"wrong-credential"` |
  *
  * A spawned worker's authenticator holds its pool's secret
- * ({@linkcode tokenAuthenticator}); a worker started on its own may plug in
- * another policy (a token file, a client certificate) through the same
- * interface, which takes one context object so that it can grow.
+ * ({@linkcode tokenAuthenticator}), and so does a standalone worker with a
+ * `--token-file`. A standalone worker authenticated by mutual TLS alone, or
+ * told to serve anyone (`--insecure`), lets every call in
+ * ({@linkcode acceptingAuthenticator}): the TLS handshake refused a caller
+ * without a client certificate from its CA before any call. The interface
+ * takes one context object so that it can grow.
  *
  * @module
  */
@@ -96,6 +99,18 @@ export function tokenAuthenticator(token: string): Authenticator {
         : REFUSED["wrong-credential"];
     },
   };
+}
+
+/**
+ * An authenticator that lets every call in: for a worker whose transport
+ * authenticated the caller already (mutual TLS, where a connection without
+ * a client certificate from the worker's CA never carries a call), or that
+ * was told to serve anyone who can connect (`--insecure`).
+ *
+ * @returns The authenticator.
+ */
+export function acceptingAuthenticator(): Authenticator {
+  return { authenticate: () => AUTHENTICATED };
 }
 
 function digest(text: string): Buffer {

@@ -29,7 +29,8 @@ export const WORKER_FLAGS = {
   },
   "--token-file": {
     value: "FILE",
-    help: "File holding the secret callers must present (gRPC metadata)",
+    help:
+      "File holding the secret callers must present (trimmed; not readable by other users)",
   },
   "--tls-cert": {
     value: "FILE",
@@ -46,7 +47,7 @@ export const WORKER_FLAGS = {
   },
   "--insecure": {
     help:
-      "Serve with neither a token nor TLS (anyone who can connect may run tasks)",
+      "Serve with neither a token nor mutual TLS: anyone who can connect may run tasks",
   },
   "--backpressure": {
     value: "SPEC",
@@ -65,6 +66,11 @@ export const WORKER_FLAGS = {
   "--backpressure-timeout-ms": {
     value: "N",
     help: "How long the hook may take before a task is rejected (default 1000)",
+  },
+  "--capacity": {
+    value: "N",
+    help:
+      "Tasks run at once, at most: more are rejected (backpressure); told to pools",
   },
   "--tag": {
     value: "T",
@@ -91,6 +97,9 @@ export const WORKER_FLAGS = {
     help:
       'Base subject to announce under (default "wool.workers"; needs --nats)',
   },
+  "--allow-known-bad-deno": {
+    help: "Start on a Deno release known to break wool (2.9.4–2.9.6) anyway",
+  },
   "--help": {
     help: "Print this help and exit",
   },
@@ -109,8 +118,15 @@ export function workerHelp(): string {
   return [
     "Usage: deno run -A jsr:@wool/core/worker --listen HOST:PORT [flags]",
     "",
-    "Serves tasks to pools on other machines until SIGTERM or SIGINT, which",
-    "drain it: new tasks are refused, in-flight ones get --grace-ms.",
+    "Serves tasks to pools on other machines. Prints one line when ready,",
+    '"wool-worker listening on <address>", and serves until SIGTERM or SIGINT,',
+    "which drain it: it leaves NATS, refuses new tasks as stopping, gives",
+    "those in flight --grace-ms, cancels the rest and exits 0. A second signal",
+    "stops it at once (exit 128 + the signal's number).",
+    "",
+    "It authenticates callers with --token-file, mutual TLS (--tls-ca), or",
+    "both; without either it serves only with --insecure. Exit codes: 0",
+    "drained, 1 cannot start (the hook, the address), 2 a bad flag or file.",
     "",
     "Flags:",
     ...rows.map(([left, help]) => `  ${left.padEnd(width)}  ${help}`),

@@ -1,7 +1,13 @@
 /**
  * The standalone worker's options, checked from its parsed flags: each
- * value's form, and the rules between flags (TLS needs a key, `--insecure`
- * excludes authentication, discovery needs an address pools can reach).
+ * value's form, and the rules between flags (TLS needs a key, discovery
+ * needs an address pools can reach).
+ *
+ * Who may call: a worker authenticates callers with a token
+ * (`--token-file`), with mutual TLS (`--tls-ca`), or both. TLS without a CA
+ * encrypts but lets any caller in, so like serving plain TCP without a
+ * token it needs `--insecure`, which in turn cannot go with a way to
+ * authenticate (it would say the opposite of what the worker does).
  *
  * @module
  */
@@ -33,7 +39,7 @@ export interface StandaloneWorkerOptions {
     readonly keyFile: string;
     readonly caFile?: string;
   };
-  /** `--insecure`: serving with neither a token nor TLS was asked for. */
+  /** `--insecure`: serving with neither a token nor mutual TLS was asked for. */
   readonly insecure: boolean;
   /** `--backpressure` with its export and options, unresolved. */
   readonly backpressure?: {
@@ -43,6 +49,8 @@ export interface StandaloneWorkerOptions {
   };
   /** `--backpressure-timeout-ms`, in milliseconds. */
   readonly backpressureTimeoutMs?: number;
+  /** `--capacity`: tasks run at once, at most. */
+  readonly capacity?: number;
   /** `--tag`s, each once, in the order given. */
   readonly tags: readonly string[];
   /** `--config`: the Deno config file task modules resolve with. */
@@ -54,6 +62,8 @@ export interface StandaloneWorkerOptions {
     readonly servers: readonly string[];
     readonly subject: string;
   };
+  /** `--allow-known-bad-deno`: start on a Deno release known to break wool. */
+  readonly allowKnownBadDeno: boolean;
 }
 
 /** Each flag given, with its values in order. */
@@ -103,16 +113,19 @@ export function validateWorkerFlags(
   const tokenFile = path("--token-file", one("--token-file"));
   const tls = tlsOptions(raw);
   const insecure = raw.has("--insecure");
-  if (insecure && (tokenFile !== undefined || tls !== undefined)) {
+  const authenticates = tokenFile !== undefined || tls?.caFile !== undefined;
+  if (insecure && authenticates) {
     throw new WorkerUsageError(
       "--insecure",
-      "cannot go with --token-file or --tls-cert",
+      "cannot go with --token-file or --tls-ca, which authenticate callers",
     );
   }
-  if (!insecure && tokenFile === undefined && tls === undefined) {
+  if (!insecure && !authenticates) {
     throw new WorkerUsageError(
       undefined,
-      "refusing to serve unauthenticated: give --token-file and/or --tls-cert with --tls-key, or --insecure",
+      tls === undefined
+        ? "refusing to serve unauthenticated: give --token-file and/or --tls-cert, --tls-key and --tls-ca (mutual TLS), or --insecure"
+        : "refusing to serve unauthenticated: TLS without --tls-ca lets any caller in; add --token-file or --tls-ca, or --insecure",
     );
   }
   const tags = [...new Set(raw.get("--tag") ?? [])];
@@ -126,6 +139,7 @@ export function validateWorkerFlags(
     );
   }
   const graceText = one("--grace-ms");
+  const capacityText = one("--capacity");
   return {
     listen,
     ...(advertise === undefined ? {} : { advertise }),
@@ -133,12 +147,16 @@ export function validateWorkerFlags(
     ...(tls === undefined ? {} : { tls }),
     insecure,
     ...backpressureOptions(raw),
+    ...(capacityText === undefined
+      ? {}
+      : { capacity: count("--capacity", capacityText) }),
     tags,
     ...optional("configFile", path("--config", one("--config"))),
     graceMs: graceText === undefined
       ? 30_000
       : milliseconds("--grace-ms", graceText, 0),
     ...(nats === undefined ? {} : { nats }),
+    allowKnownBadDeno: raw.has("--allow-known-bad-deno"),
   };
 }
 
@@ -283,6 +301,22 @@ function milliseconds(flag: WorkerFlag, text: string, min: number): number {
       `${
         JSON.stringify(text)
       } must be a whole number of milliseconds from ${min} to ${MAX_MS}`,
+    );
+  }
+  return value;
+}
+
+/** Most tasks `--capacity` may name. */
+const MAX_CAPACITY = 1_000_000;
+
+function count(flag: WorkerFlag, text: string): number {
+  const value = /^\d{1,7}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= MAX_CAPACITY)) {
+    throw new WorkerUsageError(
+      flag,
+      `${
+        JSON.stringify(text)
+      } must be a whole number from 1 to ${MAX_CAPACITY}`,
     );
   }
   return value;

@@ -9,11 +9,14 @@
  * authenticated call within `pendingConnectionTimeoutMs` is closed. An
  * authenticated connection (the pool's) is not limited here.
  *
- * To tell which connection a call came on, each accepted socket is stamped
- * with its number as `localPort`, which grpc-js reports for every call
- * (`getConnectionInfo()`). A Unix socket has no port of its own, and on TCP
- * the local port is the listening port, the same for every connection, so
- * the stamp hides nothing.
+ * To tell which connection a call came on, the listener keys each accepted
+ * socket by what grpc-js reports for every call (`getConnectionInfo()`):
+ * on TCP, the peer's address and port, which name one connection among
+ * those open and which a TLS socket wrapped around it reports too; on a
+ * Unix socket, which has no peer address, a number the listener stamps on
+ * the socket as its `localPort` (a Unix socket has no port of its own, so
+ * the stamp hides nothing; grpc-js sees the socket itself there, as no TLS
+ * wraps it).
  *
  * On a Unix socket, {@linkcode WorkerListener.close} removes the socket
  * file.
@@ -44,7 +47,7 @@ export class WorkerListener {
   readonly #server: net.Server;
   readonly #inject: (socket: net.Socket) => void;
   readonly #limits: PendingLimits;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new Map<string, Pending>();
   #address = "";
   #accepted = 0;
 
@@ -102,12 +105,12 @@ export class WorkerListener {
 
   /** A call on `connection` was authenticated: it is no longer pending. */
   authenticated(connection: CallConnection): void {
-    const number = connection.localPort;
-    if (number === undefined) return;
-    const pending = this.#pending.get(number);
+    const key = this.#keyOf(connection);
+    if (key === undefined) return;
+    const pending = this.#pending.get(key);
     if (pending === undefined) return;
     clearTimeout(pending.timer);
-    this.#pending.delete(number);
+    this.#pending.delete(key);
   }
 
   /**
@@ -127,25 +130,53 @@ export class WorkerListener {
     return closed;
   }
 
+  /**
+   * The key of a connection among those this listener accepted: its TCP
+   * peer, or the number stamped on a Unix socket.
+   */
+  #keyOf(
+    connection: Pick<
+      CallConnection,
+      "localPort" | "remoteAddress" | "remotePort"
+    >,
+  ): string | undefined {
+    if (this.socketPath !== undefined) {
+      return connection.localPort === undefined
+        ? undefined
+        : String(connection.localPort);
+    }
+    const { remoteAddress, remotePort } = connection;
+    return remoteAddress === undefined || remotePort === undefined
+      ? undefined
+      : `${remoteAddress} ${remotePort}`;
+  }
+
   #accept(socket: net.Socket): void {
     if (this.#pending.size >= this.#limits.maxPendingConnections) {
       socket.destroy();
       return;
     }
-    const number = ++this.#accepted;
-    Object.defineProperty(socket, "localPort", { value: number });
+    if (this.socketPath !== undefined) {
+      Object.defineProperty(socket, "localPort", { value: ++this.#accepted });
+    }
+    const key = this.#keyOf(socket);
+    if (key === undefined) {
+      // A TCP socket whose peer is already gone.
+      socket.destroy();
+      return;
+    }
     if (this.socketPath === undefined) socket.setNoDelay(true);
     const timer = setTimeout(
       () => socket.destroy(),
       this.#limits.pendingConnectionTimeoutMs,
     );
     Deno.unrefTimer(timer as unknown as number);
-    this.#pending.set(number, { socket, timer });
+    this.#pending.set(key, { socket, timer });
     socket.once("close", () => {
-      const pending = this.#pending.get(number);
+      const pending = this.#pending.get(key);
       if (pending?.socket !== socket) return;
       clearTimeout(pending.timer);
-      this.#pending.delete(number);
+      this.#pending.delete(key);
     });
     this.#inject(socket);
   }

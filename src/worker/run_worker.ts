@@ -52,6 +52,7 @@ export async function runWorker(
       maxTasksPerSession: config.limits.maxConcurrentStreams,
       onStopped: () =>
         void serving.drain(STOP_DRAIN_MS).then(() => exit(serving)),
+      profile: () => ({ id: config.id, address: serving.address, tags: [] }),
     });
     serving = await serve({
       listen: config.listen,

@@ -1,11 +1,21 @@
 /**
  * A worker's gRPC server, put together: the `Worker` service, the
  * authentication every call passes first (`auth_interceptor.ts`), the
- * listening socket that bounds pending connections (`listener.ts`), and
- * the per-connection stream limit (`grpc.max_concurrent_streams`).
+ * listening socket that bounds pending connections (`listener.ts`), the
+ * per-connection stream limit (`grpc.max_concurrent_streams`), and TLS when
+ * a standalone worker has a certificate.
+ *
+ * TLS: grpc-js wraps each connection the listener hands it in a TLS socket.
+ * In Deno a grpc-js server speaks TLS only when its credentials carry
+ * non-null root certificates (with `null`, clients see "wrong version
+ * number"), so a worker without a CA passes its own certificate chain as
+ * the roots and does not ask for client certificates; with a CA it asks
+ * for one and refuses a connection whose certificate that CA did not sign
+ * (mutual TLS), before any call on it.
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { grpc } from "../wire/grpc.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { ConnectionLimits } from "../wire/launch.ts";
@@ -13,6 +23,19 @@ import { loadWorkerService } from "../wire/proto.ts";
 import { authInterceptor, type CallConnection } from "./auth_interceptor.ts";
 import type { Authenticator } from "./authenticator.ts";
 import { WorkerListener } from "./listener.ts";
+
+/** A certificate to serve TLS with, as PEM text. */
+export interface ServeTls {
+  /** The worker's certificate chain. */
+  readonly cert: string;
+  /** The certificate's private key. */
+  readonly key: string;
+  /**
+   * The CA whose client certificates are let in: with it, callers must
+   * present one (mutual TLS); without it, none is asked for.
+   */
+  readonly ca?: string;
+}
 
 /** What a worker serves, and how. */
 export interface ServeOptions {
@@ -26,6 +49,8 @@ export interface ServeOptions {
   readonly maxMessageBytes: number;
   /** The handlers of the `Worker` service. */
   readonly handlers: grpc.UntypedServiceImplementation;
+  /** Serve TLS with this certificate; plain TCP or a Unix socket without. */
+  readonly tls?: ServeTls;
 }
 
 /** A serving worker's server. */
@@ -66,7 +91,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   });
   server.addService(definition, options.handlers);
   const injector = server.createConnectionInjector(
-    grpc.ServerCredentials.createInsecure(),
+    serverCredentials(options.tls),
   );
   const opened = await WorkerListener.listen(
     options.listen,
@@ -103,4 +128,13 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       });
     },
   };
+}
+
+function serverCredentials(tls: ServeTls | undefined): grpc.ServerCredentials {
+  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(
+    Buffer.from(tls.ca ?? tls.cert),
+    [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }],
+    tls.ca !== undefined,
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The gRPC handlers of a worker: `Dispatch` (one task per stream),
- * `Session` (many tasks per stream), `Stop` and `Idle`. Wiring only: each
- * task's logic is in {@linkcode TaskSession}.
+ * `Session` (many tasks per stream), `Stop`, `Idle` and `Info`. Wiring
+ * only: each task's logic is in {@linkcode TaskSession}.
  *
  * @module
  */
@@ -14,7 +14,12 @@ import {
   type SessionRequests,
   type SessionResponses,
 } from "../wire/frames.ts";
+import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { toGrpcStatus } from "../wire/status.ts";
+import {
+  encodeWorkerDetails,
+  type WorkerDetailsMessage,
+} from "../wire/worker_details.ts";
 import { AdmissionGate } from "./admission_gate.ts";
 import { Docket } from "./docket.ts";
 import { RoutineLoader } from "./routine_loader.ts";
@@ -26,6 +31,18 @@ import { TaskSession } from "./task_session.ts";
 interface IdleReply {
   seconds: number;
   rssBytes: number;
+}
+
+/** What a worker tells of itself in `Info`, beside what the service knows. */
+export interface WorkerProfile {
+  /** Its id (see `WorkerDetails.id`). */
+  readonly id: string;
+  /** Where pools reach it. */
+  readonly address: string;
+  /** Its tags. */
+  readonly tags: readonly string[];
+  /** How many tasks it runs at once, when it says. */
+  readonly capacity?: number;
 }
 
 /** What a worker service is built from. */
@@ -43,6 +60,8 @@ export interface WorkerServiceOptions {
   readonly maxTasksPerSession: number;
   /** Called once a `Stop` RPC has been answered. */
   readonly onStopped?: () => void;
+  /** What `Info` tells of the worker, read at each call. */
+  readonly profile: () => WorkerProfile;
 }
 
 /** A worker's task service: its docket, admission gate and handlers. */
@@ -53,6 +72,7 @@ export class WorkerService {
   readonly #onStopped: () => void;
   readonly #maxBatchBytes: number;
   readonly #maxTasksPerSession: number;
+  readonly #profile: () => WorkerProfile;
   #stopping: Promise<void> | undefined;
 
   constructor(options: WorkerServiceOptions) {
@@ -70,6 +90,12 @@ export class WorkerService {
     this.#onStopped = options.onStopped ?? (() => {});
     this.#maxBatchBytes = options.maxMessageBytes + FRAME_OVERHEAD_BYTES;
     this.#maxTasksPerSession = options.maxTasksPerSession;
+    this.#profile = options.profile;
+  }
+
+  /** Whether {@linkcode WorkerService.stop} has begun: no task is admitted. */
+  get draining(): boolean {
+    return this.#stopping !== undefined;
   }
 
   /** The handlers to add to a `grpc.Server` for the `Worker` service. */
@@ -101,6 +127,21 @@ export class WorkerService {
           seconds: this.docket.idleSeconds(),
           rssBytes: Deno.memoryUsage().rss,
         }),
+      Info: (
+        _call: grpc.ServerUnaryCall<unknown, WorkerDetailsMessage>,
+        callback: grpc.sendUnaryData<WorkerDetailsMessage>,
+      ) => {
+        const profile = this.#profile();
+        callback(
+          null,
+          encodeWorkerDetails({
+            ...profile,
+            protocolVersion: PROTOCOL_VERSION,
+            pid: Deno.pid,
+            draining: this.draining,
+          }),
+        );
+      },
     };
   }
 

@@ -19,6 +19,11 @@ import type {
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
 import { AUTHORIZATION_METADATA_KEY } from "../../src/wire/status.ts";
+import {
+  decodeWorkerDetails,
+  type WorkerDetails,
+  type WorkerDetailsMessage,
+} from "../../src/wire/worker_details.ts";
 import { poolSecret } from "../../src/pool/worker_pool.ts";
 import type { WorkerPool } from "../../mod.ts";
 
@@ -197,6 +202,13 @@ export class RawWorkerClient implements Disposable {
     return (await this.#idle()).rssBytes ?? 0;
   }
 
+  /** Calls `Info`: what the worker says of itself. */
+  async info(): Promise<WorkerDetails> {
+    return decodeWorkerDetails(
+      await this.#unary<Partial<WorkerDetailsMessage> | undefined>("Info", {}),
+    );
+  }
+
   /** Calls `Stop`, which stops the worker once answered. */
   stop(graceMs = 0): Promise<void> {
     return this.#unary("Stop", { graceMs }).then(() => {});
@@ -218,7 +230,7 @@ export class RawWorkerClient implements Disposable {
     ).then((reply) => reply ?? {});
   }
 
-  #unary<R>(method: "Idle" | "Stop", request: unknown): Promise<R> {
+  #unary<R>(method: "Idle" | "Info" | "Stop", request: unknown): Promise<R> {
     const definition = this.#service[method] as grpc.MethodDefinition<
       unknown,
       R

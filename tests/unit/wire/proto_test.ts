@@ -19,6 +19,7 @@ Deno.test("loadWorkerService() defines the wool.v1.Worker methods and their stre
     ["Session", "/wool.v1.Worker/Session", true, true],
     ["Stop", "/wool.v1.Worker/Stop", false, false],
     ["Idle", "/wool.v1.Worker/Idle", false, false],
+    ["Info", "/wool.v1.Worker/Info", false, false],
   ]);
 });
 

@@ -47,6 +47,7 @@ Deno.test("parseWorkerArgs fills in the defaults of a minimal command line", () 
     insecure: true,
     tags: [],
     graceMs: 30_000,
+    allowKnownBadDeno: false,
   });
 });
 
@@ -70,6 +71,7 @@ Deno.test("parseWorkerArgs reads every flag, as `--flag value` and `--flag=value
     '{"limit":8}',
     "--backpressure-timeout-ms",
     "250",
+    "--capacity=16",
     "--tag",
     "gpu",
     "--tag=eu",
@@ -84,6 +86,7 @@ Deno.test("parseWorkerArgs reads every flag, as `--flag value` and `--flag=value
     "--nats=tls://nats.example:4443",
     "--nats-subject",
     "team.workers",
+    "--allow-known-bad-deno",
   );
   assert.deepStrictEqual(options, {
     listen: { host: "::", port: 7000 },
@@ -101,6 +104,7 @@ Deno.test("parseWorkerArgs reads every flag, as `--flag value` and `--flag=value
       options: { limit: 8 },
     },
     backpressureTimeoutMs: 250,
+    capacity: 16,
     tags: ["gpu", "eu"],
     configFile: "./deno.json",
     graceMs: 0,
@@ -112,23 +116,27 @@ Deno.test("parseWorkerArgs reads every flag, as `--flag value` and `--flag=value
       ],
       subject: "team.workers",
     },
+    allowKnownBadDeno: true,
   });
 });
 
-Deno.test("parseWorkerArgs accepts each way to authenticate on its own", () => {
-  assert.equal(
-    serve("--listen", "127.0.0.1:1", "--token-file", "t").tokenFile,
-    "t",
-  );
-  assert.deepStrictEqual(
-    serve("--listen", "127.0.0.1:1", "--tls-cert", "c", "--tls-key", "k").tls,
-    { certFile: "c", keyFile: "k" },
-  );
-  assert.equal(
-    serve("--listen", "127.0.0.1:1", "--tls-cert", "c", "--tls-key", "k")
-      .insecure,
-    false,
-  );
+Deno.test("parseWorkerArgs accepts each way to authenticate on its own, and TLS without one only with --insecure", () => {
+  const listen = ["--listen", "127.0.0.1:1"];
+  assert.equal(serve(...listen, "--token-file", "t").tokenFile, "t");
+  const tls = ["--tls-cert", "c", "--tls-key", "k"];
+  assert.deepStrictEqual(serve(...listen, ...tls, "--tls-ca", "ca").tls, {
+    certFile: "c",
+    keyFile: "k",
+    caFile: "ca",
+  });
+  assert.equal(serve(...listen, ...tls, "--tls-ca", "ca").insecure, false);
+  assert.deepStrictEqual(serve(...listen, ...tls, "--token-file", "t").tls, {
+    certFile: "c",
+    keyFile: "k",
+  });
+  const encryptedOnly = serve(...listen, ...tls, "--insecure");
+  assert.deepStrictEqual(encryptedOnly.tls, { certFile: "c", keyFile: "k" });
+  assert.equal(encryptedOnly.insecure, true);
 });
 
 Deno.test("parseWorkerArgs defaults the NATS subject and accepts --nats behind a reachable listen host", () => {
@@ -187,6 +195,8 @@ Deno.test("parseWorkerArgs answers --help, anywhere, with every flag listed", ()
       "--nats",
       "--nats-subject",
       "--help",
+      "--capacity",
+      "--allow-known-bad-deno",
     ]
   ) {
     assert.ok(Object.hasOwn(WORKER_FLAGS, flag), `DESIGN §1.8 flag ${flag}`);
@@ -246,15 +256,20 @@ Deno.test("parseWorkerArgs enforces how authentication flags go together", () =>
   assertUsage(
     ["--listen", "127.0.0.1:0"],
     undefined,
-    /refusing to serve unauthenticated: give --token-file and\/or --tls-cert with --tls-key, or --insecure/,
+    /refusing to serve unauthenticated: give --token-file and\/or --tls-cert, --tls-key and --tls-ca \(mutual TLS\), or --insecure/,
+  );
+  assertUsage(
+    ["--listen", "127.0.0.1:0", "--tls-cert", "c", "--tls-key", "k"],
+    undefined,
+    /TLS without --tls-ca lets any caller in; add --token-file or --tls-ca, or --insecure/,
   );
   assertUsage(
     [...BASE, "--token-file", "t"],
     "--insecure",
-    /cannot go with --token-file or --tls-cert/,
+    /cannot go with --token-file or --tls-ca, which authenticate callers/,
   );
   assertUsage(
-    [...BASE, "--tls-cert", "c", "--tls-key", "k"],
+    [...BASE, "--tls-cert", "c", "--tls-key", "k", "--tls-ca", "ca"],
     "--insecure",
     /cannot go/,
   );
@@ -335,6 +350,17 @@ Deno.test("parseWorkerArgs checks the backpressure flags and that they come with
       options: null,
     },
   );
+});
+
+Deno.test("parseWorkerArgs checks --capacity", () => {
+  for (const bad of ["0", "-1", "many", "1.5", "1000001", ""]) {
+    assertUsage(
+      [...BASE, `--capacity=${bad}`],
+      "--capacity",
+      /must be a whole number from 1 to 1000000/,
+    );
+  }
+  assert.equal(serve(...BASE, "--capacity", "1").capacity, 1);
 });
 
 Deno.test("parseWorkerArgs checks --grace-ms and --tag values", () => {

@@ -95,6 +95,7 @@ class Served implements AsyncDisposable {
       backpressureTimeoutMs,
       maxMessageBytes: 1 << 20,
       maxTasksPerSession: 100,
+      profile: () => ({ id: "w1", address: "127.0.0.1:1", tags: [] }),
     });
     const server = new grpc.Server();
     server.addService(definition, service.handlers());
