@@ -27,7 +27,17 @@ export type { DispatchCall, RemoteOptions } from "./src/pool/dispatch_call.ts";
 export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
 export type { Remote } from "./src/pool/remote.ts";
 export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";
-export type { LeaveReason, RosterChange } from "./src/pool/roster.ts";
+export type {
+  LeaveReason,
+  PoolEvent,
+  RosterChange,
+  SubscribeOptions,
+} from "./src/pool/roster.ts";
+export {
+  QuorumNotMet,
+  type UnavailableReason,
+  WorkerUnavailable,
+} from "./src/pool/membership_errors.ts";
 export type { RecycleOptions } from "./src/pool/recycle.ts";
 export type {
   DiscoveredWorker,

@@ -31,11 +31,17 @@ export interface WorkerInfo {
   readonly id: WorkerId;
   /**
    * Where its gRPC server listens: `unix:<absolute path>` for a spawned
-   * worker on a Unix socket, else `host:port`.
+   * worker on a Unix socket, else `host:port` (a discovered worker: the
+   * address its discovery gave).
    */
   readonly address: string;
-  /** Its process id. */
+  /**
+   * Its process id; a discovered worker's on its own host, as its `Info`
+   * reported it.
+   */
   readonly pid: number;
+  /** A discovered worker's tags (its `--tag`s, as it reported them). */
+  readonly tags?: readonly string[];
 }
 
 /** A read-only view of the pool's live workers. */

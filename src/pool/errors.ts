@@ -8,7 +8,7 @@ import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WoolError } from "../errors.ts";
 import type { StatusFrame } from "../wire/frames.ts";
 import { statusName } from "../wire/status.ts";
-import type { WorkerEntry } from "./roster.ts";
+import type { WorkerEnd, WorkerEntry } from "./roster.ts";
 
 /** How long a call whose connection broke waits to learn the worker died. */
 const CRASH_REPORT_WAIT_MS = 1000;
@@ -107,17 +107,14 @@ function describeEnd(details: WorkerCrashDetails): string {
  * The error for a task whose worker stopped answering (its channel ended
  * with `status` before the task finished): `WorkerCrashed` with how the
  * process ended, once it is known, or `null`s when it is still alive a
- * second later and only the connection broke.
+ * second later and only the connection broke — at once for a discovered
+ * worker, whose process the pool cannot watch.
  */
 export async function workerLost(
   worker: WorkerEntry,
   status: StatusFrame,
 ): Promise<WorkerCrashed> {
-  let ended = await withTimeout(worker.exited, CRASH_REPORT_WAIT_MS);
-  // After a stall, the event loop runs its expired timers before the I/O
-  // that became ready meanwhile: an exit already reported gets one turn.
-  if (ended === TIMED_OUT) ended = await withTimeout(worker.exited, 0);
-  const exit = ended === TIMED_OUT ? undefined : ended;
+  const exit = worker.exited && await exitOf(worker.exited);
   const statusError = new Error(
     `${statusName(status.code)}: ${status.details}`,
   );
@@ -128,6 +125,17 @@ export async function workerLost(
     signal: exit?.signal ?? null,
     ...(exit?.reason === undefined ? {} : { reason: exit.reason }),
   }, { cause: statusError });
+}
+
+/** How the process ended, once known within a second. */
+async function exitOf(
+  exited: Promise<WorkerEnd>,
+): Promise<WorkerEnd | undefined> {
+  let ended = await withTimeout(exited, CRASH_REPORT_WAIT_MS);
+  // After a stall, the event loop runs its expired timers before the I/O
+  // that became ready meanwhile: an exit already reported gets one turn.
+  if (ended === TIMED_OUT) ended = await withTimeout(exited, 0);
+  return ended === TIMED_OUT ? undefined : ended;
 }
 
 /**

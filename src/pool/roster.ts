@@ -1,16 +1,24 @@
 /**
  * The pool's live membership: the single place where workers join and
- * leave, whether spawned, respawned, crashed or evicted.
+ * leave, whether spawned, respawned, crashed or evicted, or found by a
+ * discovery; and where what happens to them is reported to the pool's
+ * subscribers.
  *
  * @module
  */
+import { describeValue } from "../_util/describe.ts";
 import type { TaskConnection } from "../connection/worker_connection.ts";
+import type { DiscoveryError } from "../discovery/errors.ts";
 import type { WorkerExit } from "../process/worker_exit.ts";
 import type {
   RosterView,
   WorkerId,
   WorkerInfo,
 } from "../loadbalancer/load_balancer.ts";
+import type {
+  UnavailableReason,
+  WorkerUnavailable,
+} from "./membership_errors.ts";
 
 /** How a worker's process ended, and why, when the pool ended it. */
 export interface WorkerEnd extends WorkerExit {
@@ -22,8 +30,12 @@ export interface WorkerEnd extends WorkerExit {
 export interface WorkerEntry {
   readonly info: WorkerInfo;
   readonly connection: TaskConnection;
-  /** Resolves as soon as the worker's process has exited, with how it ended. */
-  readonly exited: Promise<WorkerEnd>;
+  /**
+   * Resolves as soon as the worker's process has exited, with how it
+   * ended; `undefined` for a discovered worker, whose process the pool
+   * cannot watch.
+   */
+  readonly exited: Promise<WorkerEnd> | undefined;
 }
 
 /**
@@ -35,13 +47,25 @@ export interface WorkerEntry {
  * - `"closed"`: the pool is closing;
  * - `"recycled"`: it reached a `recycle` limit and its replacement has
  *   joined; it takes no new task, and stops once its calls in flight end.
+ *
+ * And, for discovered workers only (the pool dials them again with
+ * backoff, except when withdrawn):
+ * - `"withdrawn"`: its discovery no longer lists it; it takes no new task,
+ *   and its connection closes once its calls in flight end;
+ * - `"unreachable"`: its connection broke, or it did not answer a liveness
+ *   probe in time; its calls in flight fail with `WorkerCrashed`;
+ * - `"draining"`: it said it is stopping (SIGTERM); it takes no new task,
+ *   and its connection closes once its calls in flight end.
  */
 export type LeaveReason =
   | "crashed"
   | "evicted"
   | "unauthenticated"
   | "closed"
-  | "recycled";
+  | "recycled"
+  | "withdrawn"
+  | "unreachable"
+  | "draining";
 
 /** A membership change, as the roster's listeners receive it. */
 export type RosterChange =
@@ -52,11 +76,81 @@ export type RosterChange =
     readonly reason: LeaveReason;
   };
 
+/**
+ * What `pool.subscribe(listener, { reports: true })` reports: workers
+ * joining and leaving ({@linkcode RosterChange}, all that
+ * `pool.subscribe(listener)` reports), and, for pools with a `discovery`:
+ * - `"unavailable"`: a discovered worker the pool could not admit (it
+ *   could not reach it, the worker refused its credentials, speaks another
+ *   protocol version, is draining, or lacks the pool's `tags`); the pool
+ *   tries again after `retryMs`, except for `"untagged"` (`retryMs`
+ *   `undefined`: until its discovery reports it changed);
+ * - `"discovery-error"`: the discovery failed (a DNS server that does not
+ *   answer, a NATS connection lost, a subscription that threw); the workers
+ *   already known stay, and the discovery keeps trying.
+ *
+ * @example Logging what happens to a pool's workers
+ * ```ts
+ * import { type PoolEvent, WorkerPool } from "@wool/core";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = await WorkerPool.start({ spawn: 1 });
+ * const seen: PoolEvent[] = [];
+ * const stop = pool.subscribe((event) => seen.push(event), { reports: true });
+ * await pool.close();
+ * stop();
+ * assert.deepEqual(seen.map((event) => event.type), ["left"]);
+ * ```
+ */
+export type PoolEvent =
+  | RosterChange
+  | {
+    readonly type: "unavailable";
+    /** The worker's address, as its discovery gave it. */
+    readonly address: string;
+    readonly reason: UnavailableReason;
+    /** Milliseconds until the pool tries again; `undefined`: not by itself. */
+    readonly retryMs: number | undefined;
+    readonly error: WorkerUnavailable;
+  }
+  | { readonly type: "discovery-error"; readonly error: DiscoveryError };
+
+/** Options of `pool.subscribe()`. */
+export interface SubscribeOptions {
+  /**
+   * Report more than joins and leaves: every {@linkcode PoolEvent}.
+   * @default {false}
+   */
+  reports?: boolean;
+}
+
+/**
+ * Whether `options` of `subscribe()` ask for reports.
+ *
+ * @throws {TypeError} when `options` is not an object or `reports` not a
+ * boolean.
+ */
+export function validateSubscribeOptions(options: unknown): boolean {
+  if (options === undefined) return false;
+  const reports = options !== null && typeof options === "object"
+    ? (options as SubscribeOptions).reports ?? false
+    : undefined;
+  if (typeof reports !== "boolean") {
+    throw new TypeError(
+      `Cannot subscribe to the worker pool: options must be { reports?: boolean }, received ${
+        describeValue(options)
+      }`,
+    );
+  }
+  return reports;
+}
+
 /** Live workers by id, with a read-only view for load balancers. */
 export class Roster {
   readonly #entries = new Map<WorkerId, WorkerEntry>();
   #ids: readonly WorkerId[] = [];
   readonly #listeners = new Set<(change: RosterChange) => void>();
+  readonly #reportListeners = new Set<(event: PoolEvent) => void>();
   readonly view: RosterView;
 
   constructor() {
@@ -107,13 +201,35 @@ export class Roster {
     return entry;
   }
 
-  /** Calls `listener` on every change until the returned function is called. */
-  subscribe(listener: (change: RosterChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Tells the listeners that asked for reports about something other than
+   * a join or a leave: a discovered worker that could not be admitted, a
+   * discovery that failed.
+   */
+  report(event: Exclude<PoolEvent, RosterChange>): void {
+    for (const listener of [...this.#reportListeners]) listener(event);
+  }
+
+  /**
+   * Calls `listener` on every change until the returned function is
+   * called; with `reports`, on every report too.
+   */
+  subscribe(listener: (change: RosterChange) => void): () => void;
+  subscribe(listener: (event: PoolEvent) => void, reports: true): () => void;
+  subscribe(
+    listener: ((change: RosterChange) => void) | ((event: PoolEvent) => void),
+    reports = false,
+  ): () => void {
+    // A listener for reports takes every event, a RosterChange included.
+    const listeners: Set<(change: RosterChange) => void> = reports
+      ? this.#reportListeners
+      : this.#listeners;
+    listeners.add(listener as (change: RosterChange) => void);
+    return () => listeners.delete(listener as (change: RosterChange) => void);
   }
 
   #emit(change: RosterChange): void {
     for (const listener of [...this.#listeners]) listener(change);
+    for (const listener of [...this.#reportListeners]) listener(change);
   }
 }

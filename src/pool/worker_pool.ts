@@ -28,7 +28,13 @@ import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { type CloseOptions, validateCloseOptions } from "./close_options.ts";
 import { validatePoolOptions, type WorkerPoolOptions } from "./options.ts";
 import { createRemote, type Remote } from "./remote.ts";
-import { Roster, type RosterChange } from "./roster.ts";
+import {
+  type PoolEvent,
+  Roster,
+  type RosterChange,
+  type SubscribeOptions,
+  validateSubscribeOptions,
+} from "./roster.ts";
 import { type PoolStats, StatsBook } from "./stats.ts";
 import {
   type DispatchCall,
@@ -213,10 +219,22 @@ export class WorkerPool implements AsyncDisposable {
 
   /**
    * Calls `listener` whenever a worker joins or leaves the pool; returns a
-   * function that stops the calls.
+   * function that stops the calls. With `{ reports: true }`, also when a
+   * discovered worker cannot be admitted or the discovery fails (see
+   * {@linkcode PoolEvent}).
    */
-  subscribe(listener: (change: RosterChange) => void): () => void {
-    return this.#roster.subscribe(listener);
+  subscribe(listener: (change: RosterChange) => void): () => void;
+  subscribe(
+    listener: (event: PoolEvent) => void,
+    options: SubscribeOptions,
+  ): () => void;
+  subscribe(
+    listener: ((change: RosterChange) => void) | ((event: PoolEvent) => void),
+    options?: SubscribeOptions,
+  ): () => void {
+    return validateSubscribeOptions(options)
+      ? this.#roster.subscribe(listener as (event: PoolEvent) => void, true)
+      : this.#roster.subscribe(listener as (change: RosterChange) => void);
   }
 
   /**

@@ -17,6 +17,7 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
     "PermissionNotInheritable",
     "PoolClosed",
     "ProtocolError",
+    "QuorumNotMet",
     "RemoteCall",
     "RemoteError",
     "RoundRobinLoadBalancer",
@@ -27,6 +28,7 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
     "WorkerCrashed",
     "WorkerPool",
     "WorkerStartError",
+    "WorkerUnavailable",
     "dnsDiscovery",
     "natsDiscovery",
     "staticDiscovery",
@@ -47,12 +49,14 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
       mod.PermissionNotInheritable,
       mod.PoolClosed,
       mod.ProtocolError,
+      mod.QuorumNotMet,
       mod.RemoteError,
       mod.TaskLoadError,
       mod.TaskPermissionDenied,
       mod.UnsupportedDenoVersion,
       mod.WorkerCrashed,
       mod.WorkerStartError,
+      mod.WorkerUnavailable,
     ]
   ) {
     assert.ok(ErrorClass.prototype instanceof mod.WoolError, ErrorClass.name);

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { Roster, type RosterChange } from "../../../src/pool/roster.ts";
+import { DiscoveryError } from "../../../src/discovery/errors.ts";
+import { WorkerUnavailable } from "../../../src/pool/membership_errors.ts";
+import {
+  Roster,
+  type RosterChange,
+  validateSubscribeOptions,
+} from "../../../src/pool/roster.ts";
 import { FakeConnection, fakeWorker, workerId } from "../../_helpers/fakes.ts";
 
 function entry(id: string) {
@@ -97,4 +103,45 @@ Deno.test("Roster.entries() and infos() list live workers in join order", () => 
   const infos = roster.infos();
   assert.deepStrictEqual(infos.map((info) => info.id), ["w2", "w1"]);
   assert.ok(Object.isFrozen(infos));
+});
+
+Deno.test("Roster.report() reaches only the listeners that asked for reports, which see changes too", () => {
+  const roster = new Roster();
+  const changes: string[] = [];
+  const everything: string[] = [];
+  roster.subscribe((change) => changes.push(describe(change)));
+  const stop = roster.subscribe((event) => everything.push(event.type), true);
+  roster.add(entry("w1"));
+  const error = new WorkerUnavailable("127.0.0.2:1", "unreachable", "down");
+  roster.report({
+    type: "unavailable",
+    address: error.address,
+    reason: error.reason,
+    retryMs: 100,
+    error,
+  });
+  roster.report({
+    type: "discovery-error",
+    error: new DiscoveryError("static", "broke"),
+  });
+  stop();
+  roster.remove(workerId("w1"), "withdrawn");
+  assert.deepStrictEqual(changes, ["joined w1", "left w1 withdrawn"]);
+  assert.deepStrictEqual(everything, [
+    "joined",
+    "unavailable",
+    "discovery-error",
+  ]);
+});
+
+Deno.test("validateSubscribeOptions() reads reports, and refuses anything else", () => {
+  assert.equal(validateSubscribeOptions(undefined), false);
+  assert.equal(validateSubscribeOptions({}), false);
+  assert.equal(validateSubscribeOptions({ reports: true }), true);
+  for (const bad of [null, 1, { reports: "yes" }]) {
+    assert.throws(() => validateSubscribeOptions(bad), {
+      name: "TypeError",
+      message: /options must be \{ reports\?: boolean \}/,
+    });
+  }
 });
