@@ -219,11 +219,15 @@ export class WorkerPool implements AsyncDisposable {
 
   /**
    * Calls `listener` whenever a worker joins or leaves the pool; returns a
-   * function that stops the calls. With `{ reports: true }`, also when a
-   * discovered worker cannot be admitted or the discovery fails (see
-   * {@linkcode PoolEvent}).
+   * function that stops the calls.
    */
   subscribe(listener: (change: RosterChange) => void): () => void;
+  /**
+   * Calls `listener` whenever a worker joins or leaves the pool, and, with
+   * `{ reports: true }`, also when a discovered worker cannot be admitted
+   * or the discovery fails (see {@linkcode PoolEvent}); returns a function
+   * that stops the calls.
+   */
   subscribe(
     listener: (event: PoolEvent) => void,
     options: SubscribeOptions,
