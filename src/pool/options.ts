@@ -11,6 +11,7 @@ import type { BackpressureSpec } from "../backpressure/types.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { Discovery } from "../discovery/discovery.ts";
 import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/message_too_large.ts";
 import { assertSupportedDenoVersion } from "./deno_version.ts";
 import {
   planWorkerLaunch,
@@ -238,8 +239,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
  */
 export const MAX_DURATION_MS: number = MAX_TIMER_MS;
 
-/** Default `maxMessageBytes`: 64 MiB. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export { DEFAULT_MAX_MESSAGE_BYTES };
 
 /** The worker process's entry: the pool starts `deno run` on this URL. */
 const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);

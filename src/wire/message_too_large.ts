@@ -1,6 +1,13 @@
 import { WoolError } from "../errors.ts";
 
 /**
+ * Default `maxMessageBytes`, the largest value or error payload either
+ * side sends: 64 MiB. A pool's option (spawned workers get the pool's
+ * value); what a standalone worker uses.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/**
  * A frame was larger than `maxMessageBytes`; it was not sent.
  *
  * Raised on the side that would send it: the caller for arguments and sent

@@ -13,10 +13,47 @@ import {
   DEFAULT_NATS_SUBJECT,
   isNatsSubject,
 } from "../discovery/nats_protocol.ts";
-import type {
-  AnnouncedWorker,
-  NatsAnnouncerOptions,
-} from "./nats_announcer.ts";
+
+/** What a worker announces about itself. */
+export interface AnnouncedWorker {
+  /** Its id, unique among the workers of the subject. */
+  readonly key: string;
+  /** Where pools reach it: `host:port` (its `--advertise` address). */
+  readonly address: string;
+  /** Its `--tag`s. */
+  readonly tags?: readonly string[];
+  /** How many tasks it runs at once, when it has a limit. */
+  readonly capacity?: number;
+}
+
+/** Options of `NatsAnnouncer.start()`. */
+export interface NatsAnnouncerOptions {
+  /** The NATS server(s), as `--nats` gives them. */
+  servers: string | readonly string[];
+  /**
+   * The base subject pools follow.
+   *
+   * @default {"wool.workers"}
+   */
+  subject?: string;
+  /** The worker to announce. */
+  worker: AnnouncedWorker;
+  /**
+   * Time between two announcements, in milliseconds; an announcement stays
+   * valid 2.5 of them.
+   *
+   * @default {5000}
+   */
+  renewMs?: number;
+  /**
+   * Time between two attempts to reach the servers, in milliseconds.
+   *
+   * @default {1000}
+   */
+  reconnectWaitMs?: number;
+  /** Told of each failure to reach NATS; the announcer keeps trying. */
+  onError?: (error: DiscoveryError) => void;
+}
 
 /** The options of an announcer, checked, with defaults filled in. */
 export interface ResolvedAnnouncerOptions {

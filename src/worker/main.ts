@@ -1,5 +1,14 @@
 /**
- * The worker process entry of `@wool/core` (`@wool/core/worker`).
+ * The worker process entry of `@wool/core` (`@wool/core/worker`). It runs
+ * in one of two ways:
+ *
+ * - **Standalone**, with flags: `deno run -A jsr:@wool/core/worker --listen
+ *   HOST:PORT --token-file FILE …` serves pools on other machines until
+ *   SIGTERM or SIGINT drain it; `--help` lists the flags. When ready it
+ *   prints exactly one line on stdout, `wool-worker listening on
+ *   <address>`. See `standalone.ts`.
+ * - **Spawned by a pool**, with no arguments and its config on stdin, as
+ *   described below.
  *
  * A pool starts it as `deno run <permissions> --config <the caller's
  * config> <this module>` (or runs any command that speaks the same
@@ -36,5 +45,12 @@
 import { runWorker } from "./run_worker.ts";
 
 if (import.meta.main) {
-  await runWorker(Deno.stdin.readable);
+  if (Deno.args.length === 0) await runWorker(Deno.stdin.readable);
+  else {
+    // Loaded only here, so a spawned worker does not load what only a
+    // standalone one needs (TLS files, NATS); `deno cache` still follows
+    // the literal import.
+    const { runStandaloneWorker } = await import("./standalone.ts");
+    await runStandaloneWorker(Deno.args);
+  }
 }

@@ -14,9 +14,13 @@
 import { DiscoveryError } from "../discovery/errors.ts";
 import { pause, waitForAbort } from "../discovery/_event_stream.ts";
 import {
+  type AnnouncedWorker,
+  type NatsAnnouncerOptions,
   resolveAnnouncerOptions,
   type ResolvedAnnouncerOptions,
 } from "./_announcer_options.ts";
+
+export type { AnnouncedWorker, NatsAnnouncerOptions };
 import { connect, type NatsConnection } from "../discovery/_nats.ts";
 import {
   type Announcement,
@@ -26,47 +30,6 @@ import {
   natsSubjects,
   TTL_RENEWAL_PERIODS,
 } from "../discovery/nats_protocol.ts";
-
-/** What a worker announces about itself. */
-export interface AnnouncedWorker {
-  /** Its id, unique among the workers of the subject. */
-  readonly key: string;
-  /** Where pools reach it: `host:port` (its `--advertise` address). */
-  readonly address: string;
-  /** Its `--tag`s. */
-  readonly tags?: readonly string[];
-  /** How many tasks it runs at once, when it has a limit. */
-  readonly capacity?: number;
-}
-
-/** Options of {@linkcode NatsAnnouncer.start}. */
-export interface NatsAnnouncerOptions {
-  /** The NATS server(s), as `--nats` gives them. */
-  servers: string | readonly string[];
-  /**
-   * The base subject pools follow.
-   *
-   * @default {"wool.workers"}
-   */
-  subject?: string;
-  /** The worker to announce. */
-  worker: AnnouncedWorker;
-  /**
-   * Time between two announcements, in milliseconds; an announcement stays
-   * valid 2.5 of them.
-   *
-   * @default {5000}
-   */
-  renewMs?: number;
-  /**
-   * Time between two attempts to reach the servers, in milliseconds.
-   *
-   * @default {1000}
-   */
-  reconnectWaitMs?: number;
-  /** Told of each failure to reach NATS; the announcer keeps trying. */
-  onError?: (error: DiscoveryError) => void;
-}
 
 /** How long a leave may wait to reach the server, in milliseconds. */
 const LEAVE_FLUSH_MS = 2000;

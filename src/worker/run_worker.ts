@@ -19,6 +19,7 @@ import {
 import { tokenAuthenticator } from "./authenticator.ts";
 import { tryRemove } from "./listener.ts";
 import { serve, type Serving } from "./serve.ts";
+import { keepAliveOnStrayErrors } from "./stray_errors.ts";
 import { WorkerService } from "./worker_service.ts";
 
 const encoder = new TextEncoder();
@@ -39,7 +40,7 @@ export async function runWorker(
     await writeStderr(`wool worker: cannot parse its config line: ${error}\n`);
     Deno.exit(2);
   }
-  keepAliveOnStrayErrors(config.id);
+  keepAliveOnStrayErrors(`wool worker ${config.id}`);
   let serving: Serving;
   try {
     const hook = config.backpressure
@@ -111,34 +112,6 @@ async function drain(
   } catch {
     // A broken stdin means the same as a closed one: the pool is gone.
   }
-}
-
-/**
- * Keeps the worker serving when task code leaves an error no one handles
- * (a rejection, or a throw in a timer or a microtask): it is reported on
- * stderr, and the other tasks the worker runs are not cut short.
- */
-function keepAliveOnStrayErrors(workerId: string): void {
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    reportStray(workerId, "unhandled rejection", event.reason);
-  });
-  globalThis.addEventListener("error", (event) => {
-    event.preventDefault();
-    reportStray(workerId, "uncaught exception", event.error);
-  });
-}
-
-function reportStray(workerId: string, what: string, error: unknown): void {
-  let text: string;
-  try {
-    text = error instanceof Error
-      ? error.stack ?? error.message
-      : String(error);
-  } catch {
-    text = "a value that cannot be printed";
-  }
-  void writeStderr(`wool worker ${workerId}: ${what} in task code: ${text}\n`);
 }
 
 async function writeStdout(text: string): Promise<void> {

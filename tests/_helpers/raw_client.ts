@@ -25,6 +25,7 @@ import {
   type WorkerDetailsMessage,
 } from "../../src/wire/worker_details.ts";
 import { poolSecret } from "../../src/pool/worker_pool.ts";
+import { type ClientTls, tlsChannel } from "../../src/connection/tls_target.ts";
 import type { WorkerPool } from "../../mod.ts";
 
 /** How one `Dispatch` stream ended: the frames received, then the status. */
@@ -66,6 +67,8 @@ export interface RawClientOptions {
    * `undefined` for none.
    */
   readonly authorization?: string;
+  /** Dial over TLS, trusting `tls.ca` (and presenting `tls.cert`). */
+  readonly tls?: ClientTls & { readonly serverName?: string };
 }
 
 /** One grpc-js client (one HTTP/2 connection) to one worker. */
@@ -93,11 +96,14 @@ export class RawWorkerClient implements Disposable {
     options: RawClientOptions = {},
   ): Promise<RawWorkerClient> {
     const service = await loadWorkerService();
-    const client = new grpc.Client(
-      address,
-      grpc.credentials.createInsecure(),
-      { "grpc.use_local_subchannel_pool": 1 },
-    );
+    const { tls } = options;
+    const channel = tls === undefined
+      ? { credentials: grpc.credentials.createInsecure(), options: {} }
+      : tlsChannel(address, tls, tls.serverName);
+    const client = new grpc.Client(address, channel.credentials, {
+      ...channel.options,
+      "grpc.use_local_subchannel_pool": 1,
+    });
     return new RawWorkerClient(client, service, options.authorization);
   }
 
