@@ -20,6 +20,7 @@ import {
 } from "../wire/worker_details.ts";
 import { openDispatchChannel } from "./dispatch_channel.ts";
 import { Semaphore } from "./semaphore.ts";
+import { type ClientTls, tlsChannel } from "./tls_target.ts";
 import { SessionMux } from "./session_mux.ts";
 import type { TaskChannel } from "./task_channel.ts";
 
@@ -52,8 +53,19 @@ export interface IdleReport {
 /** The narrow options a connection is built from. */
 export interface WorkerConnectionOptions {
   readonly address: string;
-  /** The secret every call presents (`authorization: Bearer <token>`). */
-  readonly token: string;
+  /**
+   * The secret every call presents (`authorization: Bearer <token>`);
+   * none for a worker that authenticates callers by their TLS client
+   * certificate alone, or takes anyone (`--insecure`).
+   */
+  readonly token: string | undefined;
+  /** Dial over TLS, trusting `tls.ca` (and presenting `tls.cert`). */
+  readonly tls?: ClientTls;
+  /**
+   * The name to check the worker's TLS certificate against, when not the
+   * host of `address`.
+   */
+  readonly serverName?: string;
   readonly maxConcurrentDispatches: number;
   /** Largest frame, in bytes, including the frame's own fields. */
   readonly maxFrameBytes: number;
@@ -80,15 +92,21 @@ export class WorkerConnection implements TaskConnection {
     this.permits = new Semaphore(options.maxConcurrentDispatches);
     this.#service = service;
     const { token } = options;
-    this.#credential = () => credentialMetadata(token);
+    this.#credential = token === undefined
+      ? () => new grpc.Metadata()
+      : () => credentialMetadata(token);
+    const tls = options.tls === undefined
+      ? undefined
+      : tlsChannel(options.address, options.tls, options.serverName);
     this.#client = new grpc.Client(
       options.address,
-      grpc.credentials.createInsecure(),
+      tls?.credentials ?? grpc.credentials.createInsecure(),
       {
         "grpc.max_receive_message_length": options.maxFrameBytes,
         "grpc.max_send_message_length": options.maxFrameBytes,
         "grpc.enable_retries": 0,
         "grpc.use_local_subchannel_pool": 1,
+        ...tls?.options,
       },
     );
     this.#mux = options.transport === "session"
@@ -116,12 +134,42 @@ export class WorkerConnection implements TaskConnection {
   static async create(
     options: WorkerConnectionOptions,
   ): Promise<WorkerConnection> {
-    const connection = new WorkerConnection(
-      options,
-      await loadWorkerService(),
-    );
+    const connection = await WorkerConnection.open(options);
     await connection.idle(CONNECT_WAIT_MS).catch(() => {});
     return connection;
+  }
+
+  /**
+   * A connection to the worker at `options.address`, making no call: the
+   * caller's first (an `Info`, for a discovered worker) connects it, and
+   * says whether it serves.
+   */
+  static async open(
+    options: WorkerConnectionOptions,
+  ): Promise<WorkerConnection> {
+    return new WorkerConnection(options, await loadWorkerService());
+  }
+
+  /**
+   * Resolves once the connection, having been up, goes down — the worker
+   * went away or the network broke — or is closed. grpc-js reconnects on
+   * the next call; the pool takes such a worker out and dials it again.
+   */
+  lost(): Promise<void> {
+    const channel = this.#client.getChannel();
+    const { READY, SHUTDOWN } = grpc.connectivityState;
+    return new Promise((resolve) => {
+      let wasReady = false;
+      const watch = () => {
+        const state = channel.getConnectivityState(false);
+        if (state === SHUTDOWN || (wasReady && state !== READY)) {
+          return resolve();
+        }
+        wasReady ||= state === READY;
+        channel.watchConnectivityState(state, Infinity, watch);
+      };
+      watch();
+    });
   }
 
   /** Opens one task's channel on the configured transport. */

@@ -11,10 +11,14 @@
 import type { IdleReport } from "../connection/worker_connection.ts";
 import { classifyStatus } from "../wire/status.ts";
 
-/** What a probe asks and tells. */
-export interface LivenessProbeOptions {
-  /** Sends one `Idle` RPC, failing after `timeoutMs`. */
-  readonly idle: (timeoutMs: number) => Promise<IdleReport>;
+/**
+ * What a probe asks and tells. A spawned worker is asked `Idle` (its
+ * report carries its RSS); a discovered one `Info` (its report says
+ * whether it is draining).
+ */
+export interface LivenessProbeOptions<R = IdleReport> {
+  /** Sends one `Idle` (or `Info`) RPC, failing after `timeoutMs`. */
+  readonly idle: (timeoutMs: number) => Promise<R>;
   /** Milliseconds between the end of one probe and the next. */
   readonly intervalMs: number;
   /**
@@ -26,7 +30,7 @@ export interface LivenessProbeOptions {
   /** Whether the worker is still to be probed; asked before each probe. */
   readonly probed: () => boolean;
   /** The worker answered. */
-  readonly onReport: (report: IdleReport) => void;
+  readonly onReport: (report: R) => void;
   /** The worker did not answer within `unresponsiveMs`; probing stops. */
   readonly onUnresponsive: () => void;
   /**
@@ -42,15 +46,15 @@ export interface LivenessProbe {
 }
 
 /** Starts probing a worker; the first probe is one interval from now. */
-export function startLivenessProbe(
-  options: LivenessProbeOptions,
+export function startLivenessProbe<R = IdleReport>(
+  options: LivenessProbeOptions<R>,
 ): LivenessProbe {
   const { intervalMs, unresponsiveMs } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const probe = async () => {
     if (stopped || !options.probed()) return;
-    let report: IdleReport;
+    let report: R;
     try {
       report = await options.idle(unresponsiveMs || intervalMs);
     } catch (error) {

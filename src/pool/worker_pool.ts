@@ -1,6 +1,6 @@
 /**
- * `WorkerPool`: the facade over the roster, the dispatcher and the fleet of
- * worker processes.
+ * `WorkerPool`: the facade over the roster, the dispatcher and the pool's
+ * workers (the fleet it spawns, the workers its discovery finds).
  *
  * @module
  */
@@ -15,15 +15,13 @@ import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";
 import type { TaskFrame } from "../wire/frames.ts";
-import { poolConnectionLimits, WORKER_HOST } from "../wire/launch.ts";
-import { checkPoolPermissions } from "../process/preflight.ts";
-import { SocketDirectory } from "../process/socket_directory.ts";
-import { createPoolSecret } from "./secret.ts";
+import type { SocketDirectory } from "../process/socket_directory.ts";
 import { failedCall, type RemoteCall, startedCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
-import { Fleet } from "./fleet.ts";
+import type { Members } from "./members.ts";
+import { startMembers } from "./pool_start.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { type CloseOptions, validateCloseOptions } from "./close_options.ts";
 import { validatePoolOptions, type WorkerPoolOptions } from "./options.ts";
@@ -101,7 +99,7 @@ export function poolSecret(pool: WorkerPool): string {
 export class WorkerPool implements AsyncDisposable {
   readonly #roster: Roster;
   readonly #dispatcher: Dispatcher;
-  readonly #fleet: Fleet;
+  readonly #members: Members;
   readonly #sockets: SocketDirectory | undefined;
   readonly #stats: StatsBook;
   readonly #maxMessageBytes: number;
@@ -114,7 +112,7 @@ export class WorkerPool implements AsyncDisposable {
 
   private constructor(
     roster: Roster,
-    fleet: Fleet,
+    members: Members,
     sockets: SocketDirectory | undefined,
     stats: StatsBook,
     loadBalancer: LoadBalancer,
@@ -122,7 +120,7 @@ export class WorkerPool implements AsyncDisposable {
     maxMessageBytes: number,
   ) {
     this.#roster = roster;
-    this.#fleet = fleet;
+    this.#members = members;
     this.#sockets = sockets;
     this.#stats = stats;
     this.#maxMessageBytes = maxMessageBytes;
@@ -131,17 +129,19 @@ export class WorkerPool implements AsyncDisposable {
       loadBalancer,
       stats,
       admissionWaitMs,
-      evict: (id, cause, reason) => fleet.evict(id, cause, reason),
-      accepted: (id) => fleet.accepted(id),
+      evict: (id, cause, reason) => members.evict(id, cause, reason),
+      accepted: (id) => members.accepted(id),
     });
   }
 
   /**
    * Starts a pool: spawns its workers and resolves once every one of them
-   * serves.
+   * serves; with a `discovery`, subscribes to it at the same time, and
+   * with a `quorum`, resolves once that many workers, spawned and
+   * discovered, are ready.
    *
    * @param options How many workers, their backpressure hook, limits, and
-   * how they are launched.
+   * how they are launched; where to find workers it does not spawn.
    * @returns The running pool.
    * @throws {TypeError} when an option has the wrong type (named in the
    * message), or `backpressure` is a function.
@@ -155,48 +155,21 @@ export class WorkerPool implements AsyncDisposable {
    * `"inherit"` and this process holds a permission only in part.
    * @throws {WorkerStartError} when a worker cannot start; no process is
    * left running.
+   * @throws {QuorumNotMet} when `quorum` workers were not ready within
+   * `quorumTimeoutMs`; nothing is left running, and no connection open.
    */
   static async start(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
     const resolved = validatePoolOptions(options);
-    const unix = resolved.launch.listen === "unix" &&
-      Deno.build.os !== "windows";
-    checkPoolPermissions({
-      commands: [resolved.launch.command],
-      ...(unix
-        ? { socketParent: temporaryDirectory() }
-        : { hosts: [WORKER_HOST] }),
-    });
-    const sockets = unix ? await SocketDirectory.create() : undefined;
-    const secret = createPoolSecret();
     const roster = new Roster();
     const stats = new StatsBook();
-    const fleet = new Fleet({
-      launch: resolved.launch,
-      sockets,
-      host: WORKER_HOST,
-      secret,
-      limits: poolConnectionLimits(resolved.maxConcurrentDispatches),
-      backpressure: resolved.backpressure,
-      backpressureTimeoutMs: resolved.backpressureTimeoutMs,
-      maxMessageBytes: resolved.maxMessageBytes,
-      maxConcurrentDispatches: resolved.maxConcurrentDispatches,
-      startTimeoutMs: resolved.startTimeoutMs,
-      unresponsiveMs: resolved.workerUnresponsiveMs,
-      transport: resolved.transport,
-      respawn: resolved.respawn,
-      recycle: resolved.recycle,
+    const { members, sockets, secret } = await startMembers(
+      resolved,
       roster,
       stats,
-    });
-    try {
-      await fleet.start(resolved.spawn);
-    } catch (error) {
-      await sockets?.remove();
-      throw error;
-    }
+    );
     const pool = new WorkerPool(
       roster,
-      fleet,
+      members,
       sockets,
       stats,
       resolved.loadBalancer,
@@ -207,7 +180,10 @@ export class WorkerPool implements AsyncDisposable {
     return pool;
   }
 
-  /** The live workers: `{ id, address, pid }` each. */
+  /**
+   * The live workers: `{ id, address, pid }` each, and a discovered
+   * worker's `tags`.
+   */
   get workers(): readonly WorkerInfo[] {
     return this.#roster.infos();
   }
@@ -310,8 +286,10 @@ export class WorkerPool implements AsyncDisposable {
   /**
    * Closes the pool: new calls reject with `PoolClosed`, in-flight calls
    * get `graceMs` to finish and are then cancelled (rejecting with
-   * `PoolClosed`), and every worker process is stopped. Resolves when all
-   * have exited. Calling it again returns the same promise.
+   * `PoolClosed`), and every worker process it spawned is stopped; the
+   * connections to discovered workers are closed, and those workers keep
+   * running (the pool never stops a worker it did not spawn). Resolves
+   * when all that is done. Calling it again returns the same promise.
    *
    * @throws {TypeError} / {RangeError} for a bad `graceMs`.
    */
@@ -338,7 +316,7 @@ export class WorkerPool implements AsyncDisposable {
       );
       for (const run of [...this.#runs]) run.abort(cancelled);
     }
-    await this.#fleet.close();
+    await this.#members.close();
     await this.#sockets?.remove();
     this.#state = "closed";
   }
@@ -408,18 +386,6 @@ function checkTaskFrameSize(
   if (size > limit) {
     throw new MessageTooLarge(`task frame of "${exportName}"`, size, limit);
   }
-}
-
-/**
- * The directory `Deno.makeTempDir` makes directories in: `$TMPDIR` when
- * this process may read it, else `/tmp`.
- */
-function temporaryDirectory(): string {
-  const readable = Deno.permissions.querySync({
-    name: "env",
-    variable: "TMPDIR",
-  }).state === "granted";
-  return (readable ? Deno.env.get("TMPDIR") : undefined) || "/tmp";
 }
 
 function describeCall(call: DispatchCall): string {
