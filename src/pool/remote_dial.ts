@@ -197,10 +197,30 @@ export function failedInfo(
     );
   }
   const name = typeof code === "number" ? `${statusName(code)}: ` : "";
-  return new WorkerUnavailable(address, "unreachable", `${name}${said}`, {
-    cause: error,
-  });
+  // grpc-js ends its text with an empty "Resolution note: ".
+  const text = said.replace(/\s*Resolution note:\s*$/, "");
+  const opaque = /No connection established/.test(text) &&
+    !/certificate|altname|ERR_TLS/i.test(text);
+  const hint = opaque ? OPAQUE_FAILURE_HINT : "";
+  return new WorkerUnavailable(
+    address,
+    "unreachable",
+    `${name}${text}${hint}`,
+    {
+      cause: error,
+    },
+  );
 }
+
+/**
+ * What a connection that failed with no word of a certificate may mean:
+ * grpc-js says no more ("Failed to connect", `EPIPE`, `ECONNRESET`) when
+ * the TCP connection is refused and when the worker ends the TLS handshake
+ * (no client certificate, or one its CA did not sign; the pool talking
+ * plain TCP to a TLS worker).
+ */
+const OPAQUE_FAILURE_HINT =
+  " (nothing listens there, or the worker ended the TLS handshake: check that credentials.tls is given for a worker serving TLS, and that credentials.tls.cert is signed by the CA of its --tls-ca)";
 
 function unavailable(
   address: string,
