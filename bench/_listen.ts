@@ -180,7 +180,7 @@ function binomial(n: number, k: number): number {
 }
 
 /** The median of `over[i] / under[i]`. */
-function medianRatio(
+export function medianRatio(
   over: readonly number[],
   under: readonly number[],
 ): number {
@@ -192,18 +192,22 @@ function medianRatio(
 }
 
 /**
- * Runs `measure` `rounds` times for each side, alternating, and each side
- * first in every other round (Unix, TCP, TCP, Unix, …), so neither always
- * follows the other.
+ * Runs `measure` `rounds` times for each of two sides, alternating, and
+ * each side first in every other round (Unix, TCP, TCP, Unix, …), so
+ * neither always follows the other.
  */
-async function alternate<T>(
+export async function alternate<T, S extends string = Listen>(
   rounds: number,
-  measure: (listen: Listen) => Promise<T>,
-): Promise<Record<Listen, T[]>> {
-  const results: Record<Listen, T[]> = { unix: [], tcp: [] };
+  measure: (side: S) => Promise<T>,
+  sides: readonly [S, S] = ["unix", "tcp"] as unknown as [S, S],
+): Promise<Record<S, T[]>> {
+  const results = { [sides[0]]: [], [sides[1]]: [] } as unknown as Record<
+    S,
+    T[]
+  >;
   for (let round = 0; round < rounds; round++) {
-    const order: Listen[] = round % 2 === 0 ? ["unix", "tcp"] : ["tcp", "unix"];
-    for (const listen of order) results[listen].push(await measure(listen));
+    const order = round % 2 === 0 ? sides : [sides[1], sides[0]];
+    for (const side of order) results[side].push(await measure(side));
   }
   return results;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ListenResults } from "./_listen.ts";
+import type { RemoteResults } from "./_remote.ts";
 import type { FloorResults } from "./_floors.ts";
 import type { LoadResult } from "./_load.ts";
 import type {
@@ -39,6 +40,7 @@ export interface BenchResults {
   readonly overload?: OverloadResults;
   readonly startup?: StartupResults;
   readonly listen?: ListenResults;
+  readonly remote?: RemoteResults;
 }
 
 /** Whether a figure meets its target. */

@@ -12,7 +12,9 @@
  *    capacity, with and without a `maxActive` hook;
  * 5. cold start of a 2-worker pool and idle worker RSS;
  * 6. the trivial task with workers on Unix sockets (the default) next to
- *    TCP loopback, alternating rounds, and the ratio (`bench/_listen.ts`).
+ *    TCP loopback, alternating rounds, and the ratio (`bench/_listen.ts`);
+ * 7. the trivial task on a durable pool over TCP+TLS to two standalone
+ *    workers next to the spawned pool, likewise (`bench/_remote.ts`).
  *
  * Prints a markdown table, writes `bench/results/<timestamp>.json` and
  * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
@@ -23,7 +25,8 @@
  *     deno task bench --quick              # a short smoke run (noisier)
  *     deno task bench --only floors,pool   # some sections only
  *
- * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`. Files
+ * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`,
+ * `remote`. Files
  * are written only by a run of every section, unless `--write` is given.
  *
  * @module
@@ -46,6 +49,7 @@ import {
 } from "./_pool.ts";
 import { renderOverloadChart } from "./_chart.ts";
 import { measureListen, renderListenTable } from "./_listen.ts";
+import { measureRemote, renderRemoteTable } from "./_remote.ts";
 import {
   type BenchResults,
   buildSummary,
@@ -59,6 +63,7 @@ const SECTIONS = [
   "overload",
   "startup",
   "listen",
+  "remote",
 ] as const;
 type Section = typeof SECTIONS[number];
 
@@ -156,6 +161,9 @@ if (sections.has("startup")) {
 if (sections.has("listen")) {
   results.listen = await section("listen", () => measureListen(budget));
 }
+if (sections.has("remote")) {
+  results.remote = await section("remote", () => measureRemote(budget));
+}
 
 const finishedAt = new Date();
 const summary = buildSummary(results);
@@ -178,6 +186,7 @@ const report = {
 
 console.log(table);
 if (results.listen) console.log(`\n${renderListenTable(results.listen)}`);
+if (results.remote) console.log(`\n${renderRemoteTable(results.remote)}`);
 // Every child has exited and been waited for by now, so the CPU they used
 // is in this process's own figure: the rest of the machine's was others'.
 const foreign = foreignCpuShare(
