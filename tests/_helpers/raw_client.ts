@@ -54,6 +54,18 @@ export function taskFrame(
   };
 }
 
+/** A `Dispatch` stream a test writes frame by frame. */
+export interface DispatchStream {
+  /** Writes one frame. */
+  write(frame: RequestFrame): void;
+  /** Ends the writing side. */
+  end(): void;
+  /** The next frame the worker answers, or `undefined` once it ended. */
+  next(): Promise<ResponseFrame | undefined>;
+  /** The stream's status, once it came. */
+  readonly status: Promise<grpc.StatusObject>;
+}
+
 /** How one `Session` stream ended: the frames received, then the status. */
 export interface SessionOutcome {
   readonly frames: readonly SessionResponseFrame[];
@@ -154,6 +166,50 @@ export class RawWorkerClient implements Disposable {
     for (const frame of frames) call.write(frame);
     call.end();
     return outcome;
+  }
+
+  /**
+   * Opens a `Dispatch` stream that the test writes frame by frame, reading
+   * each answer in turn (a generator's steps, one after its Ack).
+   */
+  stream(): DispatchStream {
+    const method = this.#service.Dispatch as grpc.MethodDefinition<
+      RequestFrame,
+      ResponseFrame
+    >;
+    const call = this.#client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      this.metadata(),
+    );
+    const received: (ResponseFrame | undefined)[] = [];
+    let waiting: ((frame: ResponseFrame | undefined) => void) | undefined;
+    const deliver = (frame: ResponseFrame | undefined) => {
+      if (waiting === undefined) received.push(frame);
+      else {
+        waiting(frame);
+        waiting = undefined;
+      }
+    };
+    call.on("data", (frame: ResponseFrame) => deliver(frame));
+    const status = new Promise<grpc.StatusObject>((resolve) =>
+      call.on("status", (status: grpc.StatusObject) => {
+        deliver(undefined);
+        resolve(status);
+      })
+    );
+    // The status event carries the same failure.
+    call.on("error", () => {});
+    return {
+      write: (frame) => void call.write(frame),
+      end: () => void call.end(),
+      next: () =>
+        received.length > 0
+          ? Promise.resolve(received.shift())
+          : new Promise((resolve) => waiting = resolve),
+      status,
+    };
   }
 
   /**
