@@ -142,30 +142,15 @@ export class RawWorkerClient implements Disposable {
    * Opens a `Dispatch` stream, writes `frames`, ends the writing side, and
    * resolves with what the worker answered, once the stream's status came.
    */
-  dispatch(frames: readonly RequestFrame[]): Promise<DispatchOutcome> {
-    const method = this.#service.Dispatch as grpc.MethodDefinition<
-      RequestFrame,
-      ResponseFrame
-    >;
-    const call = this.#client.makeBidiStreamRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      this.metadata(),
-    );
+  async dispatch(frames: readonly RequestFrame[]): Promise<DispatchOutcome> {
+    const stream = this.stream();
+    for (const frame of frames) stream.write(frame);
+    stream.end();
     const received: ResponseFrame[] = [];
-    const outcome = new Promise<DispatchOutcome>((resolve) => {
-      call.on("data", (frame: ResponseFrame) => received.push(frame));
-      call.on(
-        "status",
-        (status: grpc.StatusObject) => resolve({ frames: received, status }),
-      );
-      // The status event carries the same failure.
-      call.on("error", () => {});
-    });
-    for (const frame of frames) call.write(frame);
-    call.end();
-    return outcome;
+    for (let frame = await stream.next(); frame; frame = await stream.next()) {
+      received.push(frame);
+    }
+    return { frames: received, status: await stream.status };
   }
 
   /**

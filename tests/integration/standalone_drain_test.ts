@@ -18,7 +18,10 @@ import {
   RawWorkerClient,
   taskFrame,
 } from "../_helpers/raw_client.ts";
-import { StandaloneProcess } from "../_helpers/standalone_process.ts";
+import {
+  StandaloneProcess,
+  taskAtGate,
+} from "../_helpers/standalone_process.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 const NEXT = { frame: "next", next: {} } as const;
@@ -68,10 +71,7 @@ Deno.test("standalone worker: SIGTERM mid-task lets the task complete, rejects a
   await using gate = Gate.open();
   await using worker = await startWorker();
   using raw = await RawWorkerClient.connect(worker.address);
-  const running = raw.dispatch([
-    taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, "done"]),
-  ]);
-  await gate.arrived(1);
+  const { outcome: running } = await taskAtGate(raw, gate, "done");
   await signalDrain(worker, "SIGTERM");
   await assertRejectedAsStopping(raw);
   assert.equal((await raw.info()).draining, true);
@@ -130,10 +130,7 @@ Deno.test("standalone worker: a second signal while draining stops it at once, e
   await using gate = Gate.open();
   await using worker = await startWorker();
   using raw = await RawWorkerClient.connect(worker.address);
-  const running = raw.dispatch([
-    taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, "never"]),
-  ]);
-  await gate.arrived(1);
+  const { outcome: running } = await taskAtGate(raw, gate, "never");
   await signalDrain(worker, "SIGTERM");
   worker.kill("SIGTERM");
   const exit = await worker.exited;
@@ -155,10 +152,7 @@ Deno.test("standalone worker: SIGKILL fails the call in flight and leaves no pro
   await using gate = Gate.open();
   await using worker = await startWorker();
   using raw = await RawWorkerClient.connect(worker.address);
-  const running = raw.dispatch([
-    taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, "never"]),
-  ]);
-  await gate.arrived(1);
+  const { outcome: running } = await taskAtGate(raw, gate, "never");
   worker.kill("SIGKILL");
   const exit = await worker.exited;
   assert.equal(exit.signal, "SIGKILL");

@@ -12,14 +12,12 @@ import { DiscoveryWatch } from "../_helpers/discovery_watch.ts";
 import { ignoreWithout, NATS_SERVER } from "../_helpers/engines.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { NatsServer } from "../_helpers/nats_server.ts";
+import { GrpcStatus, RawWorkerClient } from "../_helpers/raw_client.ts";
 import {
-  GrpcStatus,
-  RawWorkerClient,
-  taskFrame,
-} from "../_helpers/raw_client.ts";
-import { StandaloneProcess } from "../_helpers/standalone_process.ts";
+  StandaloneProcess,
+  taskAtGate,
+} from "../_helpers/standalone_process.ts";
 
-const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 const ignore = ignoreWithout(NATS_SERVER);
 /** Wide enough for a loaded machine (see nats_discovery_test.ts). */
 const ROLL_CALL_MS = 1500;
@@ -61,10 +59,7 @@ Deno.test({
       tags: ["gpu", "eu"],
       capacity: 4,
     });
-    const running = raw.dispatch([
-      taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, "done"]),
-    ]);
-    await gate.arrived(1);
+    const { outcome: running } = await taskAtGate(raw, gate, "done");
     worker.kill("SIGTERM");
     const removed = await watch.change("removed", worker.address);
     assert.equal(removed.type === "removed" && removed.reason, "left");
