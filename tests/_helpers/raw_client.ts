@@ -81,6 +81,12 @@ export interface RawClientOptions {
   readonly authorization?: string;
   /** Dial over TLS, trusting `tls.ca` (and presenting `tls.cert`). */
   readonly tls?: ClientTls & { readonly serverName?: string };
+  /**
+   * Unary calls wait (up to 30 s) until the worker keeps a connection,
+   * redialing every 10–100 ms: for a worker that may still be closing
+   * connections that count against its limit.
+   */
+  readonly waitForReady?: boolean;
 }
 
 /** One grpc-js client (one HTTP/2 connection) to one worker. */
@@ -88,15 +94,17 @@ export class RawWorkerClient implements Disposable {
   readonly #client: grpc.Client;
   readonly #service: grpc.ServiceDefinition;
   readonly #authorization: string | undefined;
+  readonly #waitForReady: boolean;
 
   private constructor(
     client: grpc.Client,
     service: grpc.ServiceDefinition,
-    authorization: string | undefined,
+    options: RawClientOptions,
   ) {
     this.#client = client;
     this.#service = service;
-    this.#authorization = authorization;
+    this.#authorization = options.authorization;
+    this.#waitForReady = options.waitForReady ?? false;
   }
 
   /**
@@ -115,8 +123,14 @@ export class RawWorkerClient implements Disposable {
     const client = new grpc.Client(address, channel.credentials, {
       ...channel.options,
       "grpc.use_local_subchannel_pool": 1,
+      ...(options.waitForReady
+        ? {
+          "grpc.initial_reconnect_backoff_ms": 10,
+          "grpc.max_reconnect_backoff_ms": 100,
+        }
+        : {}),
     });
-    return new RawWorkerClient(client, service, options.authorization);
+    return new RawWorkerClient(client, service, options);
   }
 
   /** Connects to a worker of `pool` with the pool's own secret. */
@@ -131,7 +145,8 @@ export class RawWorkerClient implements Disposable {
 
   /** The metadata each call sends: the credential, if any. */
   metadata(): grpc.Metadata {
-    const metadata = new grpc.Metadata();
+    // grpc-js reads wait-for-ready from the metadata's options.
+    const metadata = new grpc.Metadata({ waitForReady: this.#waitForReady });
     if (this.#authorization !== undefined) {
       metadata.set(AUTHORIZATION_METADATA_KEY, this.#authorization);
     }
@@ -289,6 +304,7 @@ export class RawWorkerClient implements Disposable {
         definition.responseDeserialize,
         request,
         this.metadata(),
+        this.#waitForReady ? { deadline: Date.now() + 30_000 } : {},
         (error, reply) => error ? reject(error) : resolve(reply as R),
       );
     });
