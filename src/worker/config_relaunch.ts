@@ -29,22 +29,11 @@ import {
   inheritedGrant,
   PermissionNotInheritable,
 } from "../process/inherit_permissions.ts";
+import { PERMISSION_NAMES } from "../process/permissions.ts";
 import { WorkerUsageError } from "./cli_usage_error.ts";
 
 /** The variable telling a re-launched worker its launcher's pid. */
 export const RELAUNCH_VARIABLE = "WOOL_WORKER_LAUNCHER";
-
-/** The permission names, in flag order. */
-const PERMISSIONS = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "run",
-  "ffi",
-  "sys",
-  "import",
-] as const;
 
 /** Signals the launcher passes on to its child. */
 const FORWARDED: readonly Deno.Signal[] = ["SIGTERM", "SIGINT"];
@@ -145,7 +134,7 @@ export function relaunchFlags(config: string): string[] {
   }
   const flags: string[] = [];
   const probes = defaultInheritProbes({ paths: [config] });
-  for (const name of PERMISSIONS) {
+  for (const name of PERMISSION_NAMES) {
     let grant: boolean | readonly string[];
     try {
       grant = inheritedGrant(name, probes);

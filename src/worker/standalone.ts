@@ -100,7 +100,10 @@ export async function runStandaloneWorker(
       options,
       credentials,
       hook,
-      () => void worker.drain().then(() => Deno.exit(0)),
+      () => {
+        console.error(`${LABEL}: Stop: draining`);
+        void worker.drain().then(() => Deno.exit(0));
+      },
     );
   } catch (error) {
     const { host, port } = options.listen;
@@ -108,7 +111,7 @@ export async function runStandaloneWorker(
       `cannot listen on ${formatHostPort(host, port)}: ${messageOf(error)}`,
     );
   }
-  handleStopSignals(worker);
+  handleStopSignals(worker, options.graceMs);
   if (relaunched) void launcherGone().then(() => halt(worker, 1));
   await write(Deno.stdout, `wool-worker listening on ${worker.address}\n`);
   return await new Promise<never>(() => {});
@@ -129,13 +132,25 @@ export function denoVersionRefusal(
     `or pass --allow-known-bad-deno to run on Deno ${version} anyway`;
 }
 
-/** The first stop signal drains the worker, the next halts it. */
-function handleStopSignals(worker: StandaloneWorker): void {
+/**
+ * The first stop signal drains the worker, the next halts it; each says so
+ * on stderr as it begins.
+ */
+function handleStopSignals(
+  worker: StandaloneWorker,
+  graceMs: number,
+): void {
   for (const [signal, number] of Object.entries(STOP_SIGNALS)) {
     try {
       Deno.addSignalListener(signal as Deno.Signal, () => {
-        if (worker.draining) halt(worker, 128 + number);
-        else void worker.drain().then(() => Deno.exit(0));
+        if (worker.draining) {
+          console.error(`${LABEL}: ${signal} again: stopping at once`);
+          halt(worker, 128 + number);
+        }
+        console.error(
+          `${LABEL}: ${signal}: draining: new tasks are refused, those in flight get ${graceMs} ms; a second signal stops at once`,
+        );
+        void worker.drain().then(() => Deno.exit(0));
       });
     } catch {
       // A signal this platform does not have (SIGTERM on Windows).

@@ -54,6 +54,18 @@ export function taskFrame(
   };
 }
 
+/** A `Dispatch` stream a test writes frame by frame. */
+export interface DispatchStream {
+  /** Writes one frame. */
+  write(frame: RequestFrame): void;
+  /** Ends the writing side. */
+  end(): void;
+  /** The next frame the worker answers, or `undefined` once it ended. */
+  next(): Promise<ResponseFrame | undefined>;
+  /** The stream's status, once it came. */
+  readonly status: Promise<grpc.StatusObject>;
+}
+
 /** How one `Session` stream ended: the frames received, then the status. */
 export interface SessionOutcome {
   readonly frames: readonly SessionResponseFrame[];
@@ -69,6 +81,12 @@ export interface RawClientOptions {
   readonly authorization?: string;
   /** Dial over TLS, trusting `tls.ca` (and presenting `tls.cert`). */
   readonly tls?: ClientTls & { readonly serverName?: string };
+  /**
+   * Unary calls wait (up to 30 s) until the worker keeps a connection,
+   * redialing every 10–100 ms: for a worker that may still be closing
+   * connections that count against its limit.
+   */
+  readonly waitForReady?: boolean;
 }
 
 /** One grpc-js client (one HTTP/2 connection) to one worker. */
@@ -76,15 +94,17 @@ export class RawWorkerClient implements Disposable {
   readonly #client: grpc.Client;
   readonly #service: grpc.ServiceDefinition;
   readonly #authorization: string | undefined;
+  readonly #waitForReady: boolean;
 
   private constructor(
     client: grpc.Client,
     service: grpc.ServiceDefinition,
-    authorization: string | undefined,
+    options: RawClientOptions,
   ) {
     this.#client = client;
     this.#service = service;
-    this.#authorization = authorization;
+    this.#authorization = options.authorization;
+    this.#waitForReady = options.waitForReady ?? false;
   }
 
   /**
@@ -103,8 +123,14 @@ export class RawWorkerClient implements Disposable {
     const client = new grpc.Client(address, channel.credentials, {
       ...channel.options,
       "grpc.use_local_subchannel_pool": 1,
+      ...(options.waitForReady
+        ? {
+          "grpc.initial_reconnect_backoff_ms": 10,
+          "grpc.max_reconnect_backoff_ms": 100,
+        }
+        : {}),
     });
-    return new RawWorkerClient(client, service, options.authorization);
+    return new RawWorkerClient(client, service, options);
   }
 
   /** Connects to a worker of `pool` with the pool's own secret. */
@@ -119,7 +145,8 @@ export class RawWorkerClient implements Disposable {
 
   /** The metadata each call sends: the credential, if any. */
   metadata(): grpc.Metadata {
-    const metadata = new grpc.Metadata();
+    // grpc-js reads wait-for-ready from the metadata's options.
+    const metadata = new grpc.Metadata({ waitForReady: this.#waitForReady });
     if (this.#authorization !== undefined) {
       metadata.set(AUTHORIZATION_METADATA_KEY, this.#authorization);
     }
@@ -130,7 +157,22 @@ export class RawWorkerClient implements Disposable {
    * Opens a `Dispatch` stream, writes `frames`, ends the writing side, and
    * resolves with what the worker answered, once the stream's status came.
    */
-  dispatch(frames: readonly RequestFrame[]): Promise<DispatchOutcome> {
+  async dispatch(frames: readonly RequestFrame[]): Promise<DispatchOutcome> {
+    const stream = this.stream();
+    for (const frame of frames) stream.write(frame);
+    stream.end();
+    const received: ResponseFrame[] = [];
+    for (let frame = await stream.next(); frame; frame = await stream.next()) {
+      received.push(frame);
+    }
+    return { frames: received, status: await stream.status };
+  }
+
+  /**
+   * Opens a `Dispatch` stream that the test writes frame by frame, reading
+   * each answer in turn (a generator's steps, one after its Ack).
+   */
+  stream(): DispatchStream {
     const method = this.#service.Dispatch as grpc.MethodDefinition<
       RequestFrame,
       ResponseFrame
@@ -141,19 +183,33 @@ export class RawWorkerClient implements Disposable {
       method.responseDeserialize,
       this.metadata(),
     );
-    const received: ResponseFrame[] = [];
-    const outcome = new Promise<DispatchOutcome>((resolve) => {
-      call.on("data", (frame: ResponseFrame) => received.push(frame));
-      call.on(
-        "status",
-        (status: grpc.StatusObject) => resolve({ frames: received, status }),
-      );
-      // The status event carries the same failure.
-      call.on("error", () => {});
-    });
-    for (const frame of frames) call.write(frame);
-    call.end();
-    return outcome;
+    const received: (ResponseFrame | undefined)[] = [];
+    let waiting: ((frame: ResponseFrame | undefined) => void) | undefined;
+    const deliver = (frame: ResponseFrame | undefined) => {
+      if (waiting === undefined) received.push(frame);
+      else {
+        waiting(frame);
+        waiting = undefined;
+      }
+    };
+    call.on("data", (frame: ResponseFrame) => deliver(frame));
+    const status = new Promise<grpc.StatusObject>((resolve) =>
+      call.on("status", (status: grpc.StatusObject) => {
+        deliver(undefined);
+        resolve(status);
+      })
+    );
+    // The status event carries the same failure.
+    call.on("error", () => {});
+    return {
+      write: (frame) => void call.write(frame),
+      end: () => void call.end(),
+      next: () =>
+        received.length > 0
+          ? Promise.resolve(received.shift())
+          : new Promise((resolve) => waiting = resolve),
+      status,
+    };
   }
 
   /**
@@ -248,6 +304,7 @@ export class RawWorkerClient implements Disposable {
         definition.responseDeserialize,
         request,
         this.metadata(),
+        this.#waitForReady ? { deadline: Date.now() + 30_000 } : {},
         (error, reply) => error ? reject(error) : resolve(reply as R),
       );
     });

@@ -7,6 +7,12 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import type { Gate } from "./gate.ts";
+import {
+  type DispatchOutcome,
+  type RawWorkerClient,
+  taskFrame,
+} from "./raw_client.ts";
 
 /** The worker entry, as `deno run` takes it. */
 export const WORKER_MAIN = fileURLToPath(
@@ -183,6 +189,25 @@ class Lines {
       else this.#waiters.push(waiter);
     }
   }
+}
+
+const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
+
+/**
+ * Starts `waitAtGate(gate.port, value)` on `raw` and resolves once the task
+ * runs (it arrived at the gate), with the outcome still to come.
+ */
+export async function taskAtGate<T>(
+  raw: RawWorkerClient,
+  gate: Gate,
+  value: T,
+): Promise<{ readonly outcome: Promise<DispatchOutcome> }> {
+  const arrivals = gate.arrivals;
+  const outcome = raw.dispatch([
+    taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, value]),
+  ]);
+  await gate.arrived(arrivals + 1);
+  return { outcome };
 }
 
 /** A private directory for a test's token files; removed on dispose. */

@@ -19,6 +19,7 @@ import {
 } from "../_helpers/raw_client.ts";
 import {
   StandaloneProcess,
+  taskAtGate,
   TokenFiles,
 } from "../_helpers/standalone_process.ts";
 
@@ -170,10 +171,7 @@ Deno.test("standalone worker: --capacity runs that many tasks at once, rejects t
   ]);
   using raw = await RawWorkerClient.connect(worker.address);
   assert.equal((await raw.info()).capacity, 1);
-  const first = raw.dispatch([
-    taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, "first"]),
-  ]);
-  await gate.arrived(1);
+  const { outcome: first } = await taskAtGate(raw, gate, "first");
   const second = await raw.dispatch([
     taskFrame({ module: TASKS, export: "add" }, [1, 2]),
   ]);

@@ -75,9 +75,12 @@ Deno.test("Worker closes a connection beyond maxPendingConnections at once, whil
     second.socket.destroy();
     await Promise.all([first.closed, second.closed]);
   }
-  // Those two gone, a new connection is pending again, and is served.
+  // Those two gone, a new connection is pending again, and is served. The
+  // worker learns they closed a moment after this side does: until then a
+  // new connection is still one too many, so the client redials.
   using raw = await RawWorkerClient.connect(worker.address, {
     authorization: worker.authorization,
+    waitForReady: true,
   });
   assert.ok(await raw.idle() > 0);
 });
