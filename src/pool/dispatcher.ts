@@ -8,9 +8,7 @@
  * - Nack: the task cannot run anywhere (unknown routine, bad arguments):
  *   its error is the call's error, and the worker stays.
  * - `RESOURCE_EXHAUSTED` marked `wool-rejected: backpressure`, or
- *   `UNAVAILABLE`, `DEADLINE_EXCEEDED`: transient; try the next worker. A
- *   worker that rejected it as stopping (draining) also leaves the pool
- *   (reason `"draining"`): it will take no task again.
+ *   `UNAVAILABLE`, `DEADLINE_EXCEEDED`: transient; try the next worker.
  * - `RESOURCE_EXHAUSTED` without the mark (grpc's own message-size limit):
  *   not overload; the call fails with the real cause, no retry.
  * - `UNAUTHENTICATED`: the worker refused the pool's credentials, so it is
@@ -72,10 +70,7 @@ export interface DispatcherOptions {
 }
 
 /** Why the dispatcher removes a worker. */
-export type Removal = Extract<
-  LeaveReason,
-  "evicted" | "unauthenticated" | "draining"
->;
+export type Removal = Extract<LeaveReason, "evicted" | "unauthenticated">;
 
 /** Whether, and why, a worker leaves the pool after each class of status. */
 const REMOVAL: Readonly<Record<StatusClass, Removal | undefined>> = {
@@ -282,10 +277,7 @@ export class Dispatcher {
     return {
       kind: "declined",
       cause: { address: info.address, code: statusName(code), message },
-      // A stopping worker takes no new task: it leaves, its tasks finish.
-      remove: rejection?.cause === "stopping"
-        ? "draining"
-        : REMOVAL[classified],
+      remove: REMOVAL[classified],
     };
   }
 }

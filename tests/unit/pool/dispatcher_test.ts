@@ -430,30 +430,6 @@ Deno.test('Dispatcher.dispatch() removes a worker that refuses the pool\'s crede
   accepted.release();
 });
 
-Deno.test('Dispatcher.dispatch() removes a worker that rejects a task as stopping as "draining", and tries the next', async () => {
-  const balancer = new ScriptedBalancer(() => workerInfos(2).map((i) => i.id));
-  const { dispatch, roster, stats } = setUp({
-    answers: [[
-      answer.status(Status.UNAVAILABLE, "The worker is stopping", {
-        [REJECTION_CAUSE_METADATA_KEY]: "stopping",
-      }),
-    ], [answer.ack()]],
-    loadBalancer: balancer,
-  });
-  const left: string[] = [];
-  roster.subscribe((change) => {
-    if (change.type === "left") {
-      left.push(`${change.worker.id} ${change.reason}`);
-    }
-  });
-  const accepted = await dispatch();
-  assert.equal(accepted.worker.info.id, "w2");
-  assert.deepStrictEqual(left, ["w1 draining"]);
-  assert.equal(stats.snapshot().workers[0].rejected.stopping, 1);
-  assert.deepStrictEqual(balancer.log, ["w1 UNAVAILABLE evicted", "finally"]);
-  accepted.release();
-});
-
 Deno.test("Dispatcher.dispatch() fails with WorkerCrashed, trying no other worker, when the task may have reached a worker that broke", async () => {
   const { dispatch, journal, evictions } = setUp({
     answers: [
