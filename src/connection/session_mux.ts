@@ -19,6 +19,7 @@ import type {
   SessionResponseFrame,
   SessionResponses,
   StatusFrame,
+  StreamId,
 } from "../wire/frames.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
@@ -34,10 +35,14 @@ import {
 } from "./task_channel.ts";
 
 const OK_STATUS: StatusFrame = statusFrame(Status.OK, "");
+const NO_FRAME_STATUS: StatusFrame = statusFrame(
+  Status.INTERNAL,
+  "The worker sent a Session frame with neither a response nor a status",
+);
 
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
-  readonly tasks: Map<number, ChannelEvents>;
+  readonly tasks: Map<StreamId, ChannelEvents>;
   /** Frames written in one turn of the event loop go out as one message. */
   readonly outbox: FrameBatcher<SessionRequestFrame>;
   /**
@@ -133,7 +138,7 @@ export class SessionMux {
       session.established = true;
     });
     call.on("data", (message: SessionResponses) => {
-      for (const frame of message.frames ?? []) route(session.tasks, frame);
+      for (const frame of message.frames) route(session.tasks, frame);
     });
     call.on("status", (status: grpc.StatusObject) => {
       if (this.#current === session) this.#current = undefined;
@@ -154,18 +159,16 @@ export class SessionMux {
 }
 
 function route(
-  tasks: Map<number, ChannelEvents>,
+  tasks: Map<StreamId, ChannelEvents>,
   message: SessionResponseFrame,
 ): void {
   const task = tasks.get(message.stream);
   if (!task) return;
-  if (message.frame === "status") {
+  if (message.frame !== "response") {
     tasks.delete(message.stream);
-    // proto3 drops an empty map: a status with no metadata has none.
-    task.pushEnd({
-      ...message.status,
-      metadata: message.status.metadata ?? {},
-    });
+    task.pushEnd(
+      message.frame === "status" ? message.status : NO_FRAME_STATUS,
+    );
     return;
   }
   task.pushFrame(message.response);
@@ -175,7 +178,10 @@ function route(
   }
 }
 
-function failAll(tasks: Map<number, ChannelEvents>, status: StatusFrame): void {
+function failAll(
+  tasks: Map<StreamId, ChannelEvents>,
+  status: StatusFrame,
+): void {
   const open = [...tasks.values()];
   tasks.clear();
   for (const task of open) task.pushEnd(status);

@@ -159,10 +159,10 @@ async function readResult(run: CallRun): Promise<unknown> {
     if (event.kind === "frame") {
       const frame = event.frame;
       if (frame.frame === "result") {
-        return decodeValue(frame.result.value ?? new Uint8Array(), "result");
+        return decodeValue(frame.result.value, "result");
       }
       if (frame.frame === "exception") {
-        throw decodeError(frame.exception.error ?? new Uint8Array());
+        throw decodeError(frame.exception.error);
       }
       throw new TypeError(`Unexpected "${frame.frame}" frame for a coroutine`);
     }
@@ -261,7 +261,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           return {
             done: false,
             value: decodeValue(
-              response.result.value ?? new Uint8Array(),
+              response.result.value,
               "yielded value",
             ),
           };
@@ -270,12 +270,12 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           return {
             done: true,
             value: decodeValue(
-              response.done.value ?? new Uint8Array(),
+              response.done.value,
               "return value",
             ),
           };
         case "exception":
-          throw decodeError(response.exception.error ?? new Uint8Array());
+          throw decodeError(response.exception.error);
         default:
           throw new TypeError(
             `Unexpected "${response.frame}" frame from a generator`,

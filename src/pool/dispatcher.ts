@@ -214,7 +214,7 @@ export class Dispatcher {
         };
       }
       if (event.kind === "frame" && event.frame.frame === "nack") {
-        throw decodeError(event.frame.nack.error ?? new Uint8Array());
+        throw decodeError(event.frame.nack.error);
       }
       const status: StatusFrame = event.kind === "end"
         ? event.status

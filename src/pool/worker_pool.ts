@@ -289,15 +289,16 @@ export class WorkerPool implements AsyncDisposable {
     );
     const id = `${this.#idPrefix}-${this.#nextTask++}`;
     const caller = currentTaskContext()?.id;
+    // Every field, in one shape: the encoder leaves the defaults out.
     const frame: TaskFrame = {
       protocolVersion: PROTOCOL_VERSION,
       id,
       module,
       export: call.export,
       args: bytes,
-      ...(call.tag === undefined ? {} : { tag: call.tag }),
-      ...(caller === undefined ? {} : { caller }),
-      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+      tag: call.tag ?? "",
+      caller: caller ?? "",
+      timeoutMs: call.timeoutMs ?? 0,
     };
     const view: Task = Object.freeze({
       id,

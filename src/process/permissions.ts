@@ -15,8 +15,9 @@
  *   since Deno checks the resolved address when it listens.
  * - `env` for the variables grpc-js reads when it loads and when it opens
  *   a channel ({@linkcode GRPC_ENV_VARS}).
- * - `read` of `proto/wool.proto`, which the worker parses at start-up (or
- *   `net` to its host when this library was loaded from a remote URL).
+ *
+ * No `read` of this library's own files: the wire protocol is compiled
+ * into the module graph (`wire/wool_pb.ts`), not read at start-up.
  *
  * npm packages load from Deno's cache or a `node_modules` folder without
  * any grant. Task and backpressure-hook modules are `import()`ed at run
@@ -28,7 +29,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { describeValue } from "../_util/describe.ts";
-import { PROTO_URL } from "../wire/proto_url.ts";
 
 /**
  * The permissions of a worker process, as for Deno's own `Worker`:
@@ -109,8 +109,8 @@ const LIST_OF_PATHS: ReadonlySet<WorkerPermissionName> = new Set([
 
 /**
  * The grants a worker needs to serve gRPC on `host`, whatever its
- * `permissions` say: `net` to the host, `env` for grpc-js's variables, and
- * `read` of the proto file (see the module doc for how they were found).
+ * `permissions` say: `net` to the host and `env` for grpc-js's variables
+ * (see the module doc for how they were found).
  *
  * @param host The host the worker binds, as in its config (`127.0.0.1`,
  * `::1`, `localhost`, `0.0.0.0`, …).
@@ -125,11 +125,7 @@ export function requiredWorkerPermissions(host: string): PermissionLists {
       }`,
     );
   }
-  const net = netHosts(host);
-  const read: string[] = [];
-  if (PROTO_URL.protocol === "file:") read.push(fileURLToPath(PROTO_URL));
-  else net.push(PROTO_URL.host);
-  return { net, env: [...GRPC_ENV_VARS], read };
+  return { net: netHosts(host), env: [...GRPC_ENV_VARS] };
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   SessionRequests,
   SessionResponseFrame,
   SessionResponses,
+  StreamId,
 } from "../wire/frames.ts";
 import type { TaskSessionDeps } from "./task_ports.ts";
 import { TaskSession } from "./task_session.ts";
@@ -27,7 +28,7 @@ export function serveSession(
   deps: TaskSessionDeps,
   maxBatchBytes: number,
 ): void {
-  const tasks = new Map<number, TaskSession>();
+  const tasks = new Map<StreamId, TaskSession>();
   const outbox = new FrameBatcher<SessionResponseFrame>(
     (frames) => call.write({ frames }),
     payloadBytes,
@@ -36,7 +37,7 @@ export function serveSession(
   // Headers first: once the caller has them, it knows this worker serves
   // the stream, and that a task sent on it may have run.
   call.sendMetadata(new grpc.Metadata());
-  const open = (stream: number): TaskSession => {
+  const open = (stream: StreamId): TaskSession => {
     const session = new TaskSession(deps, {
       send: (response) => outbox.push({ stream, frame: "response", response }),
       end: () => tasks.delete(stream),

@@ -10,6 +10,10 @@ import { serialize } from "node:v8";
 import type {
   RequestFrame,
   ResponseFrame,
+  SessionRequestFrame,
+  SessionRequests,
+  SessionResponseFrame,
+  SessionResponses,
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
@@ -36,6 +40,9 @@ export function taskFrame(
       protocolVersion: PROTOCOL_VERSION,
       id: crypto.randomUUID(),
       args: serialize(args),
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
       ...fields,
     },
   };
@@ -89,6 +96,44 @@ export class RawWorkerClient implements Disposable {
     for (const frame of frames) call.write(frame);
     call.end();
     return outcome;
+  }
+
+  /**
+   * Opens a `Session` stream, writes `frames` as one batch, collects the
+   * frames the worker answers until `done(received)` is true, then ends the
+   * stream and resolves with them.
+   */
+  session(
+    frames: readonly SessionRequestFrame[],
+    done: (received: readonly SessionResponseFrame[]) => boolean,
+  ): Promise<SessionResponseFrame[]> {
+    const method = this.#service.Session as grpc.MethodDefinition<
+      SessionRequests,
+      SessionResponses
+    >;
+    const call = this.#client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+    );
+    const received: SessionResponseFrame[] = [];
+    const answered = new Promise<SessionResponseFrame[]>((resolve, reject) => {
+      call.on("data", (message: SessionResponses) => {
+        received.push(...message.frames);
+        if (done(received)) resolve(received);
+      });
+      call.on("status", (status: grpc.StatusObject) => {
+        reject(new Error(`The Session ended first: ${status.details}`));
+      });
+      // The status event carries the same failure.
+      call.on("error", () => {});
+    });
+    const ended = new Promise((resolve) => call.on("status", resolve));
+    call.write({ frames: [...frames] });
+    return answered.finally(async () => {
+      call.end();
+      await ended;
+    });
   }
 
   /** Calls `Idle`: seconds since the worker's docket last emptied. */

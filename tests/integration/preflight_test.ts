@@ -6,7 +6,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { grantFlags, poolPermissions } from "../../src/process/preflight.ts";
 
 const PROGRAM = new URL(
@@ -16,13 +15,6 @@ const PROGRAM = new URL(
 const NEEDED = grantFlags(
   poolPermissions({ commands: [Deno.execPath()], hosts: ["127.0.0.1"] }),
 );
-/**
- * Today the pool's process also reads the protocol file at start-up; that
- * read goes once the protocol is generated into the module graph.
- */
-const PROTO_READ = `--allow-read=${
-  fileURLToPath(new URL("../../proto/wool.proto", import.meta.url))
-}`;
 
 async function run(flags: readonly string[]) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -35,7 +27,7 @@ async function run(flags: readonly string[]) {
 }
 
 Deno.test("a pool starts and serves with exactly the permissions the preflight lists", async () => {
-  const { code, stdout, stderr } = await run([...NEEDED, PROTO_READ]);
+  const { code, stdout, stderr } = await run(NEEDED);
   assert.equal(code, 0, stderr);
   assert.equal(stdout.trim(), "3");
 });
@@ -46,7 +38,6 @@ Deno.test("a pool's process missing a permission is told the flag before any wor
       const missing = NEEDED.find((flag) => flag.startsWith(prefix))!;
       const { code, stdout, stderr } = await run([
         ...NEEDED.filter((flag) => flag !== missing),
-        PROTO_READ,
       ]);
       assert.equal(code, 3, stderr);
       assert.equal(stdout, "");

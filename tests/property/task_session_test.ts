@@ -65,6 +65,9 @@ function taskFrame(
       module: TASKS,
       export: exportName,
       args: encodeArgs(args),
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
     },
   };
 }

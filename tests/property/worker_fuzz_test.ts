@@ -757,6 +757,9 @@ function task(
       module,
       export: exportName,
       args: serialize(args),
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
       ...fields,
     },
   };
@@ -766,7 +769,7 @@ const NEXT: RequestFrame = { frame: "next", next: {} };
 
 /** The frames of a Dispatch exchange, by kind. */
 function kinds(responses: readonly unknown[]): string[] {
-  return (responses as ResponseFrame[]).map((frame) => frame.frame);
+  return (responses as ResponseFrame[]).map((frame) => frame.frame ?? "none");
 }
 
 /** A Session's answers, flattened out of their batches. */

@@ -1,7 +1,8 @@
 /**
  * The shape of the import graph of `src/`, read with `deno info --json`
- * from every entry point `deno.json` exports: no cycle, and the caller
- * side and the worker side never import each other.
+ * from every entry point `deno.json` exports: no cycle, the caller side
+ * and the worker side never import each other, and the wire is generated
+ * code (no .proto parser among the npm packages loaded).
  *
  * @module
  */
@@ -18,6 +19,9 @@ interface InfoModule {
     readonly type?: { readonly specifier?: string };
   }[];
 }
+
+/** The npm modules reachable from the package's entry points. */
+const npmReached = new Set<string>();
 
 /** Every module of `src/` reachable from the package's entry points, with what it imports of `src/` (code and types). */
 async function sourceGraph(): Promise<Map<string, Set<string>>> {
@@ -37,6 +41,7 @@ async function sourceGraph(): Promise<Map<string, Set<string>>> {
       modules: InfoModule[];
     };
     for (const module of info.modules) {
+      if (module.specifier.startsWith("npm:")) npmReached.add(module.specifier);
       if (!module.specifier.startsWith(SRC)) continue;
       const imports = graph.get(module.specifier) ?? new Set<string>();
       for (const dependency of module.dependencies ?? []) {
@@ -98,6 +103,17 @@ Deno.test("src/ keeps the caller side and the worker side apart", () => {
     }
   }
   assert.deepStrictEqual(crossings, []);
+});
+
+Deno.test("src/ loads neither @grpc/proto-loader nor protobufjs: the wire codec is generated", () => {
+  assert.ok(
+    [...npmReached].some((module) => module.includes("@grpc/grpc-js")),
+    `grpc-js not among ${[...npmReached]}`,
+  );
+  assert.deepStrictEqual(
+    [...npmReached].filter((module) => /proto-loader|protobufjs/.test(module)),
+    [],
+  );
 });
 
 Deno.test("findCycle() finds a cycle, and none in a tree", () => {

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import {
   GRPC_ENV_VARS,
   permissionFlags,
   requiredWorkerPermissions,
 } from "../../../src/process/permissions.ts";
-
-const PROTO_PATH = fileURLToPath(
-  new URL("../../../proto/wool.proto", import.meta.url),
-);
 
 Deno.test('permissionFlags() gives "--allow-all" for "inherit" when every permission is granted', () => {
   assert.deepEqual(permissionFlags("inherit"), ["--allow-all"]);
@@ -151,11 +146,10 @@ Deno.test("permissionFlags() rejects a value of the wrong type with a TypeError 
   );
 });
 
-Deno.test("requiredWorkerPermissions() grants the host, grpc-js's variables and the proto file", () => {
+Deno.test("requiredWorkerPermissions() grants the host and grpc-js's variables, and no read", () => {
   assert.deepEqual(requiredWorkerPermissions("127.0.0.1"), {
     net: ["127.0.0.1"],
     env: [...GRPC_ENV_VARS],
-    read: [PROTO_PATH],
   });
   assert.deepEqual(requiredWorkerPermissions("::1").net, ["[::1]"]);
   assert.deepEqual(requiredWorkerPermissions("[::1]").net, ["[::1]"]);

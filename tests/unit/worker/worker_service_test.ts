@@ -188,10 +188,10 @@ class Served implements AsyncDisposable {
             resolve(outcome(frames, code, details, metadata ?? {}));
             return;
           }
+          if (message.frame !== "response") continue;
           frames.push(message.response);
-          if (
-            ["result", "exception", "nack"].includes(message.response.frame)
-          ) {
+          const kind = message.response.frame;
+          if (kind === "result" || kind === "exception" || kind === "nack") {
             resolve(outcome(frames, grpc.status.OK, "", {}));
           }
         }
@@ -230,7 +230,7 @@ function outcome(
   delete map["wool-origin"];
   const first = frames.find((frame) => frame.frame === "result");
   return {
-    frames: frames.map((frame) => frame.frame),
+    frames: frames.map((frame) => frame.frame ?? "none"),
     ...(first && first.frame === "result"
       ? { result: decodeValue(first.result.value) }
       : {}),
@@ -251,6 +251,9 @@ function task(
     module: TASKS,
     export: exportName,
     args: encodeArgs(args),
+    tag: "",
+    caller: "",
+    timeoutMs: 0,
     ...extra,
   };
 }
