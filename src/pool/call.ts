@@ -12,6 +12,18 @@ import type { CallRun } from "./call_run.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
 
+/**
+ * How a coroutine call failed. The result promise resolves with it rather
+ * than rejecting, so a call nobody awaits needs no handler to keep its
+ * rejection from being unhandled, and awaiting one takes a single hop.
+ */
+class Failure {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
 /** What a call's handle drives: a run, or the error of a call that failed before it could start. */
 type CallSource = { readonly run: CallRun } | { readonly failure: unknown };
 
@@ -37,7 +49,8 @@ export function failedCall<R>(error: unknown, label: string): RemoteCall<R> {
 /**
  * A generator call that nothing can iterate any more (its handle and every
  * iterator over it were garbage-collected) would hold its worker's slot
- * until the pool closed: close it. Coroutine calls run to their end anyway.
+ * until the pool closed: close it. Coroutine calls run to their end anyway,
+ * so a call is registered only once its Ack says it is a generator.
  */
 const abandoned = new FinalizationRegistry<CallRun>((run) => run.abandon());
 
@@ -74,10 +87,12 @@ export class RemoteCall<R = unknown>
   implements Promise<ResultOf<R>>, AsyncIterable<YieldOf<R>> {
   /** Names the class in `Object.prototype.toString`, as a promise's does. */
   readonly [Symbol.toStringTag] = "RemoteCall";
-  readonly #run: CallRun | undefined;
-  /** The run, once a worker accepted its task; or why the call failed. */
-  readonly #accepted: Promise<CallRun>;
+  readonly #source: CallSource;
   readonly #label: string;
+  /**
+   * The coroutine's result, a {@linkcode Failure}, or `NOT_A_GENERATOR`
+   * for a generator call; it never rejects.
+   */
   readonly #result: Promise<unknown>;
 
   /**
@@ -96,17 +111,11 @@ export class RemoteCall<R = unknown>
         "Cannot construct RemoteCall: calls come from pool.dispatch() and pool.remote()",
       );
     }
-    const run = "run" in source ? source.run : undefined;
-    this.#run = run;
-    this.#accepted = "run" in source
-      ? source.run.accepted.then(() => source.run)
-      : Promise.reject(source.failure);
+    this.#source = source;
     this.#label = label;
-    this.#result = this.#accepted.then((accepted) =>
-      accepted.generator ? NOT_A_GENERATOR : readResult(accepted)
-    );
-    this.#result.catch(() => {});
-    if (run) abandoned.register(this, run);
+    this.#result = "run" in source
+      ? readResult(source.run, this)
+      : Promise.resolve(new Failure(source.failure));
   }
 
   static {
@@ -118,13 +127,23 @@ export class RemoteCall<R = unknown>
     onFulfilled?: ((value: ResultOf<R>) => T1 | PromiseLike<T1>) | null,
     onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
   ): Promise<T1 | T2> {
+    // One hop: `#result` never rejects, so a failure is handed to
+    // `onRejected` here, as a rejection would be.
     return this.#result.then((value) => {
-      if (value !== NOT_A_GENERATOR) return value as ResultOf<R>;
-      this.#run?.end();
-      throw new TypeError(
-        `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
-      );
-    }).then(onFulfilled, onRejected);
+      if (value === NOT_A_GENERATOR) {
+        if ("run" in this.#source) this.#source.run.end();
+        value = new Failure(
+          new TypeError(
+            `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
+          ),
+        );
+      }
+      if (value instanceof Failure) {
+        if (onRejected) return onRejected(value.error);
+        throw value.error;
+      }
+      return onFulfilled ? onFulfilled(value as ResultOf<R>) : value as T1;
+    });
   }
 
   /** Like `Promise.prototype.catch`. */
@@ -141,11 +160,11 @@ export class RemoteCall<R = unknown>
 
   /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
   [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
-    return new RemoteStream(
-      this,
-      this.#accepted,
-      this.#label,
-    ) as AsyncGenerator<
+    const source = this.#source;
+    const accepted = "run" in source
+      ? source.run.accepted.then(() => source.run)
+      : Promise.reject(source.failure);
+    return new RemoteStream(this, accepted, this.#label) as AsyncGenerator<
       YieldOf<R>,
       unknown,
       unknown
@@ -153,7 +172,24 @@ export class RemoteCall<R = unknown>
   }
 }
 
-async function readResult(run: CallRun): Promise<unknown> {
+/**
+ * What a call's awaiting settles with: the coroutine's result, read from
+ * the frame after its Ack, or a {@linkcode Failure}; `NOT_A_GENERATOR` for
+ * a generator, which is then registered for when its handle is dropped.
+ * A coroutine's run ends here, with its result, whether or not anyone
+ * awaits it.
+ */
+async function readResult(run: CallRun, call: object): Promise<unknown> {
+  let lease;
+  try {
+    lease = await run.accepted;
+  } catch (error) {
+    return new Failure(error);
+  }
+  if (lease.generator) {
+    abandoned.register(call, run);
+    return NOT_A_GENERATOR;
+  }
   try {
     const event = await run.receive();
     if (event.kind === "frame") {
@@ -162,11 +198,13 @@ async function readResult(run: CallRun): Promise<unknown> {
         return decodeValue(frame.result.value, "result");
       }
       if (frame.frame === "exception") {
-        throw decodeError(frame.exception.error);
+        return new Failure(decodeError(frame.exception.error));
       }
       throw new TypeError(`Unexpected "${frame.frame}" frame for a coroutine`);
     }
-    throw await run.lost(event.status);
+    return new Failure(await run.lost(event.status));
+  } catch (error) {
+    return new Failure(error);
   } finally {
     run.end();
   }
