@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { IdTable } from "../_util/id_table.ts";
 import type { grpc } from "../wire/grpc.ts";
 import type {
   RequestFrame,
@@ -19,7 +20,6 @@ import type {
   SessionResponseFrame,
   SessionResponses,
   StatusFrame,
-  StreamId,
 } from "../wire/frames.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
@@ -42,7 +42,8 @@ const NO_FRAME_STATUS: StatusFrame = statusFrame(
 
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
-  readonly tasks: Map<StreamId, ChannelEvents>;
+  /** The tasks in flight, by stream id (an IdTable: see why there). */
+  readonly tasks: IdTable<ChannelEvents>;
   /** Frames written in one turn of the event loop go out as one message. */
   readonly outbox: FrameBatcher<SessionRequestFrame>;
   /**
@@ -123,7 +124,7 @@ export class SessionMux {
     );
     const session: SessionStream = {
       call,
-      tasks: new Map(),
+      tasks: new IdTable(),
       outbox: new FrameBatcher<SessionRequestFrame>(
         (frames) => {
           if (this.#current === session) call.write({ frames });
@@ -159,7 +160,7 @@ export class SessionMux {
 }
 
 function route(
-  tasks: Map<StreamId, ChannelEvents>,
+  tasks: IdTable<ChannelEvents>,
   message: SessionResponseFrame,
 ): void {
   const task = tasks.get(message.stream);
@@ -179,10 +180,10 @@ function route(
 }
 
 function failAll(
-  tasks: Map<StreamId, ChannelEvents>,
+  tasks: IdTable<ChannelEvents>,
   status: StatusFrame,
 ): void {
-  const open = [...tasks.values()];
+  const open = tasks.values();
   tasks.clear();
   for (const task of open) task.pushEnd(status);
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { IdTable } from "../_util/id_table.ts";
 import { withTimeout } from "../_util/timeout.ts";
 import type { Task } from "../backpressure/types.ts";
 import type {
@@ -84,7 +85,9 @@ export class WorkerPool implements AsyncDisposable {
   readonly #fleet: Fleet;
   readonly #stats: StatsBook;
   readonly #maxMessageBytes: number;
-  readonly #runs = new Set<CallRun>();
+  /** The calls in flight, by number (an IdTable: see why there). */
+  readonly #runs = new IdTable<CallRun>();
+  #nextRun = 0;
   readonly #idPrefix = crypto.randomUUID().slice(0, 8);
   #nextTask = 1;
   #state: PoolState = "running";
@@ -190,17 +193,18 @@ export class WorkerPool implements AsyncDisposable {
     } catch (error) {
       return failedCall<R>(error, label);
     }
+    const key = this.#nextRun++;
     const run = new CallRun({
       signal: call.signal,
       timeoutMs: call.timeoutMs,
       maxMessageBytes: this.#maxMessageBytes,
       dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
-      onEnd: (ended) => {
-        this.#runs.delete(ended);
+      onEnd: () => {
+        this.#runs.delete(key);
         if (this.#runs.size === 0) this.#onRunsEmpty?.();
       },
     });
-    if (!run.ended) this.#runs.add(run);
+    if (!run.ended) this.#runs.set(key, run);
     return startedCall<R>(run, label);
   }
 
@@ -264,7 +268,7 @@ export class WorkerPool implements AsyncDisposable {
       const cancelled = new PoolClosed(
         `The worker pool closed before the task finished (graceMs ${graceMs})`,
       );
-      for (const run of [...this.#runs]) run.abort(cancelled);
+      for (const run of this.#runs.values()) run.abort(cancelled);
     }
     await this.#fleet.close();
     this.#state = "closed";
