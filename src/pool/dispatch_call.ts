@@ -60,7 +60,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
       }`,
     );
   }
-  const { module, export: exportName, args, signal, timeoutMs, tag } = call;
+  const { module, export: exportName, args } = call;
   if (
     !(module instanceof URL) && (typeof module !== "string" || module === "")
   ) {
@@ -84,7 +84,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
       }`,
     );
   }
-  validateCallOptions({ signal, timeoutMs, tag }, "dispatch");
+  validateCallOptions(call, "dispatch");
   return call;
 }
 

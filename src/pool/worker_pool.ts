@@ -285,12 +285,18 @@ export class WorkerPool implements AsyncDisposable {
         this.#maxMessageBytes,
       );
     }
-    checkTaskFrameSize(
-      bytes.length,
-      [module, call.export, call.tag ?? ""],
-      this.#maxMessageBytes + TASK_FIELDS_ROOM_BYTES,
-      call.export,
-    );
+    const fieldsLimit = this.#maxMessageBytes + TASK_FIELDS_ROOM_BYTES;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8: check the fields'
+    // encoded size only when they might not fit.
+    const chars = module.length + call.export.length + (call.tag?.length ?? 0);
+    if (bytes.length + 3 * chars > fieldsLimit) {
+      checkTaskFrameSize(
+        bytes.length,
+        [module, call.export, call.tag ?? ""],
+        fieldsLimit,
+        call.export,
+      );
+    }
     const id = `${this.#idPrefix}-${this.#nextTask++}`;
     const caller = currentTaskContext()?.id;
     // Every field, in one shape: the encoder leaves the defaults out.
@@ -304,22 +310,23 @@ export class WorkerPool implements AsyncDisposable {
       caller: caller ?? "",
       timeoutMs: call.timeoutMs ?? 0,
     };
-    const view: Task = Object.freeze({
+    // The optional fields only when given, as a hook sees them.
+    const view: { -readonly [K in keyof Task]: Task[K] } = {
       id,
       module,
       export: call.export,
-      args: Object.freeze([...args]),
-      ...(call.tag === undefined ? {} : { tag: call.tag }),
-      ...(caller === undefined ? {} : { caller }),
-      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
-    });
-    return { frame, view };
+      args: Object.freeze(args.slice()),
+    };
+    if (call.tag !== undefined) view.tag = call.tag;
+    if (caller !== undefined) view.caller = caller;
+    if (call.timeoutMs !== undefined) view.timeoutMs = call.timeoutMs;
+    return { frame, view: Object.freeze(view) };
   }
 }
 
 /**
  * Checks that a task frame, its arguments (`argsBytes`) and its text
- * `fields`, fits in `limit` bytes.
+ * `fields` encoded as UTF-8, fits in `limit` bytes.
  *
  * @throws {MessageTooLarge} naming the frame's size and the limit.
  */
@@ -329,10 +336,6 @@ function checkTaskFrameSize(
   limit: number,
   exportName: string,
 ): void {
-  // A UTF-16 code unit takes at most 3 bytes of UTF-8: encode only when the
-  // fields might not fit.
-  const chars = fields.reduce((sum, field) => sum + field.length, 0);
-  if (argsBytes + 3 * chars <= limit) return;
   const size = fields.reduce(
     (sum, field) => sum + encoder.encode(field).length,
     argsBytes,
