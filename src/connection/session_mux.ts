@@ -43,7 +43,7 @@ const NO_FRAME_STATUS: StatusFrame = statusFrame(
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
   /** The tasks in flight, by stream id (an IdTable: see why there). */
-  readonly tasks: IdTable<ChannelEvents>;
+  readonly tasks: IdTable<SessionChannel>;
   /** Frames written in one turn of the event loop go out as one message. */
   readonly outbox: FrameBatcher<SessionRequestFrame>;
   /**
@@ -51,6 +51,48 @@ interface SessionStream {
    * stream, so a task sent on it may have run when the stream breaks.
    */
   established: boolean;
+}
+
+/** The body of every Cancel frame: it has no fields. */
+const CANCEL: Record<string, never> = Object.freeze({});
+
+/**
+ * One task's channel on a session stream: the events routed to it, and the
+ * frames it sends, which name its stream id.
+ */
+class SessionChannel extends ChannelEvents implements TaskChannel {
+  readonly #session: SessionStream;
+  readonly #stream: number;
+
+  constructor(session: SessionStream, stream: number) {
+    super();
+    this.#session = session;
+    this.#stream = stream;
+  }
+
+  send(request: RequestFrame): void {
+    if (this.ended) return;
+    this.#session.outbox.push({
+      stream: this.#stream,
+      frame: "request",
+      request,
+    });
+  }
+
+  receive(): Promise<ChannelEvent> {
+    return this.next();
+  }
+
+  cancel(): void {
+    if (this.ended) return;
+    this.#session.tasks.delete(this.#stream);
+    this.pushEnd(CANCELLED_STATUS);
+    this.#session.outbox.push({
+      stream: this.#stream,
+      frame: "cancel",
+      cancel: CANCEL,
+    });
+  }
 }
 
 /** Multiplexes task channels over `Session` streams of one client. */
@@ -78,24 +120,11 @@ export class SessionMux {
 
   /** Opens a task channel on the current session stream. */
   open(): TaskChannel {
-    const { outbox, tasks } = this.#current ??= this.#openStream();
+    const session = this.#current ??= this.#openStream();
     const stream = this.#nextStream++;
-    const task = new ChannelEvents();
-    tasks.set(stream, task);
-    return {
-      send: (request: RequestFrame) => {
-        if (!task.ended) {
-          outbox.push({ stream, frame: "request", request });
-        }
-      },
-      receive: (): Promise<ChannelEvent> => task.next(),
-      cancel: () => {
-        if (task.ended) return;
-        tasks.delete(stream);
-        task.pushEnd(CANCELLED_STATUS);
-        outbox.push({ stream, frame: "cancel", cancel: {} });
-      },
-    };
+    const task = new SessionChannel(session, stream);
+    session.tasks.set(stream, task);
+    return task;
   }
 
   /**
@@ -160,7 +189,7 @@ export class SessionMux {
 }
 
 function route(
-  tasks: IdTable<ChannelEvents>,
+  tasks: IdTable<SessionChannel>,
   message: SessionResponseFrame,
 ): void {
   const task = tasks.get(message.stream);
@@ -180,7 +209,7 @@ function route(
 }
 
 function failAll(
-  tasks: IdTable<ChannelEvents>,
+  tasks: IdTable<SessionChannel>,
   status: StatusFrame,
 ): void {
   const open = tasks.values();
