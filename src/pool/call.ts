@@ -160,11 +160,7 @@ export class RemoteCall<R = unknown>
 
   /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
   [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
-    const source = this.#source;
-    const accepted = "run" in source
-      ? source.run.accepted.then(() => source.run)
-      : Promise.reject(source.failure);
-    return new RemoteStream(this, accepted, this.#label) as AsyncGenerator<
+    return new RemoteStream(this, this.#source, this.#label) as AsyncGenerator<
       YieldOf<R>,
       unknown,
       unknown
@@ -214,7 +210,7 @@ async function readResult(run: CallRun, call: object): Promise<unknown> {
 class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   /** Keeps the call (and so the remote generator) alive while iterated. */
   readonly #call: RemoteCall<unknown>;
-  readonly #accepted: Promise<CallRun>;
+  readonly #source: CallSource;
   readonly #label: string;
   #steps: Promise<unknown> = Promise.resolve();
   #started = false;
@@ -222,11 +218,11 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
 
   constructor(
     call: RemoteCall<unknown>,
-    accepted: Promise<CallRun>,
+    source: CallSource,
     label: string,
   ) {
     this.#call = call;
-    this.#accepted = accepted;
+    this.#source = source;
     this.#label = label;
   }
 
@@ -273,10 +269,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   }
 
   async #step(step: GeneratorStep): Promise<IteratorResult<unknown, unknown>> {
-    const run = await this.#accepted.catch((error) => {
-      this.#done = true;
-      throw error;
-    });
+    const run = await this.#accepted();
     if (!run.generator) {
       this.#done = true;
       throw new TypeError(
@@ -321,6 +314,22 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
       }
     } catch (error) {
       this.#finish(run);
+      throw error;
+    }
+  }
+
+  /**
+   * The run once a worker accepted it; or the call's failure, which ends
+   * the iteration. Read at the first step, so an iterator never stepped
+   * leaves no rejected promise behind.
+   */
+  async #accepted(): Promise<CallRun> {
+    try {
+      if ("failure" in this.#source) throw this.#source.failure;
+      await this.#source.run.accepted;
+      return this.#source.run;
+    } catch (error) {
+      this.#done = true;
       throw error;
     }
   }
