@@ -26,6 +26,7 @@ export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
 export type { Remote } from "./src/pool/remote.ts";
 export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";
 export type { LeaveReason, RosterChange } from "./src/pool/roster.ts";
+export type { RecycleOptions } from "./src/pool/recycle.ts";
 export { RoundRobinLoadBalancer } from "./src/loadbalancer/round_robin.ts";
 export type {
   AttemptOutcome,
@@ -34,9 +35,13 @@ export type {
   WorkerId,
   WorkerInfo,
 } from "./src/loadbalancer/load_balancer.ts";
-export { taskSignal } from "./src/task/task_context.ts";
+export { NoRunningTask, taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
+export {
+  type KnownBadDenoRange,
+  UnsupportedDenoVersion,
+} from "./src/pool/deno_version.ts";
 export {
   type AttemptCause,
   NoWorkersAvailable,
@@ -48,6 +53,9 @@ export {
 } from "./src/pool/errors.ts";
 export { RemoteError } from "./src/wire/remote_error.ts";
 export { MessageTooLarge } from "./src/wire/message_too_large.ts";
+export { TaskLoadError } from "./src/wire/task_load_error.ts";
+export { TaskPermissionDenied } from "./src/wire/task_permission_denied.ts";
+export { ProtocolError } from "./src/wire/protocol_error.ts";
 export type { WorkerLaunchOptions } from "./src/process/launch.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";
 export type { Transport } from "./src/connection/worker_connection.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { taskSignal } from "@wool/core";
+import { taskSignal } from "@wool/core/task";
 
 /** Adds two numbers. */
 export async function add(a: number, b: number): Promise<number> {

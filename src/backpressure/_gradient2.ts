@@ -77,6 +77,11 @@ export class Gradient2 implements LimitAlgorithm {
   }
 
   update(sample: LimitSample): void {
+    // The reference is read before this sample joins it: a sample measured
+    // against a mean that already holds it would look closer to the mean
+    // than it is, and a faster task could then leave a lower limit than a
+    // slower one.
+    const reference = this.#reference();
     if (sample.alone) this.#baseline.add(sample.latencyMs, sample.nowMs);
     else this.#fallback.add(sample.latencyMs, sample.nowMs);
     this.#round.push(sample.latencyMs);
@@ -84,17 +89,18 @@ export class Gradient2 implements LimitAlgorithm {
     const latency = median(this.#round);
     this.#roundStart = sample.admitted;
     this.#round = [];
-    this.#endRound(latency, sample.mayGrow);
+    this.#endRound(latency, reference, sample.mayGrow);
   }
 
   describe(): string {
     return `baseline ${this.#reference().toFixed(1)} ms`;
   }
 
-  #endRound(latency: number, mayGrow: boolean): void {
-    const baseline = this.#reference();
+  #endRound(latency: number, baseline: number, mayGrow: boolean): void {
     if (baseline > 2 * latency) this.#baseline.scale(0.9);
-    const ratio = latency > 0
+    // No reference yet (the first sample of all): nothing says there is a
+    // queue, so the limit may only grow.
+    const ratio = latency > 0 && !Number.isNaN(baseline)
       ? this.#settings.tolerance * baseline / latency
       : 1;
     const gradient = Math.max(0.5, Math.min(1, ratio));

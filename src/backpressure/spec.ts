@@ -5,11 +5,16 @@
  * A hook is named by module specifier, never passed as a function: hooks run
  * in worker processes, and closures cannot cross process boundaries. The
  * module is kept as given (a URL as its `href`); the worker's hook loader
- * resolves it.
+ * resolves it. A relative specifier is refused: a worker could not tell
+ * what it is relative to (`import.meta.resolve` it).
  *
  * @module
  */
 import type { HookSpec, JsonValue } from "../wire/launch.ts";
+import {
+  isRelativeSpecifier,
+  relativeSpecifierAdvice,
+} from "../_util/specifier.ts";
 import {
   describeError,
   describeKind,
@@ -35,7 +40,8 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * @param spec The `backpressure` option as the user passed it.
  * @returns The normalised spec, or `null` for no hook.
  * @throws {TypeError} when `spec` is a function (hooks must be module
- * specifiers), an empty string, an object with a missing or wrong `module`,
+ * specifiers), an empty or relative string, an object with a missing or
+ * wrong `module`,
  * a wrong `export`, `options` that are not a JSON value, or unknown keys, or
  * any other type.
  */
@@ -114,10 +120,19 @@ function normalizeExport(exportName: unknown): string {
 }
 
 function checkModuleString(module: string, option: string): string {
-  if (module !== "") return module;
-  throw new TypeError(
-    `${PREFIX}"${option}" must be a non-empty module specifier, received ""`,
-  );
+  if (module === "") {
+    throw new TypeError(
+      `${PREFIX}"${option}" must be a non-empty module specifier, received ""`,
+    );
+  }
+  if (isRelativeSpecifier(module)) {
+    throw new TypeError(
+      `${PREFIX}"${option}" must be absolute: ${
+        relativeSpecifierAdvice(module)
+      }`,
+    );
+  }
+  return module;
 }
 
 function checkJsonValue(value: unknown, option: string): JsonValue {

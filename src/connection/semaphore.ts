@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { WaitList } from "../_util/wait_list.ts";
 
 /** A permit; disposing it (once) gives it back. */
 export interface Permit extends Disposable {
@@ -22,6 +23,7 @@ export class Semaphore {
   readonly #capacity: number;
   #available: number;
   readonly #waiters: Waiter[] = [];
+  readonly #idle = new WaitList();
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -64,6 +66,19 @@ export class Semaphore {
     });
   }
 
+  /**
+   * Resolves once every permit is back and no one waits for one (at once
+   * when that is so already), or as soon as `signal` aborts.
+   */
+  idle(signal?: AbortSignal): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return this.#idle.wait(signal);
+  }
+
+  #isIdle(): boolean {
+    return this.#available === this.#capacity && this.#waiters.length === 0;
+  }
+
   #permit(): Permit {
     let released = false;
     const release = () => {
@@ -84,5 +99,6 @@ export class Semaphore {
       return;
     }
     this.#available = Math.min(this.#capacity, this.#available + 1);
+    if (this.#isIdle()) this.#idle.wakeAll();
   }
 }

@@ -35,6 +35,14 @@ export interface TaskConnection {
   open(): TaskChannel;
 }
 
+/** What a worker answers to `Idle` (the liveness probe). */
+export interface IdleReport {
+  /** Seconds since its docket last emptied; 0 while it holds a task. */
+  readonly idleSeconds: number;
+  /** Its process's resident set size in bytes. */
+  readonly rssBytes: number;
+}
+
 /** The narrow options a connection is built from. */
 export interface WorkerConnectionOptions {
   readonly address: string;
@@ -119,11 +127,17 @@ export class WorkerConnection implements TaskConnection {
     );
   }
 
-  /** Seconds since the worker's docket last emptied (the `Idle` RPC). */
-  idle(timeoutMs = 5000): Promise<number> {
-    return this.#unary<{ seconds?: number }>("Idle", {}, timeoutMs).then((
-      reply,
-    ) => reply.seconds ?? 0);
+  /**
+   * The worker's `Idle` answer: seconds since its docket last emptied, and
+   * its resident set size (0 from a worker that does not report it).
+   */
+  async idle(timeoutMs = 5000): Promise<IdleReport> {
+    const reply = await this.#unary<{ seconds?: number; rssBytes?: number }>(
+      "Idle",
+      {},
+      timeoutMs,
+    );
+    return { idleSeconds: reply.seconds ?? 0, rssBytes: reply.rssBytes ?? 0 };
   }
 
   /**

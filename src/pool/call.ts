@@ -6,6 +6,7 @@
  */
 import { decodeError } from "../wire/errors.ts";
 import { encodeStep, type GeneratorStep } from "../wire/frame_codec.ts";
+import { ProtocolError } from "../wire/protocol_error.ts";
 import { Status } from "../wire/status.ts";
 import { decodeValue } from "../wire/values.ts";
 import type { CallRun } from "./call_run.ts";
@@ -196,7 +197,9 @@ async function readResult(run: CallRun, call: object): Promise<unknown> {
       if (frame.frame === "exception") {
         return new Failure(decodeError(frame.exception.error));
       }
-      throw new TypeError(`Unexpected "${frame.frame}" frame for a coroutine`);
+      throw new ProtocolError(
+        `Unexpected "${frame.frame}" frame for a coroutine`,
+      );
     }
     return new Failure(await run.lost(event.status));
   } catch (error) {
@@ -281,7 +284,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
       const event = await run.receive();
       if (event.kind === "end") {
         throw event.status.code === Status.OK
-          ? new TypeError(
+          ? new ProtocolError(
             `The worker ended ${this.#label} without a Done frame`,
           )
           : await run.lost(event.status);
@@ -308,7 +311,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
         case "exception":
           throw decodeError(response.exception.error);
         default:
-          throw new TypeError(
+          throw new ProtocolError(
             `Unexpected "${response.frame}" frame from a generator`,
           );
       }

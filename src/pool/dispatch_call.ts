@@ -4,6 +4,10 @@
  * @module
  */
 import { describeValue } from "../_util/describe.ts";
+import {
+  isRelativeSpecifier,
+  relativeSpecifierAdvice,
+} from "../_util/specifier.ts";
 import { MAX_DURATION_MS } from "./options.ts";
 
 /**
@@ -25,7 +29,13 @@ import { MAX_DURATION_MS } from "./options.ts";
  * ```
  */
 export interface DispatchCall {
-  /** The task module's specifier, e.g. `import.meta.resolve("./tasks.ts")`. */
+  /**
+   * The task module's specifier: absolute, e.g.
+   * `import.meta.resolve("./tasks.ts")`, a `URL`, a bare name of your
+   * import map, or an `npm:`/`jsr:`/`https:` specifier. A relative one
+   * (`"./tasks.ts"`) is refused: a worker could not tell what it is
+   * relative to.
+   */
   readonly module: string | URL;
   /** The name of the exported function or async generator function. */
   readonly export: string;
@@ -48,7 +58,8 @@ export interface DispatchCall {
 /**
  * Validates a dispatch call.
  *
- * @throws {TypeError} naming the field with the wrong type.
+ * @throws {TypeError} naming the field with the wrong type, or a relative
+ * `module`.
  * @throws {RangeError} for a `timeoutMs` that is not a positive finite number
  * of at most `MAX_DURATION_MS` (2³¹ - 1).
  */
@@ -61,15 +72,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
     );
   }
   const { module, export: exportName, args } = call;
-  if (
-    !(module instanceof URL) && (typeof module !== "string" || module === "")
-  ) {
-    throw new TypeError(
-      `Cannot dispatch: "module" must be a module specifier (a non-empty string or a URL), received ${
-        describeValue(module)
-      }`,
-    );
-  }
+  validateModule(module, "dispatch");
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(
       `Cannot dispatch: "export" must be a non-empty string, received ${
@@ -131,6 +134,32 @@ export function validateRemoteOptions(options: RemoteOptions): RemoteOptions {
   }
   validateCallOptions(options, "make a remote");
   return options;
+}
+
+/**
+ * Validates the task module of a call (`action` starts the message): a
+ * non-empty string or a URL, not relative.
+ *
+ * @throws {TypeError} naming `module` and, for a relative specifier, what to
+ * pass instead.
+ */
+export function validateModule(module: unknown, action: string): void {
+  if (
+    !(module instanceof URL) && (typeof module !== "string" || module === "")
+  ) {
+    throw new TypeError(
+      `Cannot ${action}: "module" must be a module specifier (a non-empty string or a URL), received ${
+        describeValue(module)
+      }`,
+    );
+  }
+  if (typeof module === "string" && isRelativeSpecifier(module)) {
+    throw new TypeError(
+      `Cannot ${action}: "module" must be absolute: ${
+        relativeSpecifierAdvice(module)
+      }`,
+    );
+  }
 }
 
 /** Checks `signal`, `timeoutMs` and `tag`; `action` starts each message. */

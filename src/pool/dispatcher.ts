@@ -55,6 +55,13 @@ export interface DispatcherOptions {
   readonly admissionWaitMs: number;
   /** Called when a worker failed in a way that removes it from the pool. */
   readonly evict: (id: WorkerId, cause: AttemptCause) => void;
+  /**
+   * Called when a worker accepted a task (its Ack), e.g. to count its
+   * tasks for recycling.
+   *
+   * @default {() => {}}
+   */
+  readonly accepted?: (id: WorkerId) => void;
 }
 
 /** A worker that did not take the task: why, and whether it must go. */
@@ -204,6 +211,7 @@ export class Dispatcher {
       if (signal?.aborted) throw signal.reason;
       if (event.kind === "frame" && event.frame.frame === "ack") {
         this.#options.stats.accepted(info.id);
+        this.#options.accepted?.(info.id);
         settled = true;
         return new Lease({
           worker,

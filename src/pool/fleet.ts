@@ -1,8 +1,16 @@
 /**
  * The pool's worker processes: spawning them, watching them exit,
  * replacing those that die (with backoff when replacements keep dying),
- * and stopping them all. Membership itself lives in the roster; the fleet
- * is what feeds it.
+ * recycling those past a `recycle` limit, and stopping them all.
+ * Membership itself lives in the roster; the fleet is what feeds it.
+ *
+ * Recycling a worker fails no call: its replacement is spawned first (the
+ * pool keeps its size), then the worker leaves the roster (reason
+ * `"recycled"`), so no new task goes to it, its calls in flight finish
+ * (open generator streams included: every permit of its connection is
+ * back), and it is stopped. The fleet runs the pool's reaper (`process/reaper.ts`)
+ * from `start()` to the end of `close()`, so every worker's process group
+ * ends if the pool's process dies.
  *
  * @module
  */
@@ -11,9 +19,12 @@ import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
 import type { ResolvedWorkerLaunch } from "../process/launch.ts";
+import { Reaper } from "../process/reaper.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { HookSpec } from "../wire/launch.ts";
+import { type LivenessProbe, startLivenessProbe } from "./liveness_probe.ts";
+import { type RecycleLimits, RecyclePolicy } from "./recycle.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { StatsBook } from "./stats.ts";
@@ -22,6 +33,8 @@ import type { StatsBook } from "./stats.ts";
 const STOP_TIMEOUT_MS = 2000;
 const FIRST_RESPAWN_DELAY_MS = 100;
 const MAX_RESPAWN_DELAY_MS = 5000;
+/** Milliseconds between probes for RSS alone (the liveness probe is off). */
+const RSS_PROBE_INTERVAL_MS = 2500;
 
 /** The slice of the pool options the fleet works with. */
 export interface FleetOptions {
@@ -36,6 +49,8 @@ export interface FleetOptions {
   readonly unresponsiveMs: number;
   readonly transport: Transport;
   readonly respawn: boolean;
+  /** When a worker is replaced: after so many tasks, or past a size. */
+  readonly recycle: RecycleLimits;
   readonly roster: Roster;
   readonly stats: StatsBook;
 }
@@ -46,14 +61,19 @@ export class Fleet {
   readonly #processes = new Map<WorkerId, WorkerProcess>();
   readonly #connections = new Map<WorkerId, WorkerConnection>();
   readonly #pending = new Set<Promise<unknown>>();
-  readonly #probes = new Map<WorkerId, ReturnType<typeof setTimeout>>();
+  readonly #probes = new Map<WorkerId, LivenessProbe>();
   readonly #hung = new Map<WorkerId, string>();
+  /** Workers being recycled: their replacement is coming, or they drain. */
+  readonly #recycling = new Map<WorkerId, "replacing" | "draining">();
+  readonly #policy: RecyclePolicy;
   readonly #closing = new AbortController();
   #nextId = 1;
   #respawnFailures = 0;
+  #reaper: Reaper | undefined;
 
   constructor(options: FleetOptions) {
     this.#options = options;
+    this.#policy = new RecyclePolicy(options.recycle);
   }
 
   /**
@@ -63,6 +83,7 @@ export class Fleet {
    * worker that did start.
    */
   async start(count: number): Promise<void> {
+    this.#reaper = await Reaper.start();
     const started = await Promise.allSettled(
       Array.from({ length: count }, () => this.#spawn()),
     );
@@ -73,6 +94,7 @@ export class Fleet {
           .filter((outcome) => outcome.status === "fulfilled")
           .map((outcome) => outcome.value.stop({ timeoutMs: STOP_TIMEOUT_MS })),
       );
+      await this.#reaper?.close();
       throw failure.reason;
     }
     for (const outcome of started) {
@@ -90,9 +112,13 @@ export class Fleet {
     this.#connections.delete(id);
     const process = this.#processes.get(id);
     if (process) this.#track(process.stop({ timeoutMs: STOP_TIMEOUT_MS }));
-    if (this.#options.respawn && !this.#closing.signal.aborted) {
-      this.#track(this.#respawn());
-    }
+    this.#replaceLost(id);
+  }
+
+  /** Worker `id` accepted a task (an Ack): recycles it at `maxTasks`. */
+  accepted(id: WorkerId): void {
+    if (!this.#processes.has(id)) return;
+    if (this.#policy.taskAccepted(id)) this.#recycle(id);
   }
 
   /**
@@ -104,10 +130,11 @@ export class Fleet {
     await Promise.allSettled([...this.#pending]);
     const ids = [...this.#processes.keys()];
     await Promise.all(ids.map((id) => this.#stop(id)));
+    await this.#reaper?.close();
   }
 
   async #stop(id: WorkerId): Promise<void> {
-    clearTimeout(this.#probes.get(id));
+    this.#probes.get(id)?.stop();
     this.#probes.delete(id);
     this.#options.roster.remove(id, "closed");
     const connection = this.#connections.get(id);
@@ -133,6 +160,7 @@ export class Fleet {
     }, {
       startTimeoutMs: options.startTimeoutMs,
       signal: this.#closing.signal,
+      reaper: this.#reaper,
     });
   }
 
@@ -160,77 +188,120 @@ export class Fleet {
     options.stats.track(id, process.address);
     options.roster.add(entry);
     void process.exited.then(() => this.#onExit(id));
-    if (options.unresponsiveMs > 0) this.#probe(id, connection, process);
+    this.#watch(id, connection, process);
   }
 
   /**
-   * Probes a worker with `Idle` RPCs; one unanswered within
-   * `unresponsiveMs` means its event loop is stuck (a task in a synchronous
-   * loop), so the worker is killed, its calls fail with `WorkerCrashed`,
-   * and it is replaced.
+   * Probes a worker with `Idle` RPCs, when the pool watches for hung
+   * workers or for their size. One unanswered within `unresponsiveMs`
+   * means its event loop is stuck (a task in a synchronous loop): the
+   * worker's group is killed, its calls fail with `WorkerCrashed`, and it
+   * is replaced. An answer carries its RSS, for `recycle.maxRssBytes`.
    */
-  #probe(
+  #watch(
     id: WorkerId,
     connection: WorkerConnection,
     process: WorkerProcess,
   ): void {
-    const timeoutMs = this.#options.unresponsiveMs;
-    const probe = async () => {
-      if (this.#options.roster.get(id) === undefined) return;
-      try {
-        await connection.idle(timeoutMs);
-      } catch {
-        if (this.#options.roster.get(id) === undefined) return;
-        this.#hung.set(
-          id,
-          `the pool killed it: it did not answer a liveness probe within ${timeoutMs} ms (workerUnresponsiveMs)`,
-        );
-        process.kill("SIGKILL");
-        return;
-      }
-      schedule();
-    };
-    const schedule = () => {
-      const timer = setTimeout(() => void probe(), timeoutMs / 4);
-      Deno.unrefTimer(timer as unknown as number);
-      this.#probes.set(id, timer);
-    };
-    schedule();
+    const { unresponsiveMs, roster } = this.#options;
+    if (unresponsiveMs === 0 && !this.#policy.watchesRss) return;
+    this.#probes.set(
+      id,
+      startLivenessProbe({
+        idle: (timeoutMs) => connection.idle(timeoutMs),
+        intervalMs: unresponsiveMs > 0
+          ? unresponsiveMs / 4
+          : RSS_PROBE_INTERVAL_MS,
+        unresponsiveMs,
+        probed: () =>
+          roster.get(id) !== undefined ||
+          this.#recycling.get(id) === "draining",
+        onReport: ({ rssBytes }) => {
+          if (this.#policy.rssReported(id, rssBytes)) this.#recycle(id);
+        },
+        onUnresponsive: () => {
+          this.#hung.set(
+            id,
+            `the pool killed it: it did not answer a liveness probe within ${unresponsiveMs} ms (workerUnresponsiveMs)`,
+          );
+          process.kill("SIGKILL");
+        },
+      }),
+    );
+  }
+
+  /** Starts replacing a worker that reached a recycle limit; once only. */
+  #recycle(id: WorkerId): void {
+    if (this.#recycling.has(id) || this.#closing.signal.aborted) return;
+    if (this.#options.roster.get(id) === undefined) return;
+    this.#recycling.set(id, "replacing");
+    this.#track(this.#replace(id));
+  }
+
+  /**
+   * Spawns the replacement, then takes the worker out of the roster, waits
+   * until its calls in flight have ended, and stops it.
+   */
+  async #replace(id: WorkerId): Promise<void> {
+    if (!await this.#respawn()) return; // The pool is closing: close() stops it.
+    const entry = this.#options.roster.remove(id, "recycled");
+    // Gone meanwhile (crashed): the replacement that joined takes its place.
+    if (entry === undefined) return;
+    this.#recycling.set(id, "draining");
+    await entry.connection.permits.idle(this.#closing.signal);
+    if (this.#closing.signal.aborted) return;
+    await this.#stop(id);
   }
 
   #onExit(id: WorkerId): void {
-    clearTimeout(this.#probes.get(id));
+    this.#probes.get(id)?.stop();
     this.#probes.delete(id);
     this.#hung.delete(id);
     this.#processes.delete(id);
-    const crashed = this.#options.roster.remove(id, "crashed") !== undefined;
+    this.#policy.forget(id);
+    if (this.#options.roster.remove(id, "crashed")) this.#replaceLost(id);
+    this.#recycling.delete(id);
     this.#connections.get(id)?.close();
     this.#connections.delete(id);
-    if (crashed && this.#options.respawn && !this.#closing.signal.aborted) {
+  }
+
+  /** Replaces a worker that left unplanned, when the pool respawns. */
+  #replaceLost(id: WorkerId): void {
+    // A worker being recycled has its replacement coming already.
+    if (this.#recycling.has(id)) return;
+    if (this.#options.respawn && !this.#closing.signal.aborted) {
       this.#track(this.#respawn());
     }
   }
 
-  async #respawn(): Promise<void> {
-    const delay = this.#respawnFailures === 0 ? 0 : Math.min(
-      MAX_RESPAWN_DELAY_MS,
-      FIRST_RESPAWN_DELAY_MS * 2 ** (this.#respawnFailures - 1),
-    );
-    if (delay > 0 && !(await sleep(delay, this.#closing.signal))) return;
-    if (this.#closing.signal.aborted) return;
-    try {
-      const process = await this.#spawn();
-      if (this.#closing.signal.aborted) {
-        await process.stop({ timeoutMs: STOP_TIMEOUT_MS });
-        return;
+  /**
+   * Spawns a replacement and adds it to the pool, retrying with a growing
+   * delay while replacements fail. Resolves `true` once one has joined,
+   * `false` when the pool began closing first.
+   */
+  async #respawn(): Promise<boolean> {
+    while (!this.#closing.signal.aborted) {
+      const delay = this.#respawnFailures === 0 ? 0 : Math.min(
+        MAX_RESPAWN_DELAY_MS,
+        FIRST_RESPAWN_DELAY_MS * 2 ** (this.#respawnFailures - 1),
+      );
+      if (delay > 0 && !(await sleep(delay, this.#closing.signal))) break;
+      if (this.#closing.signal.aborted) break;
+      try {
+        const process = await this.#spawn();
+        if (this.#closing.signal.aborted) {
+          await process.stop({ timeoutMs: STOP_TIMEOUT_MS });
+          break;
+        }
+        this.#respawnFailures = 0;
+        await this.#join(process);
+        return true;
+      } catch {
+        if (this.#closing.signal.aborted) break;
+        this.#respawnFailures++;
       }
-      this.#respawnFailures = 0;
-      await this.#join(process);
-    } catch {
-      if (this.#closing.signal.aborted) return;
-      this.#respawnFailures++;
-      this.#track(this.#respawn());
     }
+    return false;
   }
 
   #track(work: Promise<unknown>): void {

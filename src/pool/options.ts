@@ -11,12 +11,23 @@ import type { BackpressureSpec } from "../backpressure/types.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../loadbalancer/round_robin.ts";
+import { assertSupportedDenoVersion } from "./deno_version.ts";
 import {
   type ResolvedWorkerLaunch,
   resolveWorkerLaunch,
   type WorkerLaunchOptions,
 } from "../process/launch.ts";
 import type { HookSpec } from "../wire/launch.ts";
+import {
+  booleanOption,
+  durationOption,
+  integerOption,
+} from "./_option_checks.ts";
+import {
+  type RecycleLimits,
+  type RecycleOptions,
+  validateRecycleOptions,
+} from "./recycle.ts";
 
 /**
  * Options of {@linkcode WorkerPool.start}.
@@ -76,6 +87,14 @@ export interface WorkerPoolOptions {
    */
   respawn?: boolean;
   /**
+   * Replace a worker once it has accepted `maxTasks` tasks or grown past
+   * `maxRssBytes` of resident memory, failing no call: its replacement
+   * joins first, then it takes no new task (it leaves with reason
+   * `"recycled"`), its calls in flight finish, and it is stopped.
+   * @default {undefined (workers are never recycled)}
+   */
+  recycle?: RecycleOptions;
+  /**
    * Orders the workers tried for each call.
    * @default {new RoundRobinLoadBalancer()}
    */
@@ -107,6 +126,15 @@ export interface WorkerPoolOptions {
    * @default {"session"}
    */
   transport?: Transport;
+  /**
+   * Start on a Deno release known to break wool anyway (Deno 2.9.4–2.9.6,
+   * which abort a process serving HTTP/2 when a client connection closes):
+   * for a patched build, or when you accept the risk. Without it, `start()`
+   * fails on such a release with `UnsupportedDenoVersion`, naming the
+   * version and the fix, before anything is spawned.
+   * @default {false}
+   */
+  allowKnownBadDeno?: boolean;
 }
 
 /** Options of {@linkcode WorkerPool.close}. */
@@ -127,11 +155,14 @@ export interface ResolvedPoolOptions {
   readonly maxConcurrentDispatches: number;
   readonly maxMessageBytes: number;
   readonly respawn: boolean;
+  readonly recycle: RecycleLimits;
   readonly loadBalancer: LoadBalancer;
   readonly launch: ResolvedWorkerLaunch;
   readonly startTimeoutMs: number;
   readonly workerUnresponsiveMs: number;
   readonly transport: Transport;
+  /** Checked by the time the options are resolved: the pool started anyway. */
+  readonly allowKnownBadDeno: boolean;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
@@ -142,11 +173,13 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "maxConcurrentDispatches",
   "maxMessageBytes",
   "respawn",
+  "recycle",
   "loadBalancer",
   "worker",
   "startTimeoutMs",
   "workerUnresponsiveMs",
   "transport",
+  "allowKnownBadDeno",
 ]);
 
 /**
@@ -159,17 +192,35 @@ export const MAX_DURATION_MS: number = MAX_TIMER_MS;
 /** Default `maxMessageBytes`: 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/** The worker process's entry: the pool starts `deno run` on this URL. */
 const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);
 
 /**
- * Validates `options` and fills in defaults.
+ * Never true: it guards the `import()` below, which never runs. `deno cache`
+ * and `deno install` follow a literal dynamic import even in a branch that
+ * never runs, so caching a program that imports `@wool/core` (from JSR, say)
+ * caches the worker's whole module graph with it, and its workers then start
+ * with no network. Keep the specifier the same as {@linkcode WORKER_ENTRY}'s.
+ */
+const CACHE_HINT_ONLY = false as boolean;
+if (CACHE_HINT_ONLY) void import("../worker/main.ts");
+
+/**
+ * Validates `options` and fills in defaults, then checks that `denoVersion`
+ * is not a release known to break wool (unless `allowKnownBadDeno`).
  *
+ * @param options The options of `WorkerPool.start()`.
+ * @param denoVersion The Deno version the pool would run on: the running
+ * one, except in tests.
  * @throws {TypeError} when an option has the wrong type, or is unknown.
  * @throws {RangeError} when a number is out of its range (a duration
  * over {@linkcode MAX_DURATION_MS} included).
+ * @throws {UnsupportedDenoVersion} when `denoVersion` is known to break
+ * wool and `allowKnownBadDeno` is not `true`.
  */
 export function validatePoolOptions(
   options: WorkerPoolOptions = {},
+  denoVersion: string = Deno.version.deno,
 ): ResolvedPoolOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError(
@@ -187,7 +238,7 @@ export function validatePoolOptions(
       );
     }
   }
-  return {
+  const resolved: ResolvedPoolOptions = {
     spawn: integerOption(
       "spawn",
       options.spawn,
@@ -220,6 +271,7 @@ export function validatePoolOptions(
       1,
     ),
     respawn: booleanOption("respawn", options.respawn, true),
+    recycle: validateRecycleOptions(options.recycle),
     loadBalancer: loadBalancerOption(options.loadBalancer),
     launch: resolveWorkerLaunch(options.worker, WORKER_ENTRY),
     startTimeoutMs: durationOption(
@@ -235,7 +287,14 @@ export function validatePoolOptions(
       true,
     ),
     transport: transportOption(options.transport),
+    allowKnownBadDeno: booleanOption(
+      "allowKnownBadDeno",
+      options.allowKnownBadDeno,
+      false,
+    ),
   };
+  assertSupportedDenoVersion(denoVersion, resolved);
+  return resolved;
 }
 
 /**
@@ -267,71 +326,6 @@ export function validateCloseOptions(options: CloseOptions = {}): number {
     );
   }
   return graceMs;
-}
-
-function integerOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot start worker pool: "${name}" must be an integer, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(
-      `Cannot start worker pool: "${name}" must be an integer ≥ ${min}, received ${value}`,
-    );
-  }
-  return value;
-}
-
-function durationOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  zeroAllowed: boolean,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot start worker pool: "${name}" must be a number of milliseconds, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  if (
-    !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0) ||
-    value > MAX_DURATION_MS
-  ) {
-    throw new RangeError(
-      `Cannot start worker pool: "${name}" must be a finite number ${
-        zeroAllowed ? "≥ 0" : "> 0"
-      } and ≤ ${MAX_DURATION_MS}, received ${value}`,
-    );
-  }
-  return value;
-}
-
-function booleanOption(
-  name: string,
-  value: unknown,
-  fallback: boolean,
-): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(
-      `Cannot start worker pool: "${name}" must be a boolean, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }
 
 function loadBalancerOption(value: unknown): LoadBalancer {

@@ -26,8 +26,15 @@ export interface WorkerEntry {
   readonly exited: Promise<WorkerEnd>;
 }
 
-/** Why a worker left. */
-export type LeaveReason = "crashed" | "evicted" | "closed";
+/**
+ * Why a worker left:
+ * - `"crashed"`: its process ended on its own, or was killed as hung;
+ * - `"evicted"`: it failed a dispatch in a way that is not transient;
+ * - `"closed"`: the pool is closing;
+ * - `"recycled"`: it reached a `recycle` limit and its replacement has
+ *   joined; it takes no new task, and stops once its calls in flight end.
+ */
+export type LeaveReason = "crashed" | "evicted" | "closed" | "recycled";
 
 /** A membership change, as the roster's listeners receive it. */
 export type RosterChange =

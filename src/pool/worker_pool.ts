@@ -36,6 +36,7 @@ import {
   type DispatchCall,
   type RemoteOptions,
   validateDispatchCall,
+  validateModule,
   validateRemoteOptions,
 } from "./dispatch_call.ts";
 
@@ -112,6 +113,7 @@ export class WorkerPool implements AsyncDisposable {
       stats,
       admissionWaitMs,
       evict: (id, cause) => fleet.evict(id, cause),
+      accepted: (id) => fleet.accepted(id),
     });
   }
 
@@ -125,6 +127,9 @@ export class WorkerPool implements AsyncDisposable {
    * @throws {TypeError} when an option has the wrong type (named in the
    * message), or `backpressure` is a function.
    * @throws {RangeError} when a numeric option is out of range.
+   * @throws {UnsupportedDenoVersion} when the running Deno is a release
+   * known to break wool (2.9.4–2.9.6) and `allowKnownBadDeno` is not set;
+   * nothing is spawned.
    * @throws {WorkerStartError} when a worker cannot start; no process is
    * left running.
    */
@@ -143,6 +148,7 @@ export class WorkerPool implements AsyncDisposable {
       unresponsiveMs: resolved.workerUnresponsiveMs,
       transport: resolved.transport,
       respawn: resolved.respawn,
+      recycle: resolved.recycle,
       roster,
       stats,
     });
@@ -213,14 +219,17 @@ export class WorkerPool implements AsyncDisposable {
    * dispatches it.
    *
    * @typeParam T The module's type: `typeof import("./tasks.ts")`.
-   * @param module The module specifier, e.g. `import.meta.resolve("./tasks.ts")`.
+   * @param module The module specifier, absolute: e.g.
+   * `import.meta.resolve("./tasks.ts")`.
    * @param options What every call made through the proxy carries: a
    * `signal`, a `timeoutMs` budget, a `tag` for the workers' hooks.
    * @returns The proxy.
-   * @throws {TypeError} / {RangeError} for options of the wrong type or
-   * range, as `dispatch()` would reject them.
+   * @throws {TypeError} / {RangeError} for a module or options of the wrong
+   * type or range (a relative specifier included), as `dispatch()` would
+   * reject them.
    */
   remote<T>(module: string | URL, options: RemoteOptions = {}): Remote<T> {
+    validateModule(module, "make a remote");
     const { signal, timeoutMs, tag } = validateRemoteOptions(options);
     return createRemote<T>((exportName, args) =>
       this.dispatch({

@@ -1,8 +1,10 @@
 /**
  * The plumbing of a child worker process: its stdout watched for the
  * status line and relayed, its stderr relayed with a tail kept, its stdin
- * written in order and closed once, and its exit awaited together with the
- * end of its output.
+ * written in order and closed once, signals sent to its process group, and
+ * its exit awaited together with the end of its output. When the process
+ * exits, what is left of its group is killed before its output is drained,
+ * so a process a task started cannot hold the pipes open.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import {
   STDOUT_SINK,
   TailBuffer,
 } from "./output_relay.ts";
+import type { ProcessGroup } from "./process_group.ts";
 import { StatusLineWatcher } from "./ready_line.ts";
 import type { WorkerExit } from "./worker_exit.ts";
 
@@ -33,7 +36,7 @@ export interface ChildOutputOptions {
   readonly stderr?: OutputSink;
 }
 
-/** A child process's streams and exit, watched. */
+/** A child process's streams, group and exit, watched. */
 export interface ChildIo {
   readonly watcher: StatusLineWatcher;
   readonly stderrTail: TailBuffer;
@@ -44,11 +47,14 @@ export interface ChildIo {
   hasExited(): boolean;
   write(text: string): void;
   closeStdin(): Promise<void>;
+  /** Sends `signal` to the process's group; nothing once it has exited. */
+  signal(signal: Deno.Signal): void;
 }
 
-/** Starts watching `child`'s streams and exit. */
+/** Starts watching `child`'s streams and exit; `group` is the group it leads. */
 export function watchChild(
   child: Deno.ChildProcess,
+  group: ProcessGroup,
   config: WorkerConfig,
   options: ChildOutputOptions,
 ): ChildIo {
@@ -77,6 +83,7 @@ export function watchChild(
   let exited = false;
   const status = child.status.then((status): WorkerExit => {
     exited = true;
+    group.end();
     return { code: status.code, signal: status.signal };
   });
   const finished = status.then(async (exit) => {
@@ -98,6 +105,9 @@ export function watchChild(
         .catch(() => {});
     },
     closeStdin,
+    signal(signal) {
+      if (!exited) group.signal(signal);
+    },
   };
 }
 
@@ -109,21 +119,6 @@ async function drainRelays(
   const ended = Promise.all(relays.map((relay) => relay.done));
   if (await withTimeout(ended, graceMs) === TIMED_OUT) {
     await Promise.all(relays.map((relay) => relay.cancel()));
-  }
-}
-
-/** Sends `signal` to the process unless it has exited already. */
-export function sendSignal(
-  child: Deno.ChildProcess,
-  io: ChildIo,
-  signal: Deno.Signal,
-): void {
-  if (io.hasExited()) return;
-  try {
-    child.kill(signal);
-  } catch (error) {
-    // The process exited between the check and the kill.
-    if (!(error instanceof TypeError)) throw error;
   }
 }
 

@@ -25,7 +25,7 @@
  */
 import { WoolError } from "../errors.ts";
 import { GRPC_ENV_VARS } from "./permissions.ts";
-import { permissionRequirementOf } from "./permission_message.ts";
+import { permissionRequirementOf } from "../_util/permission_message.ts";
 
 /** One permission the pool's process needs, and why. */
 export interface PoolPermission {

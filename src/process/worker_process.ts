@@ -10,6 +10,13 @@
  * its streams are read to the end and closed, and the promise rejects with
  * a `WorkerStartError`.
  *
+ * Each worker leads a process group of its own (on Unix; see
+ * `process_group.ts`), which the processes its tasks start inherit. Signals
+ * go to the whole group, and when the worker exits, however it ends (a
+ * stop, a crash, a kill), what is left of its group is killed: nothing a
+ * task started outlives its worker. The pool's reaper, when one is given,
+ * covers the pool's own death.
+ *
  * Life of a worker process:
  *
  * | state      | entered when                                   |
@@ -23,15 +30,15 @@
 import { describeError } from "../_util/describe.ts";
 import { fromErrorRecord } from "../wire/errors.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
-import {
-  type ChildIo,
-  exitsWithin,
-  sendSignal,
-  watchChild,
-} from "./child_io.ts";
+import { type ChildIo, exitsWithin, watchChild } from "./child_io.ts";
 import { WorkerStartError } from "./errors.ts";
 import type { ResolvedWorkerLaunch } from "./launch.ts";
 import type { OutputSink } from "./output_relay.ts";
+import {
+  type GroupWatcher,
+  ProcessGroup,
+  SPAWNS_IN_OWN_GROUP,
+} from "./process_group.ts";
 import type { WorkerExit } from "./worker_exit.ts";
 import { readStatusLine, type ReadyOutcome } from "./ready_line.ts";
 
@@ -67,6 +74,13 @@ export interface SpawnWorkerOptions {
    * @default {STDERR_SINK}
    */
   readonly stderr?: OutputSink;
+  /**
+   * Told when the worker's process group starts and ends: the pool's
+   * reaper, which ends the group if the pool's process dies.
+   *
+   * @default {undefined}
+   */
+  readonly reaper?: GroupWatcher;
 }
 
 /** Options of {@linkcode WorkerProcess.stop}. */
@@ -139,6 +153,7 @@ export async function spawnWorker(
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
+      detached: SPAWNS_IN_OWN_GROUP,
     }).spawn();
   } catch (error) {
     throw new WorkerStartError(
@@ -147,7 +162,8 @@ export async function spawnWorker(
       { command, cause: error },
     );
   }
-  const io = watchChild(child, config, options);
+  const group = new ProcessGroup(child, options.reaper);
+  const io = watchChild(child, group, config, options);
   io.write(`${JSON.stringify(config)}\n`);
   const outcome = await readStatusLine(io.watcher, {
     timeoutMs: options.startTimeoutMs,
@@ -162,7 +178,7 @@ export async function spawnWorker(
       io,
     });
   }
-  const end = await endFailedStart(child, io, outcome);
+  const end = await endFailedStart(io, outcome);
   throw startError(config.id, outcome, end, io, command);
 }
 
@@ -191,7 +207,6 @@ export class WorkerProcess {
    * to the end; it never rejects. Nothing of the process is left open then.
    */
   readonly exited: Promise<WorkerExit>;
-  readonly #child: Deno.ChildProcess;
   readonly #io: ChildIo;
   #state: WorkerState = "ready";
 
@@ -212,7 +227,6 @@ export class WorkerProcess {
     this.pid = init.child.pid;
     this.address = init.address;
     this.command = init.command;
-    this.#child = init.child;
     this.#io = init.io;
     if (init.io.hasExited()) this.#state = "exited";
     init.child.status.then(() => this.#state = "exited");
@@ -235,18 +249,22 @@ export class WorkerProcess {
   }
 
   /**
-   * Sends a signal to the process; does nothing once it has exited.
+   * Sends a signal to the worker's process group: the worker and the
+   * processes its tasks started (the worker alone where groups cannot be
+   * signalled). Does nothing once the worker has exited; by then the rest
+   * of its group has been killed.
    *
    * @param signal The signal to send.
    */
   kill(signal: Deno.Signal = "SIGTERM"): void {
-    sendSignal(this.#child, this.#io, signal);
+    this.#io.signal(signal);
   }
 
   /**
    * Stops the worker: closes its stdin, waits up to `timeoutMs` for it to
-   * exit, then sends `SIGTERM`, waits up to `termTimeoutMs`, then sends
-   * `SIGKILL`.
+   * exit, then sends `SIGTERM` to its group, waits up to `termTimeoutMs`,
+   * then sends `SIGKILL`. Once the worker has exited, the rest of its group
+   * is killed.
    *
    * @param options How long to wait before each escalation.
    * @returns How the process ended, once it has exited and its output has
@@ -279,7 +297,6 @@ export class WorkerProcess {
   }
 }
 
-/** A child's pipes, relays and exit watch, shared by start and life. */
 /** How a failed start ended: the exit, and whether it came unforced. */
 interface FailedStartEnd {
   readonly exit: WorkerExit;
@@ -293,15 +310,14 @@ interface FailedStartEnd {
  * code then tells why); any other is killed at once.
  */
 async function endFailedStart(
-  child: Deno.ChildProcess,
   io: ChildIo,
   outcome: Exclude<ReadyOutcome, { status: "ready" }>,
 ): Promise<FailedStartEnd> {
   const exiting = outcome.status === "failed" || outcome.status === "ended";
-  if (!exiting) sendSignal(child, io, "SIGKILL");
+  if (!exiting) io.signal("SIGKILL");
   await io.closeStdin();
   const killed = !exiting || !await exitsWithin(io, FAILED_EXIT_GRACE_MS);
-  if (killed) sendSignal(child, io, "SIGKILL");
+  if (killed) io.signal("SIGKILL");
   return { exit: await io.finished, killed };
 }
 

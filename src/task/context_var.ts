@@ -17,8 +17,8 @@
  *   the same value. The storage sits on a global symbol, as the task
  *   context does. Each object keeps its own `default`.
  *
- * The examples import this file by path: `@wool/core` has no `./task`
- * entry point yet.
+ * Task code imports {@linkcode ContextVar} and {@linkcode ContextVarUnset}
+ * from `@wool/core/task`; the rest of this file is for the wire layer.
  *
  * ## What the wire layer uses
  *
@@ -65,7 +65,7 @@ function currentValues(): Values {
  *
  * @example A variable with a default
  * ```ts
- * import { ContextVar, type ContextVarOptions } from "./context_var.ts";
+ * import { ContextVar, type ContextVarOptions } from "@wool/core/task";
  * import assert from "node:assert/strict";
  *
  * const options: ContextVarOptions<string> = { default: "anonymous" };
@@ -88,7 +88,7 @@ export interface ContextVarOptions<T> {
  *
  * @example Setting a value for a call tree
  * ```ts
- * import { ContextVar } from "./context_var.ts";
+ * import { ContextVar } from "@wool/core/task";
  * import assert from "node:assert/strict";
  *
  * const tenant = new ContextVar<string>("tenant", { default: "none" });
@@ -132,7 +132,7 @@ export class ContextVar<T> {
    *
    * @example Reading with a default
    * ```ts
-   * import { ContextVar } from "./context_var.ts";
+   * import { ContextVar } from "@wool/core/task";
    * import assert from "node:assert/strict";
    *
    * const region = new ContextVar<string>("region", { default: "eu" });
@@ -153,7 +153,7 @@ export class ContextVar<T> {
    *
    * @example Telling a value from a default
    * ```ts
-   * import { ContextVar } from "./context_var.ts";
+   * import { ContextVar } from "@wool/core/task";
    * import assert from "node:assert/strict";
    *
    * const user = new ContextVar<string>("user");
@@ -174,7 +174,7 @@ export class ContextVar<T> {
    *
    * @example Setting inside a run does not leak out
    * ```ts
-   * import { ContextVar } from "./context_var.ts";
+   * import { ContextVar } from "@wool/core/task";
    * import assert from "node:assert/strict";
    *
    * const step = new ContextVar<number>("step", { default: 0 });
@@ -200,7 +200,7 @@ export class ContextVar<T> {
    *
    * @example Nested runs
    * ```ts
-   * import { ContextVar } from "./context_var.ts";
+   * import { ContextVar } from "@wool/core/task";
    * import assert from "node:assert/strict";
    *
    * const depth = new ContextVar<number>("depth", { default: 0 });
@@ -220,7 +220,7 @@ export class ContextVar<T> {
  *
  * @example Catching it
  * ```ts
- * import { ContextVar, ContextVarUnset } from "./context_var.ts";
+ * import { ContextVar, ContextVarUnset } from "@wool/core/task";
  * import assert from "node:assert/strict";
  *
  * const secret = new ContextVar<string>("secret");

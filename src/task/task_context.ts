@@ -14,6 +14,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { WoolError } from "../errors.ts";
 
 /** What a running task can read about itself. */
 export interface TaskContext {
@@ -49,12 +50,15 @@ export function currentTaskContext(): TaskContext | undefined {
  * the pool closes. Cancellation is cooperative: pass the signal to what the
  * task awaits (`fetch`, timers, streams), or check it between steps.
  *
+ * Task code imports it from `@wool/core/task` (`@wool/core` exports it
+ * too).
+ *
  * @returns The running task's `AbortSignal`.
- * @throws {Error} when called outside a running task.
+ * @throws {NoRunningTask} when called outside a running task.
  *
  * @example Stopping work when the caller gives up
  * ```ts
- * import { taskSignal } from "@wool/core";
+ * import { taskSignal } from "@wool/core/task";
  *
  * export async function crawl(urls: string[]): Promise<number> {
  *   const signal = taskSignal();
@@ -70,9 +74,32 @@ export function currentTaskContext(): TaskContext | undefined {
 export function taskSignal(): AbortSignal {
   const context = currentTaskContext();
   if (context === undefined) {
-    throw new Error(
-      "Cannot read the task signal: taskSignal() was called outside a running task",
-    );
+    throw new NoRunningTask("taskSignal()");
   }
   return context.signal;
+}
+
+/**
+ * Something only a running task has was asked for outside one: e.g.
+ * `taskSignal()` called at a module's top level, or in the caller's process.
+ *
+ * @example Calling taskSignal() outside a task
+ * ```ts
+ * import { NoRunningTask, taskSignal } from "@wool/core/task";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => taskSignal(), NoRunningTask);
+ * ```
+ */
+export class NoRunningTask extends WoolError {
+  /**
+   * Builds the error.
+   *
+   * @param what What was called, e.g. `"taskSignal()"`.
+   */
+  constructor(what: string) {
+    super(
+      `Cannot read the task signal: ${what} was called outside a running task`,
+    );
+  }
 }

@@ -1,15 +1,18 @@
 /**
  * Errors on the wire. A thrown value becomes an {@linkcode ErrorRecord}
- * (name, message, stack, cause, own enumerable properties), serialized with
- * V8; the other side rebuilds it. Built-in classes keep their class, as
- * does {@linkcode MessageTooLarge} (a worker's oversized result); any other
- * class arrives as {@linkcode RemoteError} with its `name` kept.
+ * (name, message, stack, cause, own properties, enumerable or not: a
+ * validation library's `issues`, Node's `code`), serialized with
+ * V8; the other side rebuilds it. Built-in classes keep their class, as do
+ * the runtime's own errors a worker sends (`MessageTooLarge`,
+ * `TaskLoadError`, …: see `wool_errors.ts`); any other class arrives as
+ * {@linkcode RemoteError} with its `name` kept.
  *
  * @module
  */
 import { decodeValue, encodeValue, isSerializable } from "./values.ts";
-import { MessageTooLarge } from "./message_too_large.ts";
+import { ProtocolError } from "./protocol_error.ts";
 import { RemoteError } from "./remote_error.ts";
+import { rebuildWoolError } from "./wool_errors.ts";
 
 /** The plain-data form of a thrown value. */
 export interface ErrorRecord {
@@ -20,8 +23,13 @@ export interface ErrorRecord {
   readonly cause?: { readonly error: ErrorRecord } | {
     readonly value: unknown;
   };
-  /** Own enumerable properties that could be serialized (e.g. `code`). */
+  /**
+   * Own string-keyed properties that could be serialized (e.g. `code`,
+   * `issues`), enumerable or not.
+   */
   readonly props?: Readonly<Record<string, unknown>>;
+  /** The keys of `props` that were not enumerable, and are not rebuilt so. */
+  readonly hidden?: readonly string[];
   /** True when the thrown value was not an `Error` at all. */
   readonly thrownValue?: boolean;
 }
@@ -38,6 +46,14 @@ const BUILTIN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
 
 const MAX_CAUSE_DEPTH = 16;
 
+/** Own properties of an error a record carries in fields of their own. */
+const CARRIED_APART: ReadonlySet<string> = new Set([
+  "name",
+  "message",
+  "stack",
+  "cause",
+]);
+
 /** Turns any thrown value into an {@linkcode ErrorRecord}. */
 export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
   if (!(thrown instanceof Error)) {
@@ -49,16 +65,26 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
     };
   }
   const props: Record<string, unknown> = {};
-  for (const key of Object.keys(thrown)) {
-    if (key === "name" || key === "message" || key === "stack") continue;
-    if (key === "cause") continue;
+  const hidden: string[] = [];
+  for (const key of Object.getOwnPropertyNames(thrown)) {
+    if (CARRIED_APART.has(key)) continue;
     let value: unknown;
     try {
       value = (thrown as unknown as Record<string, unknown>)[key];
     } catch {
       continue; // A getter that throws: there is nothing to carry.
     }
-    if (isSerializable(value)) props[key] = value;
+    if (!isSerializable(value)) continue;
+    // Defined, not assigned: an own "__proto__" stays a property.
+    Object.defineProperty(props, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    if (!Object.prototype.propertyIsEnumerable.call(thrown, key)) {
+      hidden.push(key);
+    }
   }
   let cause: ErrorRecord["cause"];
   if ("cause" in thrown && depth < MAX_CAUSE_DEPTH) {
@@ -76,12 +102,13 @@ export function toErrorRecord(thrown: unknown, depth = 0): ErrorRecord {
     ...(thrown.stack === undefined ? {} : { stack: stringOf(thrown.stack) }),
     ...(cause ? { cause } : {}),
     ...(Object.keys(props).length > 0 ? { props } : {}),
+    ...(hidden.length > 0 ? { hidden } : {}),
   };
 }
 
 /**
- * Rebuilds an error from its record: a built-in class, a
- * `MessageTooLarge`, or a `RemoteError`.
+ * Rebuilds an error from its record: a built-in class, one of the
+ * runtime's own errors, or a `RemoteError`.
  */
 export function fromErrorRecord(record: ErrorRecord): Error {
   const options: ErrorOptions = {};
@@ -93,7 +120,7 @@ export function fromErrorRecord(record: ErrorRecord): Error {
   const Builtin = Object.hasOwn(BUILTIN_ERRORS, record.name)
     ? BUILTIN_ERRORS[record.name]
     : undefined;
-  const error = rebuildMessageTooLarge(record, options) ??
+  const error = rebuildWoolError(record, options) ??
     (Builtin
       ? new Builtin(record.message, options)
       : new RemoteError(record.name, record.message, options));
@@ -104,31 +131,16 @@ export function fromErrorRecord(record: ErrorRecord): Error {
       configurable: true,
     });
   }
+  const hidden = new Set(record.hidden ?? []);
   for (const [key, value] of Object.entries(record.props ?? {})) {
     if (key in error) continue;
-    (error as unknown as Record<string, unknown>)[key] = value;
+    Object.defineProperty(error, key, {
+      value,
+      enumerable: !hidden.has(key),
+      writable: true,
+      configurable: true,
+    });
   }
-  return error;
-}
-
-/**
- * A `MessageTooLarge` the worker raised (its result was over the limit), as
- * its own class with its `size` and `limit`, so callers can catch it as
- * they catch one raised on their side; `undefined` for any other record.
- */
-function rebuildMessageTooLarge(
-  record: ErrorRecord,
-  options: ErrorOptions,
-): MessageTooLarge | undefined {
-  const { size, limit } = record.props ?? {};
-  if (
-    record.name !== "MessageTooLarge" || typeof size !== "number" ||
-    typeof limit !== "number"
-  ) {
-    return undefined;
-  }
-  const error = new MessageTooLarge("value", size, limit, options);
-  error.message = record.message;
   return error;
 }
 
@@ -160,7 +172,7 @@ function describableRecord(thrown: unknown): ErrorRecord {
 export function decodeError(bytes: Uint8Array): Error {
   const record = decodeValue(bytes, "error") as ErrorRecord;
   if (record === null || typeof record !== "object" || !("name" in record)) {
-    return new TypeError("Cannot decode the error: not an error record");
+    return new ProtocolError("Cannot decode the error: not an error record");
   }
   return fromErrorRecord(record);
 }

@@ -11,6 +11,7 @@
 import { encodeError } from "./errors.ts";
 import type { RequestFrame, ResponseFrame } from "./frames.ts";
 import { MessageTooLarge } from "./message_too_large.ts";
+import { explainTaskPermissionError } from "./task_permission_denied.ts";
 import type { TaskKind } from "./status.ts";
 import { encodeValue } from "./values.ts";
 
@@ -38,11 +39,16 @@ export class ResponseEncoder {
     return { frame: "nack", nack: { error: this.#errorBytes(error) } };
   }
 
-  /** The Exception of a task whose routine threw `error`. */
+  /**
+   * The Exception of a task whose routine threw `error`: the one place a
+   * task's error becomes a frame. A permission Deno denied the task is sent
+   * as a `TaskPermissionDenied` naming the `worker.permissions` entry that
+   * grants it, with Deno's error as its cause; any other error as it is.
+   */
   exception(error: unknown): ResponseFrame {
     return {
       frame: "exception",
-      exception: { error: this.#errorBytes(error) },
+      exception: { error: this.#errorBytes(explainTaskPermissionError(error)) },
     };
   }
 

@@ -30,6 +30,7 @@
 import type { ResponseFrame, StatusFrame } from "./frames.ts";
 import { grpc } from "./grpc.ts";
 import { MessageTooLarge } from "./message_too_large.ts";
+import { ProtocolError } from "./protocol_error.ts";
 
 /** The status codes the runtime sends or reads, by name. */
 export const Status = {
@@ -197,7 +198,7 @@ export function transportLimitError(status: StatusFrame): Error | undefined {
       },
     );
   }
-  return new Error(
+  return new ProtocolError(
     `The worker refused the task with RESOURCE_EXHAUSTED (not a backpressure rejection): ${status.details}`,
   );
 }

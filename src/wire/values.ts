@@ -11,6 +11,7 @@
  */
 import { describeErrorMessage } from "../_util/describe.ts";
 import { deserializeValue, serializeValue } from "./fast_values.ts";
+import { findUnserializable } from "./value_path.ts";
 
 /** Serializes one value; a value V8 cannot clone is a `TypeError` naming `what`. */
 export function encodeValue(value: unknown, what = "value"): Uint8Array {
@@ -47,20 +48,37 @@ export function decodeValue(bytes: Uint8Array, what = "value"): unknown {
 
 /**
  * Serializes a call's arguments. When one cannot be serialized, the
- * `TypeError` names its position, so the caller knows which to fix before
- * any worker is contacted.
+ * `TypeError` names its position and the path of the culprit inside it
+ * (`args[0].a.b is a function`), so the caller knows what to fix before any
+ * worker is contacted. The path is looked for only once serializing failed.
  */
 export function encodeArgs(args: readonly unknown[]): Uint8Array {
   try {
     return serializeValue(args);
   } catch (error) {
-    const index = args.findIndex((arg) => !isSerializable(arg));
-    const position = index < 0 ? "arguments" : `argument at index ${index}`;
-    throw new TypeError(
-      `Cannot serialize the ${position}: ${describeErrorMessage(error)}`,
-      { cause: error },
-    );
+    throw unserializableArgsError(args, error);
   }
+}
+
+function unserializableArgsError(
+  args: readonly unknown[],
+  error: unknown,
+): TypeError {
+  const reason = describeErrorMessage(error);
+  const index = args.findIndex((arg) => !isSerializable(arg));
+  if (index < 0) {
+    return new TypeError(`Cannot serialize the arguments: ${reason}`, {
+      cause: error,
+    });
+  }
+  const found = findUnserializable(args[index], `args[${index}]`);
+  const detail = found === undefined
+    ? reason
+    : `${found.path} is ${found.what} (${reason})`;
+  return new TypeError(
+    `Cannot serialize the argument at index ${index}: ${detail}`,
+    { cause: error },
+  );
 }
 
 /** Deserializes an argument list; anything but an array is a `TypeError`. */

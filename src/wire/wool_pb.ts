@@ -37,7 +37,7 @@ import { WireEncodeError } from "./wire_codec_error.ts";
 
 /** The text of `proto/wool.proto` this module was generated from. */
 export const PROTO_SOURCE: string =
-  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
+  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
 
 const WRITER = new PbWriter();
 
@@ -171,11 +171,13 @@ function readStopRequest($r: PbReader, $depth: number): StopRequest {
 /** `wool.v1.IdleTime` as the decoder returns it. */
 export interface IdleTime {
   seconds: number;
+  rssBytes: number;
 }
 
 /** `wool.v1.IdleTime` as the encoder takes it: every field may be left out. */
 export interface IdleTimeInput {
   seconds?: number;
+  rssBytes?: number;
 }
 
 /**
@@ -225,21 +227,37 @@ function writeIdleTime(
       }
     }
   }
+  {
+    const $v = $m.rssBytes;
+    if ($v != null) {
+      if (!(typeof $v === "number")) {
+        throw new WireEncodeError("wool.v1.IdleTime.rssBytes", "a number", $v);
+      }
+      if (($v !== 0 || 1 / $v < 0)) {
+        $w.byte(17);
+        $w.double($v);
+      }
+    }
+  }
 }
 
 function readIdleTime($r: PbReader, $depth: number): IdleTime {
   let $_seconds: number = 0;
+  let $_rssBytes: number = 0;
   while ($r.pos < $r.end) {
     const $tag = $r.uint32();
     switch ($tag) {
       case 9:
         $_seconds = $r.double();
         break;
+      case 17:
+        $_rssBytes = $r.double();
+        break;
       default:
         $r.skip($tag, $depth);
     }
   }
-  return { seconds: $_seconds };
+  return { seconds: $_seconds, rssBytes: $_rssBytes };
 }
 
 /** `wool.v1.Task` as the decoder returns it. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { WaitList } from "../_util/wait_list.ts";
 import { IdleClock } from "./idle_clock.ts";
 
 /** One admitted task. */
@@ -17,7 +18,7 @@ export interface DocketEntry {
 export class Docket {
   readonly #entries = new Set<DocketEntry>();
   readonly #clock = new IdleClock();
-  #waiters: (() => void)[] = [];
+  readonly #drained = new WaitList();
 
   /** How many tasks are in the docket. */
   get size(): number {
@@ -35,9 +36,7 @@ export class Docket {
     if (!this.#entries.delete(entry)) return;
     if (this.#entries.size > 0) return;
     this.#clock.markEmpty();
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
+    this.#drained.wakeAll();
   }
 
   /** Cancels every task in the docket. Each leaves when it actually ends. */
@@ -47,19 +46,8 @@ export class Docket {
 
   /** Resolves when the docket is empty, or when `signal` aborts. */
   drained(signal?: AbortSignal): Promise<void> {
-    if (this.#entries.size === 0 || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((waiter) => waiter !== wake);
-        resolve();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(wake);
-    });
+    if (this.#entries.size === 0) return Promise.resolve();
+    return this.#drained.wait(signal);
   }
 
   /** Seconds since the docket last emptied; 0 while it holds a task. */

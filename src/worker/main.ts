@@ -15,7 +15,10 @@
  * 3. every other line it prints is task or hook output, which the pool
  *    relays, labelled with the worker;
  * 4. it exits when its stdin closes (so it never outlives its pool, even
- *    when the pool's process is killed), or after a `Stop` RPC.
+ *    when the pool's process is killed), or after a `Stop` RPC. A worker
+ *    whose event loop a task blocks cannot see its stdin close: a spawning
+ *    pool runs each worker in a process group of its own, which its reaper
+ *    ends if the pool's process dies (`src/process/reaper.ts`).
  *
  * The protocol is defined in `src/wire/launch.ts`; the gRPC service in
  * `proto/wool.proto`.

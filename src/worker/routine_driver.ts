@@ -7,6 +7,7 @@
 import { runInTaskContext, type TaskContext } from "../task/task_context.ts";
 import { decodeError } from "../wire/errors.ts";
 import type { RequestFrame } from "../wire/frames.ts";
+import { ProtocolError } from "../wire/protocol_error.ts";
 import { decodeValue } from "../wire/values.ts";
 import type { Routine } from "./routine_loader.ts";
 
@@ -109,9 +110,11 @@ export function advance(
       return generator.return(value);
     }
     case "task":
-      throw new TypeError("A Task frame cannot drive a running generator");
+      throw new ProtocolError("A Task frame cannot drive a running generator");
     default:
       // A frame with none of the kinds set (a hostile or newer caller).
-      throw new TypeError("A frame of no known kind cannot drive a generator");
+      throw new ProtocolError(
+        "A frame of no known kind cannot drive a generator",
+      );
   }
 }

@@ -1,12 +1,17 @@
 /**
  * Finds the routine a Task frame names: imports its module (once; later
- * tasks reuse the namespace) and looks up the export. A failure is a typed
- * error naming the module and export, sent back as a `nack`.
+ * tasks reuse the namespace) and looks up the export. A failure is a
+ * `TaskLoadError` naming the module and export, sent back as a `nack`.
  *
  * @module
  */
-import { describeErrorMessage } from "../_util/describe.ts";
-import { resolveModuleSpecifier } from "../_util/specifier.ts";
+import { describeErrorMessage, describeKind } from "../_util/describe.ts";
+import {
+  isRelativeSpecifier,
+  relativeSpecifierAdvice,
+  resolveModuleSpecifier,
+} from "../_util/specifier.ts";
+import { TaskLoadError } from "../wire/task_load_error.ts";
 
 /** A task routine: an async function or an async generator function. */
 export type Routine = (...args: unknown[]) => unknown;
@@ -20,6 +25,10 @@ export class RoutineLoader {
   /**
    * The routine `exportName` of `module`. Synchronous when the module was
    * imported before, and a lookup when the routine was found before.
+   *
+   * @throws {TaskLoadError} when the module cannot be imported, has no such
+   * export, or the export is not a function (a promise rejects with it when
+   * the module is imported now).
    */
   load(module: string, exportName: string): Routine | Promise<Routine> {
     const known = this.#routines.get(module)?.get(exportName);
@@ -47,14 +56,23 @@ export class RoutineLoader {
     module: string,
     exportName: string,
   ): Promise<Record<string, unknown>> {
+    if (isRelativeSpecifier(module)) {
+      // The pool refuses these; another client may send one. Resolving it
+      // against this worker's cwd would load some other file, or none.
+      throw new TaskLoadError(
+        module,
+        exportName,
+        relativeSpecifierAdvice(module),
+      );
+    }
     let namespace: Record<string, unknown>;
     try {
       namespace = await import(resolveModuleSpecifier(module));
     } catch (error) {
-      throw new TypeError(
-        `Cannot load task module "${module}" for "${exportName}": ${
-          describeErrorMessage(error)
-        }`,
+      throw new TaskLoadError(
+        module,
+        exportName,
+        `the module cannot be imported: ${describeErrorMessage(error)}`,
         { cause: error },
       );
     }
@@ -70,14 +88,18 @@ function pickRoutine(
 ): Routine {
   if (!Object.hasOwn(namespace, exportName)) {
     const exports = Object.keys(namespace).join(", ") || "none";
-    throw new TypeError(
-      `Cannot run "${exportName}" from "${module}": the module has no export "${exportName}" (exports: ${exports})`,
+    throw new TaskLoadError(
+      module,
+      exportName,
+      `the module has no export "${exportName}" (exports: ${exports})`,
     );
   }
   const routine = namespace[exportName];
   if (typeof routine !== "function") {
-    throw new TypeError(
-      `Cannot run "${exportName}" from "${module}": the export is ${typeof routine}, not a function`,
+    throw new TaskLoadError(
+      module,
+      exportName,
+      `the export is ${describeKind(routine)}, not a function`,
     );
   }
   return routine as Routine;

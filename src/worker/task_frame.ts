@@ -12,6 +12,7 @@ import {
   protocolMismatchMessage,
 } from "../wire/protocol_version.ts";
 import { Status, statusFrame } from "../wire/status.ts";
+import { TaskLoadError } from "../wire/task_load_error.ts";
 import { decodeArgs } from "../wire/values.ts";
 import type { Routine, RoutineLoader } from "./routine_loader.ts";
 
@@ -46,17 +47,18 @@ export function readFirstFrame(
  * The task a Task frame describes, its arguments decoded (proto3 leaves
  * empty fields out).
  *
- * @throws {TypeError} naming the task when its arguments cannot be decoded.
+ * @throws {TaskLoadError} naming the task when its arguments cannot be
+ * decoded.
  */
 export function decodeTask(frame: TaskFrame): Task {
   let args: unknown[];
   try {
     args = decodeArgs(frame.args ?? new Uint8Array());
   } catch (error) {
-    throw new TypeError(
-      `Cannot run "${frame.export ?? ""}" from "${frame.module ?? ""}": ${
-        describeErrorMessage(error)
-      }`,
+    throw new TaskLoadError(
+      frame.module ?? "",
+      frame.export ?? "",
+      describeErrorMessage(error),
       { cause: error },
     );
   }
@@ -81,8 +83,8 @@ export interface LoadedTask {
  * Imports the routine a Task frame names and decodes its task:
  * synchronously when the routine was loaded before (the hot path).
  *
- * @throws {TypeError} naming the task when the routine cannot be found or
- * the arguments cannot be decoded: the caller gets it in a Nack.
+ * @throws {TaskLoadError} naming the task when the routine cannot be found
+ * or the arguments cannot be decoded: the caller gets it in a Nack.
  */
 export function loadTask(
   loader: RoutineLoader,

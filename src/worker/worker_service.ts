@@ -22,6 +22,12 @@ import { serveSession } from "./session_stream.ts";
 import type { TaskSessionDeps } from "./task_ports.ts";
 import { TaskSession } from "./task_session.ts";
 
+/** The `IdleTime` answer: idle seconds, and the process's resident set. */
+interface IdleReply {
+  seconds: number;
+  rssBytes: number;
+}
+
 /** What a worker service is built from. */
 export interface WorkerServiceOptions {
   /** The loaded backpressure hook, or `null` to accept every task. */
@@ -77,9 +83,13 @@ export class WorkerService {
         });
       },
       Idle: (
-        _call: grpc.ServerUnaryCall<unknown, { seconds: number }>,
-        callback: grpc.sendUnaryData<{ seconds: number }>,
-      ) => callback(null, { seconds: this.docket.idleSeconds() }),
+        _call: grpc.ServerUnaryCall<unknown, IdleReply>,
+        callback: grpc.sendUnaryData<IdleReply>,
+      ) =>
+        callback(null, {
+          seconds: this.docket.idleSeconds(),
+          rssBytes: Deno.memoryUsage().rss,
+        }),
     };
   }
 

@@ -1,10 +1,10 @@
 /**
  * A task module that resolves through the caller's Deno configuration: a
- * bare specifier of its import map (`@wool/core`) and an `npm:` package.
+ * bare specifier of its import map (`@wool/core/task`) and an `npm:` package.
  *
  * @module
  */
-import { taskSignal } from "@wool/core";
+import { taskSignal } from "@wool/core/task";
 import fc from "npm:fast-check@4.11.0";
 
 /** Whether the task's own signal (read through the mapped specifier) aborted. */

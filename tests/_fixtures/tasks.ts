@@ -63,6 +63,28 @@ export async function failCustom(message: string): Promise<never> {
   throw new QuotaExceeded(message, { cause: new Error("root cause") });
 }
 
+/**
+ * Throws an error whose `issues` and `code` are own non-enumerable
+ * properties, as a validation library or Node's errors define them, and
+ * whose `retry` (a function) cannot cross the wire.
+ */
+export async function failValidation(): Promise<never> {
+  await Promise.resolve();
+  const error = new TypeError("invalid input");
+  Object.defineProperties(error, {
+    issues: { value: [{ path: ["name"], message: "Required" }] },
+    code: { value: "E_INVALID", writable: true },
+    retry: { value: () => true },
+  });
+  throw error;
+}
+
+/** Throws an `AggregateError`, whose `errors` is not enumerable. */
+export async function failAggregate(): Promise<never> {
+  await Promise.resolve();
+  throw new AggregateError([new RangeError("first"), "second"], "both failed");
+}
+
 /** Throws a built-in `RangeError`. */
 export async function failRange(message: string): Promise<never> {
   await Promise.resolve();
@@ -140,6 +162,17 @@ export async function waitForAbort(port: number): Promise<string> {
 export async function mark(path: string, line: string): Promise<string> {
   await Deno.writeTextFile(path, `${line}\n`, { append: true });
   return line;
+}
+
+/** Reads a text file: a task that needs `read` of `path`. */
+export async function readText(path: string): Promise<string> {
+  return await Deno.readTextFile(path);
+}
+
+/** Yields a file's lines: a generator that needs `read` of `path`. */
+export async function* readLines(path: string): AsyncGenerator<string> {
+  yield "started";
+  for (const line of (await Deno.readTextFile(path)).split("\n")) yield line;
 }
 
 /** Writes `text` to stdout and stderr, then returns it. */

@@ -137,20 +137,13 @@ export class RawWorkerClient implements Disposable {
   }
 
   /** Calls `Idle`: seconds since the worker's docket last emptied. */
-  idle(): Promise<number> {
-    const method = this.#service.Idle as grpc.MethodDefinition<
-      Record<never, never>,
-      { seconds?: number }
-    >;
-    return new Promise((resolve, reject) => {
-      this.#client.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        {},
-        (error, reply) => error ? reject(error) : resolve(reply?.seconds ?? 0),
-      );
-    });
+  async idle(): Promise<number> {
+    return (await this.#idle()).seconds ?? 0;
+  }
+
+  /** Calls `Idle`: the worker's resident set size in bytes (0 when absent). */
+  async rssBytes(): Promise<number> {
+    return (await this.#idle()).rssBytes ?? 0;
   }
 
   /** Closes the client and its connection. */
@@ -160,6 +153,22 @@ export class RawWorkerClient implements Disposable {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  #idle(): Promise<{ seconds?: number; rssBytes?: number }> {
+    const method = this.#service.Idle as grpc.MethodDefinition<
+      Record<never, never>,
+      { seconds?: number; rssBytes?: number }
+    >;
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        {},
+        (error, reply) => error ? reject(error) : resolve(reply ?? {}),
+      );
+    });
   }
 }
 

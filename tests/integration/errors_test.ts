@@ -49,6 +49,30 @@ for (const transport of TRANSPORTS) {
     );
 
     await t.step(
+      "RemoteCall rejects with a task's error whose own non-enumerable properties (issues, code) survive, still not enumerable, and whose uncloneable ones are dropped",
+      async () => {
+        const error = await rejection(tasks.failValidation());
+        assert.ok(error instanceof TypeError, `got ${error}`);
+        assert.equal(error.message, "invalid input");
+        const fields = error as unknown as Record<string, unknown>;
+        assert.deepStrictEqual(fields.issues, [
+          { path: ["name"], message: "Required" },
+        ]);
+        assert.equal(fields.code, "E_INVALID");
+        assert.deepEqual(Object.keys(error), [], "none became enumerable");
+        assert.ok(!Object.hasOwn(error, "retry"), "a function cannot cross");
+
+        const aggregate = await rejection(tasks.failAggregate());
+        assert.ok(aggregate instanceof RemoteError, `got ${aggregate}`);
+        assert.equal(aggregate.name, "AggregateError");
+        const errors = (aggregate as unknown as { errors: unknown[] }).errors;
+        assert.ok(errors[0] instanceof RangeError);
+        assert.equal(errors[0].message, "first");
+        assert.equal(errors[1], "second");
+      },
+    );
+
+    await t.step(
       "RemoteCall rejects with the built-in class a task threw (RangeError), its message and remote stack",
       async () => {
         const error = await rejection(tasks.failRange("out of range"));

@@ -1,12 +1,19 @@
 /**
  * A task that cannot be parsed (unknown module, missing export, an export
- * that is not a function) is nacked: the call rejects with an error naming
- * the module and export, and the worker stays in the pool.
+ * that is not a function) is nacked: the call rejects with a
+ * `TaskLoadError` naming the module and export, and the worker stays in
+ * the pool.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { MessageTooLarge, type RosterChange, WorkerPool } from "../../mod.ts";
+import {
+  MessageTooLarge,
+  type RosterChange,
+  TaskLoadError,
+  WoolError,
+  WorkerPool,
+} from "../../mod.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
@@ -15,7 +22,11 @@ const MISSING_MODULE = import.meta.resolve("../_fixtures/no_such_module.ts");
 /** A matcher for the error of a nacked call naming `module` and `name`. */
 function naming(module: string, name: string) {
   return (error: unknown): true => {
-    assert.ok(error instanceof TypeError, `got ${error}`);
+    assert.ok(error instanceof TaskLoadError, `got ${error}`);
+    assert.ok(error instanceof WoolError);
+    assert.equal(error.name, "TaskLoadError");
+    assert.equal(error.module, module);
+    assert.equal(error.export, name);
     assert.ok(
       error.message.includes(module),
       `"${error.message}" does not name the module`,

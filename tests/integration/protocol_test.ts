@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { deserialize, serialize } from "node:v8";
-import { WorkerPool } from "../../mod.ts";
+import { TaskLoadError, WorkerPool } from "../../mod.ts";
 import { decodeError } from "../../src/wire/errors.ts";
 import { Gate } from "../_helpers/gate.ts";
 import {
@@ -17,7 +17,9 @@ import {
 } from "../_helpers/raw_client.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
+const MEMORY = import.meta.resolve("../_fixtures/lifecycle/memory.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
+type Memory = typeof import("../_fixtures/lifecycle/memory.ts");
 
 Deno.test("Worker Dispatch answers the protocol on a raw grpc-js client", async (t) => {
   await using pool = await WorkerPool.start({ spawn: 1 });
@@ -65,7 +67,7 @@ Deno.test("Worker Dispatch answers the protocol on a raw grpc-js client", async 
         const [nack] = frames;
         assert.ok(nack.frame === "nack", `got a ${nack.frame} frame`);
         const error = decodeError(nack.nack.error);
-        assert.ok(error instanceof TypeError, `got ${error}`);
+        assert.ok(error instanceof TaskLoadError, `got ${error}`);
         assert.match(error.message, /arguments/);
         assert.ok(error.message.includes(TASKS), error.message);
         assert.ok(error.message.includes('"add"'), error.message);
@@ -135,6 +137,21 @@ Deno.test("Worker Dispatch answers the protocol on a raw grpc-js client", async 
       const idle = await client.idle();
       assert.ok(idle > 0, `idle ${idle}`);
       assert.ok(await client.idle() >= idle, "idle time grows");
+    },
+  );
+
+  await t.step(
+    "Worker Idle reports the worker process's resident set size, which grows with what its tasks hold",
+    async () => {
+      const memory = pool.remote<Memory>(MEMORY);
+      const before = await client.rssBytes();
+      const seen = await memory.rss();
+      assert.ok(before > 1024 * 1024, `rss ${before}`);
+      assert.ok(seen / before > 0.5 && seen / before < 2, `${before} ${seen}`);
+      const held = 64 * 1024 * 1024;
+      await memory.hold(held);
+      const after = await client.rssBytes();
+      assert.ok(after - before > held / 2, `${before} → ${after}`);
     },
   );
 });

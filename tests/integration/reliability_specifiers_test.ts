@@ -12,7 +12,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type RosterChange, WorkerPool, WorkerStartError } from "../../mod.ts";
+import {
+  type RosterChange,
+  TaskLoadError,
+  WorkerPool,
+  WorkerStartError,
+} from "../../mod.ts";
 import { settles } from "../_helpers/deadline.ts";
 import { isAlive } from "../_helpers/processes.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
@@ -28,7 +33,7 @@ const SPAWN = 2;
 const START_TIMEOUT_MS = 1500;
 
 for (const transport of TRANSPORTS) {
-  Deno.test(`WorkerPool.dispatch() rejects every call of a task module that throws at import with a TypeError naming the module, the export and the module's error, and the worker stays (transport "${transport}")`, async () => {
+  Deno.test(`WorkerPool.dispatch() rejects every call of a task module that throws at import with a TaskLoadError naming the module, the export and the module's error, and the worker stays (transport "${transport}")`, async () => {
     await using pool = await WorkerPool.start({ spawn: 1, transport });
     const changes: RosterChange[] = [];
     const unsubscribe = pool.subscribe((change) => changes.push(change));
@@ -37,7 +42,11 @@ for (const transport of TRANSPORTS) {
       await assert.rejects(
         pool.dispatch({ module: THROWS_AT_IMPORT, export: exportName }),
         (error: unknown) => {
-          assert.ok(error instanceof TypeError, `got ${error}`);
+          assert.ok(error instanceof TaskLoadError, `got ${error}`);
+          assert.equal(error.module, THROWS_AT_IMPORT);
+          assert.equal(error.export, exportName);
+          assert.ok(error.cause instanceof Error, "the module's throw");
+          assert.match(error.cause.message, /task module exploded at import/);
           assert.ok(error.message.includes(THROWS_AT_IMPORT), error.message);
           assert.ok(error.message.includes(`"${exportName}"`), error.message);
           assert.match(error.message, /task module exploded at import/);

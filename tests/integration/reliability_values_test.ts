@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { deserialize, serialize } from "node:v8";
-import { WorkerPool } from "../../mod.ts";
+import { TaskLoadError, WorkerPool } from "../../mod.ts";
 import { settles } from "../_helpers/deadline.ts";
 import { Inbox } from "../_helpers/inbox.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
@@ -123,11 +123,17 @@ for (const transport of TRANSPORTS) {
     );
 
     await t.step(
-      "RemoteCall rejects with the worker's TypeError naming the arguments when they serialize on the caller but are too deep for the worker to deserialize (a nack), and the worker stays",
+      "RemoteCall rejects with the worker's TaskLoadError naming the arguments when they serialize on the caller but are too deep for the worker to deserialize (a nack), and the worker stays",
       async () => {
         await assert.rejects(
           values.depthOf(deepObject(ONE_WAY_DEPTH)),
-          typeError(/Cannot deserialize the arguments/, STACK_OVERFLOW),
+          (error) => {
+            assert.ok(error instanceof TaskLoadError, `got ${error}`);
+            assert.equal(error.export, "depthOf");
+            assert.match(error.message, /Cannot deserialize the arguments/);
+            assert.match(error.message, STACK_OVERFLOW);
+            return true;
+          },
         );
         await assertWorkerKept();
       },

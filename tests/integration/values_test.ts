@@ -53,7 +53,7 @@ for (const transport of TRANSPORTS) {
     );
 
     await t.step(
-      "WorkerPool.dispatch() fails with a TypeError naming the argument's position, before any worker is contacted, when an argument cannot be serialized",
+      "WorkerPool.dispatch() fails with a TypeError naming the argument's position and the path inside it, before any worker is contacted, when an argument cannot be serialized",
       async () => {
         const before = totalAccepted(pool);
         await assert.rejects(
@@ -67,6 +67,18 @@ for (const transport of TRANSPORTS) {
         await assert.rejects(
           tasks.add(Symbol("not cloneable") as unknown as number, 1),
           /argument at index 0/,
+        );
+        await assert.rejects(
+          tasks.echo({ a: { b: () => 3 } }),
+          /^TypeError: Cannot serialize the argument at index 0: args\[0\]\.a\.b is a function \(/,
+        );
+        await assert.rejects(
+          pool.dispatch({
+            module: TASKS,
+            export: "echo",
+            args: [1, new Map([["k", Symbol("s")]])],
+          }),
+          { message: /: args\[1\]\.get\("k"\) is a symbol \(/ },
         );
         assert.equal(totalAccepted(pool), before, "a worker was contacted");
       },

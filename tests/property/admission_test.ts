@@ -213,7 +213,8 @@ Deno.test("normalizeBackpressureSpec() rejects any non-JSON options with a TypeE
   fc.assert(
     fc.property(nonJsonOptions, (options) => {
       assert.throws(
-        () => normalizeBackpressureSpec({ module: "./h.ts", options }),
+        () =>
+          normalizeBackpressureSpec({ module: "file:///srv/h.ts", options }),
         (error: unknown) => {
           assert.ok(error instanceof TypeError);
           assert.match(
@@ -230,7 +231,10 @@ Deno.test("normalizeBackpressureSpec() rejects any non-JSON options with a TypeE
 Deno.test("normalizeBackpressureSpec() keeps any JSON options as given", () => {
   fc.assert(
     fc.property(fc.jsonValue(), (options) => {
-      const spec = normalizeBackpressureSpec({ module: "./h.ts", options });
+      const spec = normalizeBackpressureSpec({
+        module: "file:///srv/h.ts",
+        options,
+      });
       assert.equal(spec?.options, options);
     }),
   );
@@ -245,7 +249,8 @@ Deno.test("normalizeBackpressureSpec() rejects a cycle anywhere in the options",
         const options: Record<string, unknown> = { ...dict };
         options[key] = [options];
         assert.throws(
-          () => normalizeBackpressureSpec({ module: "./h.ts", options }),
+          () =>
+            normalizeBackpressureSpec({ module: "file:///srv/h.ts", options }),
           { name: "TypeError", message: /"backpressure\.options" .*a cycle/ },
         );
       },

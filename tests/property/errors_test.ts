@@ -52,6 +52,8 @@ interface ErrorSpec {
   readonly message: string;
   readonly stack: string | undefined;
   readonly props: Record<string, unknown>;
+  /** Own non-enumerable properties (as `issues`, or Node's `code`). */
+  readonly hidden: Record<string, unknown>;
   readonly dropped: Record<string, unknown>;
   readonly cause:
     | { readonly kind: "none" }
@@ -70,6 +72,7 @@ const { error: errorSpec } = fc.letrec<{ error: ErrorSpec }>((tie) => ({
     message: fc.string(),
     stack: fc.option(fc.string(), { nil: undefined }),
     props: fc.dictionary(propKey, cloneable, { maxKeys: 3 }),
+    hidden: fc.dictionary(propKey, cloneable, { maxKeys: 2 }),
     dropped: fc.dictionary(propKey, uncloneable, { maxKeys: 2 }),
     cause: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
@@ -95,7 +98,17 @@ function build(spec: ErrorSpec): Error {
   if (spec.stack === undefined) delete error.stack;
   else error.stack = spec.stack;
   Object.assign(error, spec.dropped, spec.props);
+  for (const [key, value] of hiddenOnly(spec)) {
+    Object.defineProperty(error, key, { value, writable: true });
+  }
   return error;
+}
+
+/** The hidden properties of `spec` that no other property replaces. */
+function hiddenOnly(spec: ErrorSpec): [string, unknown][] {
+  return Object.entries(spec.hidden).filter(([key]) =>
+    !Object.hasOwn(spec.props, key) && !Object.hasOwn(spec.dropped, key)
+  );
 }
 
 /** Asserts that `decoded` is the error `spec` describes, `depth` levels down. */
@@ -124,6 +137,18 @@ function assertRebuilt(decoded: unknown, spec: ErrorSpec, depth: number): void {
       value,
       key,
     );
+    assert.ok(Object.prototype.propertyIsEnumerable.call(decoded, key), key);
+  }
+  for (const [key, value] of hiddenOnly(spec)) {
+    assert.deepStrictEqual(
+      (decoded as unknown as Record<string, unknown>)[key],
+      value,
+      `hidden ${key}`,
+    );
+    assert.ok(
+      !Object.prototype.propertyIsEnumerable.call(decoded, key),
+      `hidden ${key} stays hidden`,
+    );
   }
   for (const key of Object.keys(spec.dropped)) {
     if (key in spec.props) continue;
@@ -138,7 +163,7 @@ function assertRebuilt(decoded: unknown, spec: ErrorSpec, depth: number): void {
   }
 }
 
-Deno.test("encodeError() and decodeError() keep name, message, stack, cause and cloneable props", () => {
+Deno.test("encodeError() and decodeError() keep name, message, stack, cause and cloneable own props, enumerable or not", () => {
   fc.assert(
     fc.property(errorSpec, (spec) => {
       assertRebuilt(decodeError(encodeError(build(spec))), spec, 0);

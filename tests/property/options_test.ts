@@ -24,12 +24,13 @@ const OPTIONS: Readonly<Record<string, Kind>> = {
   admissionWaitMs: "duration",
   workerUnresponsiveMs: "duration",
   respawn: "boolean",
+  allowKnownBadDeno: "boolean",
   transport: "transport",
   loadBalancer: "loadBalancer",
 };
 
 /** Options with checks of their own, tested with their modules. */
-const DELEGATED = ["backpressure", "worker"];
+const DELEGATED = ["backpressure", "worker", "recycle"];
 
 /** Values of every type, each with the type names it counts as. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(

@@ -125,6 +125,128 @@ Deno.test("encodeArgs() names the index of the first argument it cannot serializ
   );
 });
 
+/** A value with one uncloneable leaf somewhere inside, and that leaf's path. */
+interface Planted {
+  readonly value: unknown;
+  readonly path: string;
+  readonly what: string;
+}
+
+/** The path step to a property `key`, written as JavaScript. */
+function propertyStep(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key)
+    ? `.${key}`
+    : `[${JSON.stringify(key)}]`;
+}
+
+/** Values around the planted leaf: cloneable, so they are never to blame. */
+const filler = fc.oneof(
+  fc.integer(),
+  fc.string(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string(), fc.boolean(), { maxKeys: 2 }),
+);
+const objectKey = fc.string().filter((key) => key !== "__proto__");
+
+/** An uncloneable leaf, named as the error must name it. */
+const leaf: fc.Arbitrary<Planted> = fc.constantFrom<[unknown, string]>(
+  [() => 1, "a function"],
+  [Symbol("planted"), "a symbol"],
+  [new WeakMap(), "a WeakMap"],
+  [Promise.resolve(), "a Promise"],
+).map(([value, what]) => ({ value, path: "", what }));
+
+/** `inner` wrapped in one container: an object, an array, a Map, a Set or an error's cause. */
+function wrap(inner: fc.Arbitrary<Planted>): fc.Arbitrary<Planted> {
+  const object = fc.tuple(
+    inner,
+    objectKey,
+    fc.dictionary(objectKey, filler, { maxKeys: 3 }),
+  ).map(([child, key, siblings]): Planted => {
+    const value = { ...siblings };
+    delete (value as Record<string, unknown>)[key];
+    Object.defineProperty(value, key, {
+      value: child.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    return { ...child, value, path: propertyStep(key) + child.path };
+  });
+  const array = fc.tuple(inner, fc.array(filler, { maxLength: 3 }), fc.nat())
+    .map(([child, siblings, at]): Planted => {
+      const index = at % (siblings.length + 1);
+      const value: unknown[] = [...siblings];
+      value.splice(index, 0, child.value);
+      return { ...child, value, path: `[${index}]${child.path}` };
+    });
+  const map = fc.tuple(inner, fc.string(), fc.array(filler, { maxLength: 2 }))
+    .map(([child, key, others]): Planted => {
+      const value = new Map<unknown, unknown>(
+        others.map((other, i) => [i, other]),
+      );
+      value.set(key, child.value);
+      return {
+        ...child,
+        value,
+        path: `.get(${JSON.stringify(key)})${child.path}`,
+      };
+    });
+  const set = fc.tuple(inner, fc.array(fc.integer(), { maxLength: 3 }))
+    .map(([child, others]): Planted => {
+      const value = new Set<unknown>(others);
+      value.add(child.value);
+      return {
+        ...child,
+        value,
+        path: `.values()[${value.size - 1}]${child.path}`,
+      };
+    });
+  const cause = inner.map((child): Planted => ({
+    ...child,
+    value: new Error("wrapper", { cause: child.value }),
+    path: `.cause${child.path}`,
+  }));
+  return fc.oneof(object, array, map, set, cause);
+}
+
+/** A leaf planted 0 to 4 containers deep. */
+const planted: fc.Arbitrary<Planted> = fc.nat({ max: 4 }).chain((depth) => {
+  let arbitrary = leaf;
+  for (let i = 0; i < depth; i++) arbitrary = wrap(arbitrary);
+  return arbitrary;
+});
+
+Deno.test("encodeArgs() names the path of an uncloneable value nested anywhere in an argument", () => {
+  fc.assert(
+    fc.property(
+      fc.array(cloneable, { maxLength: 3 }),
+      planted,
+      (before, { value, path, what }) => {
+        const index = before.length;
+        assert.throws(
+          () => encodeArgs([...before, value]),
+          (error: unknown) => {
+            assert.ok(error instanceof TypeError);
+            assert.ok(
+              error.message.startsWith(
+                `Cannot serialize the argument at index ${index}: args[${index}]${path} is ${what} (`,
+              ),
+              error.message,
+            );
+            assert.ok(
+              error.cause instanceof Error,
+              "the V8 error is the cause",
+            );
+            return true;
+          },
+        );
+      },
+    ),
+  );
+});
+
 Deno.test("decodeArgs() rejects anything but an array with a TypeError", () => {
   fc.assert(
     fc.property(

@@ -31,7 +31,7 @@ import { Buffer } from "node:buffer";
 import { serialize } from "node:v8";
 import { grpc } from "../../src/wire/grpc.ts";
 import fc from "npm:fast-check@4.11.0";
-import { WorkerPool } from "../../mod.ts";
+import { ProtocolError, TaskLoadError, WorkerPool } from "../../mod.ts";
 import { decodeError, encodeError } from "../../src/wire/errors.ts";
 import type {
   RequestFrame,
@@ -867,7 +867,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
     );
 
     await t.step(
-      "Worker Dispatch nacks arguments the worker cannot decode (not V8 data, not an array, nested too deep) with a TypeError naming the arguments",
+      "Worker Dispatch nacks arguments the worker cannot decode (not V8 data, not an array, nested too deep) with a TaskLoadError naming the arguments",
       async () => {
         const cases: [Uint8Array, RegExp][] = [
           [Uint8Array.from([1, 2, 3]), /Cannot deserialize the arguments/],
@@ -881,7 +881,9 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
           const [nack] = responses as ResponseFrame[];
           assert.ok(nack?.frame === "nack", `answered ${kinds(responses)}`);
           const error = decodeError(nack.nack.error);
-          assert.ok(error instanceof TypeError, `got ${error}`);
+          assert.ok(error instanceof TaskLoadError, `got ${error}`);
+          assert.equal(error.module, TASKS);
+          assert.equal(error.export, "add");
           assert.match(error.message, /arguments/);
           assert.match(error.message, cause);
         }
@@ -1013,7 +1015,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         const [, , exception] = responses as ResponseFrame[];
         assert.ok(exception.frame === "exception");
         const error = decodeError(exception.exception.error);
-        assert.ok(error instanceof TypeError);
+        assert.ok(error instanceof ProtocolError, `got ${error}`);
         assert.match(error.message, /no known kind/);
         assert.match(
           await settles(inbox.next(), "the generator's finally"),

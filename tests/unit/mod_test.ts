@@ -10,11 +10,16 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
   assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
     "DispatchTimeout",
     "MessageTooLarge",
+    "NoRunningTask",
     "NoWorkersAvailable",
     "PoolClosed",
+    "ProtocolError",
     "RemoteCall",
     "RemoteError",
     "RoundRobinLoadBalancer",
+    "TaskLoadError",
+    "TaskPermissionDenied",
+    "UnsupportedDenoVersion",
     "WoolError",
     "WorkerCrashed",
     "WorkerPool",
@@ -29,9 +34,14 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
     const ErrorClass of [
       mod.DispatchTimeout,
       mod.MessageTooLarge,
+      mod.NoRunningTask,
       mod.NoWorkersAvailable,
       mod.PoolClosed,
+      mod.ProtocolError,
       mod.RemoteError,
+      mod.TaskLoadError,
+      mod.TaskPermissionDenied,
+      mod.UnsupportedDenoVersion,
       mod.WorkerCrashed,
       mod.WorkerStartError,
     ]
@@ -54,6 +64,20 @@ Deno.test("src/backpressure/mod.ts exports exactly the built-in hook factories",
   );
 });
 
+Deno.test("src/task/mod.ts exports exactly what task code needs", async () => {
+  const task = await import("../../src/task/mod.ts");
+  assert.deepStrictEqual(await runtimeExports("../../src/task/mod.ts"), [
+    "ContextVar",
+    "ContextVarUnset",
+    "NoRunningTask",
+    "taskSignal",
+  ]);
+  const mod = await import("../../mod.ts");
+  assert.equal(task.taskSignal, mod.taskSignal, "one taskSignal, two entries");
+  assert.equal(task.NoRunningTask, mod.NoRunningTask);
+  assert.ok(task.ContextVarUnset.prototype instanceof mod.WoolError);
+});
+
 Deno.test("src/worker/main.ts exports nothing: it is an entry point", async () => {
   assert.deepStrictEqual(await runtimeExports("../../src/worker/main.ts"), []);
 });
@@ -67,7 +91,17 @@ Deno.test("deno.json maps the package's entry points to those modules", async ()
     ".": "./mod.ts",
     "./worker": "./src/worker/main.ts",
     "./backpressure": "./src/backpressure/mod.ts",
+    "./task": "./src/task/mod.ts",
   });
+  // The package's own name maps to its entries, for examples and doc tests.
+  for (
+    const name of ["@wool/core", "@wool/core/backpressure", "@wool/core/task"]
+  ) {
+    const entry = name === "@wool/core"
+      ? "."
+      : `.${name.slice("@wool/core".length)}`;
+    assert.equal(config.imports[name], config.exports[entry], name);
+  }
 });
 
 Deno.test("RemoteCall has no public constructor: calls come from the pool", async () => {

@@ -7,8 +7,16 @@ Deno.test("normalizeBackpressureSpec() maps undefined and null to null", () => {
 });
 
 Deno.test("normalizeBackpressureSpec() takes a string as that module's default export", () => {
-  assert.deepEqual(normalizeBackpressureSpec("./admission.ts"), {
-    module: "./admission.ts",
+  assert.deepEqual(normalizeBackpressureSpec("file:///srv/admission.ts"), {
+    module: "file:///srv/admission.ts",
+    export: "default",
+  });
+  assert.deepEqual(normalizeBackpressureSpec("/srv/admission.ts"), {
+    module: "/srv/admission.ts",
+    export: "default",
+  });
+  assert.deepEqual(normalizeBackpressureSpec("@wool/core/backpressure"), {
+    module: "@wool/core/backpressure",
     export: "default",
   });
   assert.deepEqual(normalizeBackpressureSpec("npm:hooks@1"), {
@@ -45,10 +53,10 @@ Deno.test("normalizeBackpressureSpec() keeps an object's module, export and opti
 
 Deno.test("normalizeBackpressureSpec() leaves options out when they are absent or undefined", () => {
   const spec = normalizeBackpressureSpec({
-    module: "./h.ts",
+    module: "file:///srv/h.ts",
     options: undefined,
   });
-  assert.deepEqual(spec, { module: "./h.ts", export: "default" });
+  assert.deepEqual(spec, { module: "file:///srv/h.ts", export: "default" });
   assert.ok(!("options" in spec!));
 });
 
@@ -66,7 +74,10 @@ Deno.test("normalizeBackpressureSpec() accepts any JSON value as options", () =>
       Object.assign(Object.create(null), { limit: 1 }),
     ]
   ) {
-    const spec = normalizeBackpressureSpec({ module: "./h.ts", options });
+    const spec = normalizeBackpressureSpec({
+      module: "file:///srv/h.ts",
+      options,
+    });
     assert.equal(spec?.options, options);
   }
 });
@@ -75,7 +86,7 @@ Deno.test("normalizeBackpressureSpec() accepts shared but acyclic references in 
   const shared = { limit: 1 };
   const options = { a: shared, b: [shared, shared] };
   assert.equal(
-    normalizeBackpressureSpec({ module: "./h.ts", options })?.options,
+    normalizeBackpressureSpec({ module: "file:///srv/h.ts", options })?.options,
     options,
   );
 });
@@ -115,13 +126,38 @@ Deno.test("normalizeBackpressureSpec() rejects an empty module specifier", () =>
   });
 });
 
+Deno.test("normalizeBackpressureSpec() refuses a relative specifier, saying to pass import.meta.resolve() of it", () => {
+  for (const module of ["./admission.ts", "../hooks/h.ts", ".", ".."]) {
+    assert.throws(() => normalizeBackpressureSpec(module), {
+      name: "TypeError",
+      message:
+        `Cannot start worker pool: "backpressure" must be absolute: the relative specifier ${
+          JSON.stringify(module)
+        } cannot be resolved against your module by a worker, which receives only the string: pass import.meta.resolve(${
+          JSON.stringify(module)
+        }) (or a URL) instead`,
+    });
+    assert.throws(
+      () => normalizeBackpressureSpec({ module, export: "maxActive" }),
+      {
+        name: "TypeError",
+        message: new RegExp(
+          `^Cannot start worker pool: "backpressure\\.module" must be absolute: .*import\\.meta\\.resolve\\(${
+            JSON.stringify(module).replaceAll(".", "\\.")
+          }\\)`,
+        ),
+      },
+    );
+  }
+});
+
 Deno.test("normalizeBackpressureSpec() rejects any other type naming backpressure and what it received", () => {
   const cases: [unknown, string][] = [
     [3, "3"],
     [true, "true"],
     [10n, "10n"],
     [Symbol("s"), "Symbol(s)"],
-    [["./h.ts"], "an array"],
+    [["file:///srv/h.ts"], "an array"],
     [new Map(), "a Map"],
   ];
   for (const [spec, received] of cases) {
@@ -148,7 +184,11 @@ Deno.test("normalizeBackpressureSpec() rejects a missing or wrong module naming 
 Deno.test("normalizeBackpressureSpec() rejects an export that is not a non-empty string", () => {
   for (const [exportName, received] of [[3, "3"], ["", '""'], [null, "null"]]) {
     assert.throws(
-      () => normalizeBackpressureSpec({ module: "./h.ts", export: exportName }),
+      () =>
+        normalizeBackpressureSpec({
+          module: "file:///srv/h.ts",
+          export: exportName,
+        }),
       {
         name: "TypeError",
         message:
@@ -160,7 +200,7 @@ Deno.test("normalizeBackpressureSpec() rejects an export that is not a non-empty
 
 Deno.test("normalizeBackpressureSpec() rejects unknown keys naming them", () => {
   assert.throws(
-    () => normalizeBackpressureSpec({ module: "./h.ts", exprt: "x" }),
+    () => normalizeBackpressureSpec({ module: "file:///srv/h.ts", exprt: "x" }),
     {
       name: "TypeError",
       message:
@@ -168,7 +208,7 @@ Deno.test("normalizeBackpressureSpec() rejects unknown keys naming them", () => 
     },
   );
   assert.throws(
-    () => normalizeBackpressureSpec({ module: "./h.ts", a: 1, b: 2 }),
+    () => normalizeBackpressureSpec({ module: "file:///srv/h.ts", a: 1, b: 2 }),
     { name: "TypeError", message: /unknown keys "a", "b"/ },
   );
 });
@@ -200,7 +240,7 @@ Deno.test("normalizeBackpressureSpec() rejects non-JSON options naming backpress
   ];
   for (const [options, detail] of cases) {
     assert.throws(
-      () => normalizeBackpressureSpec({ module: "./h.ts", options }),
+      () => normalizeBackpressureSpec({ module: "file:///srv/h.ts", options }),
       {
         name: "TypeError",
         message:
@@ -211,10 +251,10 @@ Deno.test("normalizeBackpressureSpec() rejects non-JSON options naming backpress
 });
 
 Deno.test("normalizeBackpressureSpec() returns a frozen spec", () => {
-  assert.ok(Object.isFrozen(normalizeBackpressureSpec("./h.ts")));
+  assert.ok(Object.isFrozen(normalizeBackpressureSpec("file:///srv/h.ts")));
   assert.ok(
     Object.isFrozen(
-      normalizeBackpressureSpec({ module: "./h.ts", options: 1 }),
+      normalizeBackpressureSpec({ module: "file:///srv/h.ts", options: 1 }),
     ),
   );
 });

@@ -133,3 +133,31 @@ Deno.test("Semaphore permits are disposable: `using` gives them back", () => {
   }
   assert.equal(semaphore.available, 1);
 });
+
+Deno.test("Semaphore.idle() resolves once every permit is back and no one waits, not before", async () => {
+  const semaphore = new Semaphore(2);
+  await semaphore.idle();
+  const first = semaphore.tryAcquire()!;
+  const second = semaphore.tryAcquire()!;
+  const waiting = semaphore.acquire();
+  const events: string[] = [];
+  const idle = semaphore.idle().then(() => events.push("idle"));
+  first.release();
+  (await waiting).release();
+  await Promise.resolve();
+  assert.deepEqual(events, []);
+  second.release();
+  await idle;
+  assert.deepEqual(events, ["idle"]);
+});
+
+Deno.test("Semaphore.idle() resolves when its signal aborts, and leaves no listener", async () => {
+  const semaphore = new Semaphore(1);
+  const held = semaphore.tryAcquire()!;
+  const controller = new AbortController();
+  const idle = semaphore.idle(controller.signal);
+  controller.abort();
+  await idle;
+  held.release();
+  await semaphore.idle(AbortSignal.abort());
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   type DispatchCall,
   validateDispatchCall,
+  validateModule,
 } from "../../../src/pool/dispatch_call.ts";
 import { MAX_DURATION_MS } from "../../../src/pool/options.ts";
 
@@ -24,6 +25,47 @@ Deno.test("validateDispatchCall() returns a valid call as it is", () => {
     validateDispatchCall({ module: "m", export: "f" }).args,
     undefined,
   );
+});
+
+Deno.test("validateDispatchCall() refuses a relative module, saying to pass import.meta.resolve() of it", () => {
+  for (const module of ["./tasks.ts", "../lib/tasks.ts", ".", ".."]) {
+    assert.throws(
+      () => validateDispatchCall({ ...CALL, module }),
+      {
+        name: "TypeError",
+        message:
+          `Cannot dispatch: "module" must be absolute: the relative specifier ${
+            JSON.stringify(module)
+          } cannot be resolved against your module by a worker, which receives only the string: pass import.meta.resolve(${
+            JSON.stringify(module)
+          }) (or a URL) instead`,
+      },
+    );
+  }
+  for (
+    const module of [
+      "/srv/tasks.ts",
+      "file:///srv/tasks.ts",
+      "npm:tasks@1",
+      "@app/tasks",
+      ".hidden.ts",
+      new URL("./tasks.ts", "file:///srv/"),
+    ]
+  ) {
+    assert.equal(validateDispatchCall({ ...CALL, module }).module, module);
+  }
+});
+
+Deno.test("validateModule() names the action it is checking for", () => {
+  assert.throws(() => validateModule("./t.ts", "make a remote"), {
+    name: "TypeError",
+    message:
+      /^Cannot make a remote: "module" must be absolute: .*import\.meta\.resolve\("\.\/t\.ts"\)/,
+  });
+  assert.throws(() => validateModule(7, "make a remote"), {
+    name: "TypeError",
+    message: /^Cannot make a remote: "module" must be a module specifier/,
+  });
 });
 
 Deno.test("validateDispatchCall() rejects each wrongly typed field with a TypeError naming it", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { RoundRobinLoadBalancer } from "../../../src/loadbalancer/round_robin.ts";
+import { UnsupportedDenoVersion } from "../../../src/pool/deno_version.ts";
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   MAX_DURATION_MS,
@@ -18,9 +19,11 @@ Deno.test("validatePoolOptions() fills in every default", () => {
     maxConcurrentDispatches: 100,
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     respawn: true,
+    recycle: { maxTasks: Infinity, maxRssBytes: Infinity },
     startTimeoutMs: 30_000,
     workerUnresponsiveMs: 10_000,
     transport: "session",
+    allowKnownBadDeno: false,
   });
   assert.ok(loadBalancer instanceof RoundRobinLoadBalancer);
   assert.equal(launch.command, Deno.execPath());
@@ -31,7 +34,11 @@ Deno.test("validatePoolOptions() keeps the values it is given", () => {
   const loadBalancer = new RoundRobinLoadBalancer();
   const resolved = validatePoolOptions({
     spawn: 3,
-    backpressure: { module: "./hook.ts", export: "cap", options: { limit: 2 } },
+    backpressure: {
+      module: "file:///srv/hook.ts",
+      export: "cap",
+      options: { limit: 2 },
+    },
     backpressureTimeoutMs: 5,
     admissionWaitMs: MAX_DURATION_MS,
     maxConcurrentDispatches: 1,
@@ -44,7 +51,7 @@ Deno.test("validatePoolOptions() keeps the values it is given", () => {
   });
   assert.equal(resolved.spawn, 3);
   assert.deepStrictEqual(resolved.backpressure, {
-    module: "./hook.ts",
+    module: "file:///srv/hook.ts",
     export: "cap",
     options: { limit: 2 },
   });
@@ -143,6 +150,49 @@ Deno.test("validatePoolOptions() rejects options that are not an object", () => 
       message: /^Cannot start worker pool: options must be an object/,
     });
   }
+});
+
+Deno.test("validatePoolOptions() refuses a Deno release known to break wool, naming the version and the fix", () => {
+  for (const version of ["2.9.4", "2.9.5", "2.9.6", "2.9.5+1a2b3c4"]) {
+    assert.throws(() => validatePoolOptions({ spawn: 1 }, version), (error) => {
+      assert.ok(error instanceof UnsupportedDenoVersion, `got ${error}`);
+      assert.equal(error.version, version);
+      assert.ok(
+        error.message.includes(`Deno ${version} aborts`),
+        error.message,
+      );
+      assert.match(error.message, /npm install -g deno@2\.9\.3/);
+      assert.match(error.message, /allowKnownBadDeno: true/);
+      return true;
+    });
+  }
+});
+
+Deno.test("validatePoolOptions() takes a known-bad Deno with allowKnownBadDeno: true, and any other release without it", () => {
+  const allowed = validatePoolOptions(
+    { spawn: 1, allowKnownBadDeno: true },
+    "2.9.5",
+  );
+  assert.equal(allowed.spawn, 1);
+  for (const version of ["2.9.3", "2.9.7", "2.10.0", Deno.version.deno]) {
+    assert.equal(validatePoolOptions({ spawn: 2 }, version).spawn, 2);
+  }
+  assert.equal(
+    validatePoolOptions({ spawn: 1, allowKnownBadDeno: false }, "2.9.3").spawn,
+    1,
+  );
+});
+
+Deno.test("validatePoolOptions() checks allowKnownBadDeno's type before the version", () => {
+  assert.throws(
+    // @ts-expect-error allowKnownBadDeno is a boolean
+    () => validatePoolOptions({ allowKnownBadDeno: "yes" }, "2.9.5"),
+    {
+      name: "TypeError",
+      message:
+        'Cannot start worker pool: "allowKnownBadDeno" must be a boolean, received "yes"',
+    },
+  );
 });
 
 Deno.test("validateCloseOptions() defaults graceMs to 30 s and checks it", () => {

@@ -9,6 +9,8 @@ import {
 } from "../../../src/process/worker_process.ts";
 import type { WorkerConfig } from "../../../src/wire/launch.ts";
 import type { ResolvedWorkerLaunch } from "../../../src/process/launch.ts";
+import type { GroupWatcher } from "../../../src/process/process_group.ts";
+import { groupMembers, waitForExit } from "../../_helpers/processes.ts";
 
 const ENTRY = new URL("../../../src/worker/main.ts", import.meta.url);
 const FIXTURES = new URL("../../_fixtures/process/", import.meta.url);
@@ -351,6 +353,48 @@ Deno.test("WorkerProcess.stop() rejects a negative timeout", async () => {
   );
   await assert.rejects(worker.stop({ timeoutMs: -1 }), RangeError);
   assert.equal(worker.state, "ready");
+});
+
+/** A watcher that records what it is told. */
+class WatchLog implements GroupWatcher {
+  readonly calls: string[] = [];
+  watch(pgid: number): void {
+    this.calls.push(`watch ${pgid}`);
+  }
+  kill(pgid: number): void {
+    this.calls.push(`kill ${pgid}`);
+  }
+  forget(pgid: number): void {
+    this.calls.push(`forget ${pgid}`);
+  }
+}
+
+Deno.test("spawnWorker() starts the worker leading a process group of its own, and once it exits kills the rest of the group and tells the reaper to forget it", async () => {
+  const logs = sinks();
+  const reaper = new WatchLog();
+  const worker = await spawnWorker(
+    fixtureLaunch("forks.ts"),
+    workerConfig(),
+    options(logs, { reaper }),
+  );
+  assert.deepEqual(reaper.calls, [`watch ${worker.pid}`]);
+  await logs.stdout.waitFor(/child \d+$/);
+  const child = Number(logs.stdout.lines.at(-1)!.split(" ").at(-1));
+  assert.deepEqual(
+    groupMembers(worker.pid).sort((a, b) => a - b),
+    [worker.pid, child].sort((a, b) => a - b),
+  );
+
+  // The worker exits on its own, leaving its child holding its stdout:
+  // the relay ends only because the child was killed (its pipes close a
+  // moment before the process table shows it gone).
+  assert.deepEqual(await worker.stop(), { code: 0, signal: null });
+  await waitForExit(child, 5000);
+  assert.deepEqual(groupMembers(worker.pid), []);
+  assert.deepEqual(reaper.calls, [
+    `watch ${worker.pid}`,
+    `forget ${worker.pid}`,
+  ]);
 });
 
 Deno.test("WorkerProcess cannot be constructed outside spawnWorker()", () => {

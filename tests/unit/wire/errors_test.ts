@@ -7,6 +7,8 @@ import {
 } from "../../../src/wire/errors.ts";
 import { RemoteError } from "../../../src/wire/remote_error.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
+import { ProtocolError } from "../../../src/wire/protocol_error.ts";
+import { TaskLoadError } from "../../../src/wire/task_load_error.ts";
 import { encodeValue } from "../../../src/wire/values.ts";
 import { WoolError } from "../../../src/errors.ts";
 
@@ -136,10 +138,10 @@ Deno.test("encodeError() carries a thrown value it cannot print or clone", () =>
   assert.ok(!Object.hasOwn(error, "value"));
 });
 
-Deno.test("decodeError() answers a TypeError for bytes that are not an error record", () => {
+Deno.test("decodeError() answers a ProtocolError for bytes that are not an error record", () => {
   for (const value of [null, 7, "Error", { message: "no name" }]) {
     const error = decodeError(encodeValue(value));
-    assert.ok(error instanceof TypeError);
+    assert.ok(error instanceof ProtocolError);
     assert.equal(error.message, "Cannot decode the error: not an error record");
   }
 });
@@ -157,4 +159,67 @@ Deno.test("decodeError() rebuilds a MessageTooLarge record without sizes as Remo
   const error = fromErrorRecord({ name: "MessageTooLarge", message: "big" });
   assert.ok(error instanceof RemoteError);
   assert.equal(error.name, "MessageTooLarge");
+});
+
+Deno.test("decodeError() rebuilds TaskLoadError as itself, with its module, export, message and cause", () => {
+  const cause = new SyntaxError("Unexpected token");
+  const original = new TaskLoadError(
+    "file:///t.ts",
+    "add",
+    "the module cannot be imported: Unexpected token",
+    { cause },
+  );
+  const error = roundTrip(original);
+  assert.ok(error instanceof TaskLoadError, `got ${error}`);
+  assert.equal(error.name, "TaskLoadError");
+  assert.equal(error.module, "file:///t.ts");
+  assert.equal(error.export, "add");
+  assert.equal(error.message, original.message);
+  assert.equal(error.stack, original.stack);
+  assert.ok(error.cause instanceof SyntaxError);
+});
+
+Deno.test("decodeError() rebuilds ProtocolError as itself", () => {
+  const error = roundTrip(new ProtocolError("A frame of no known kind"));
+  assert.ok(error instanceof ProtocolError, `got ${error}`);
+  assert.equal(error.message, "A frame of no known kind");
+});
+
+Deno.test("decodeError() rebuilds a task's own class named like a runtime error, without its fields, as RemoteError", () => {
+  class TaskLoadError extends Error {
+    override name = "TaskLoadError";
+  }
+  const error = roundTrip(new TaskLoadError("mine"));
+  assert.ok(error instanceof RemoteError, `got ${error}`);
+  assert.equal(error.name, "TaskLoadError");
+  assert.equal(error.message, "mine");
+});
+
+Deno.test("encodeError() keeps own non-enumerable properties, rebuilt non-enumerable", () => {
+  const original = new Error("invalid");
+  Object.defineProperty(original, "issues", { value: [{ path: ["a"] }] });
+  Object.defineProperty(original, "code", { value: "E_X", enumerable: true });
+  const record = toErrorRecord(original);
+  assert.deepStrictEqual(record.props, {
+    issues: [{ path: ["a"] }],
+    code: "E_X",
+  });
+  assert.deepStrictEqual(record.hidden, ["issues"]);
+  const error = roundTrip(original) as Error & Record<string, unknown>;
+  assert.deepStrictEqual(error.issues, [{ path: ["a"] }]);
+  assert.deepStrictEqual(Object.keys(error), ["code"]);
+});
+
+Deno.test("encodeError() carries an own property named __proto__ as a property", () => {
+  const original = new Error("odd");
+  Object.defineProperty(original, "__proto__", {
+    value: { polluted: true },
+    enumerable: true,
+  });
+  const record = toErrorRecord(original);
+  assert.ok(Object.hasOwn(record.props ?? {}, "__proto__"));
+  assert.equal(Object.getPrototypeOf(record.props), Object.prototype);
+  const error = roundTrip(original);
+  assert.ok(error instanceof Error);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });

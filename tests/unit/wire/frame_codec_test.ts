@@ -3,6 +3,8 @@ import { decodeError } from "../../../src/wire/errors.ts";
 import { encodeStep, ResponseEncoder } from "../../../src/wire/frame_codec.ts";
 import type { ResponseFrame } from "../../../src/wire/frames.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
+import { RemoteError } from "../../../src/wire/remote_error.ts";
+import { TaskPermissionDenied } from "../../../src/wire/task_permission_denied.ts";
 import { decodeValue } from "../../../src/wire/values.ts";
 
 /** The error an Exception or Nack frame carries. */
@@ -100,4 +102,36 @@ Deno.test("encodeStep() throws MessageTooLarge for a value over the limit, befor
     () => encodeStep({ step: "send", value: () => 1 }, 1024),
     /Cannot serialize the value sent to the generator/,
   );
+});
+
+Deno.test("ResponseEncoder.exception() sends a permission Deno denied as TaskPermissionDenied, with Deno's error as its cause", () => {
+  const frames = new ResponseEncoder(64 * 1024, "readConfig");
+  const denied = new Deno.errors.NotCapable(
+    'Requires read access to "/etc/app.toml", run again with the --allow-read flag',
+  );
+  const error = errorOf(frames.exception(denied));
+  assert.ok(error instanceof TaskPermissionDenied, `got ${error}`);
+  assert.equal(error.permission, "read");
+  assert.equal(error.target, "/etc/app.toml");
+  assert.equal(
+    error.grant,
+    'worker: { permissions: { read: ["/etc/app.toml"] } }',
+  );
+  assert.match(error.message, /grant it with the pool option worker: /);
+  assert.ok(error.cause instanceof RemoteError, `cause ${error.cause}`);
+  assert.equal(error.cause.name, "NotCapable");
+  assert.equal(error.cause.message, denied.message);
+});
+
+Deno.test("ResponseEncoder.exception() sends any other error as it is", () => {
+  const frames = new ResponseEncoder(64 * 1024, "f");
+  const error = errorOf(frames.exception(new RangeError("out of range")));
+  assert.equal(Object.getPrototypeOf(error), RangeError.prototype);
+  const os = errorOf(
+    frames.exception(
+      new Deno.errors.PermissionDenied("Permission denied (os error 13)"),
+    ),
+  );
+  assert.ok(os instanceof RemoteError, "an OS refusal is not a Deno grant");
+  assert.equal(os.name, "PermissionDenied");
 });

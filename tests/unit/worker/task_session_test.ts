@@ -5,6 +5,7 @@ import type {
   Verdict,
 } from "../../../src/backpressure/types.ts";
 import { decodeError } from "../../../src/wire/errors.ts";
+import { TaskLoadError } from "../../../src/wire/task_load_error.ts";
 import type { RequestFrame, TaskFrame } from "../../../src/wire/frames.ts";
 import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import {
@@ -246,7 +247,8 @@ Deno.test("TaskSession nacks a task it cannot load without asking the hook", asy
   const [answer] = responder.answers;
   assert.ok("send" in answer && answer.send.frame === "nack");
   const error = decodeError(answer.send.nack.error);
-  assert.equal(error.name, "TypeError");
+  assert.ok(error instanceof TaskLoadError, `got ${error}`);
+  assert.equal(error.export, "noSuchExport");
   assert.match(error.message, /has no export "noSuchExport"/);
   assert.deepEqual(w.asked, []);
   assert.equal(w.docket.size, 0);

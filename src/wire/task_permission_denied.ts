@@ -10,29 +10,30 @@
  * @module
  */
 import { WoolError } from "../errors.ts";
-import {
-  type PermissionRequirement,
-  permissionRequirementOf,
-} from "./permission_message.ts";
+import { permissionRequirementOf } from "../_util/permission_message.ts";
 
 /**
  * A task needed a permission its worker does not have. The message names
  * the permission and the `worker.permissions` entry that grants it; Deno's
- * original error is the `cause`.
+ * original error (a `NotCapable`, arriving as a `RemoteError`) is the
+ * `cause`.
  *
- * @example Reading which grant is missing
+ * @example Granting what a task was denied
  * ```ts
- * import { explainTaskPermissionError, TaskPermissionDenied } from "./task_permission.ts";
+ * import { TaskPermissionDenied, WorkerPool } from "@wool/core";
  * import assert from "node:assert/strict";
  *
- * const denied = new Deno.errors.NotCapable(
- *   'Requires read access to "/data/in.csv", run again with the --allow-read flag',
- * );
- * const error = explainTaskPermissionError(denied);
- * assert.ok(error instanceof TaskPermissionDenied);
- * assert.equal(error.permission, "read");
- * assert.equal(error.grant, 'worker: { permissions: { read: ["/data/in.csv"] } }');
- * assert.equal(error.cause, denied);
+ * await using pool = await WorkerPool.start({
+ *   spawn: 1,
+ *   worker: { config: "./deno.json", permissions: "none" },
+ * });
+ * const module = "data:text/javascript,export const home = async () => Deno.env.get('HOME')";
+ * await assert.rejects(pool.dispatch({ module, export: "home" }), (error) => {
+ *   assert.ok(error instanceof TaskPermissionDenied);
+ *   assert.equal(error.permission, "env");
+ *   assert.equal(error.grant, 'worker: { permissions: { env: ["HOME"] } }');
+ *   return true;
+ * });
  * ```
  */
 export class TaskPermissionDenied extends WoolError {
@@ -43,8 +44,21 @@ export class TaskPermissionDenied extends WoolError {
   /** The pool option that grants it, e.g. `worker: { permissions: { read: ["/x"] } }`. */
   readonly grant: string;
 
-  /** Builds the error from the requirement Deno's error named. */
-  constructor(requirement: PermissionRequirement, options?: ErrorOptions) {
+  /**
+   * Builds the error from the requirement Deno's error named.
+   *
+   * @param requirement The permission (`name`), and the `target` Deno
+   * named or the `placeholder` it showed instead.
+   * @param options Its `cause`: Deno's error.
+   */
+  constructor(
+    requirement: {
+      readonly name: string;
+      readonly target?: string;
+      readonly placeholder?: string;
+    },
+    options?: ErrorOptions,
+  ) {
     const { name, target, placeholder } = requirement;
     const grant = `worker: { permissions: { ${name}: ${
       target === undefined ? "true" : `[${JSON.stringify(target)}]`
@@ -71,12 +85,20 @@ export class TaskPermissionDenied extends WoolError {
  * Takes the error live (in the worker) or as rebuilt on the caller's side
  * (an error whose `name` is `NotCapable` or `PermissionDenied`).
  *
+ * It never throws: a hostile value (a throwing `name` getter, a proxy's
+ * trap) is returned as it is, for the error encoder to describe.
+ *
  * @param error What the task threw.
  * @returns A {@linkcode TaskPermissionDenied} with `error` as its cause when
  * `error` is one of Deno's permission errors; otherwise `error` itself.
  */
 export function explainTaskPermissionError(error: unknown): unknown {
-  const requirement = permissionRequirementOf(error);
+  let requirement: ReturnType<typeof permissionRequirementOf>;
+  try {
+    requirement = permissionRequirementOf(error);
+  } catch {
+    return error;
+  }
   if (requirement === undefined) return error;
   return new TaskPermissionDenied(requirement, { cause: error });
 }

@@ -3,7 +3,7 @@ import { WoolError } from "../../../src/errors.ts";
 import {
   explainTaskPermissionError,
   TaskPermissionDenied,
-} from "../../../src/process/task_permission.ts";
+} from "../../../src/wire/task_permission_denied.ts";
 
 function notCapable(message: string): Error {
   return new Deno.errors.NotCapable(message);
@@ -102,6 +102,23 @@ Deno.test("explainTaskPermissionError() returns any other error unchanged", () =
       undefined,
     ]
   ) {
+    assert.equal(explainTaskPermissionError(error), error);
+  }
+});
+
+Deno.test("explainTaskPermissionError() returns a hostile value as it is, never throwing", () => {
+  const throwingName = new Error("hostile");
+  Object.defineProperty(throwingName, "name", {
+    get() {
+      throw new Error("the name getter exploded");
+    },
+  });
+  const trapped = new Proxy(new Error("proxied"), {
+    getPrototypeOf() {
+      throw new Error("the getPrototypeOf trap exploded");
+    },
+  });
+  for (const error of [throwingName, trapped]) {
     assert.equal(explainTaskPermissionError(error), error);
   }
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   parsePermissionMessage,
   permissionRequirementOf,
-} from "../../../src/process/permission_message.ts";
+} from "../../../src/_util/permission_message.ts";
 
 // Messages as Deno 2.9.3 words them (recorded by running each operation
 // with no permission).
