@@ -39,6 +39,11 @@ export { NoRunningTask, taskSignal } from "./src/task/task_context.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
 export {
+  MissingPermission,
+  type PoolPermission,
+} from "./src/process/preflight.ts";
+export { PermissionNotInheritable } from "./src/process/inherit_permissions.ts";
+export {
   type KnownBadDenoRange,
   UnsupportedDenoVersion,
 } from "./src/pool/deno_version.ts";

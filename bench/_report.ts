@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ListenResults } from "./_listen.ts";
 import type { FloorResults } from "./_floors.ts";
 import type { LoadResult } from "./_load.ts";
 import type {
@@ -37,6 +38,7 @@ export interface BenchResults {
   };
   readonly overload?: OverloadResults;
   readonly startup?: StartupResults;
+  readonly listen?: ListenResults;
 }
 
 /** Whether a figure meets its target. */

@@ -10,7 +10,9 @@
  * 3. a dispatch every worker rejects vs one they accept;
  * 4. overload: open-loop arrivals at 1×, 2× and 3× the pool's measured
  *    capacity, with and without a `maxActive` hook;
- * 5. cold start of a 2-worker pool and idle worker RSS.
+ * 5. cold start of a 2-worker pool and idle worker RSS;
+ * 6. the trivial task with workers on Unix sockets (the default) next to
+ *    TCP loopback, alternating rounds, and the ratio (`bench/_listen.ts`).
  *
  * Prints a markdown table, writes `bench/results/<timestamp>.json` and
  * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
@@ -21,7 +23,7 @@
  *     deno task bench --quick              # a short smoke run (noisier)
  *     deno task bench --only floors,pool   # some sections only
  *
- * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`. Files
+ * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`. Files
  * are written only by a run of every section, unless `--write` is given.
  *
  * @module
@@ -43,6 +45,7 @@ import {
   measureTrivial,
 } from "./_pool.ts";
 import { renderOverloadChart } from "./_chart.ts";
+import { measureListen, renderListenTable } from "./_listen.ts";
 import {
   type BenchResults,
   buildSummary,
@@ -55,6 +58,7 @@ const SECTIONS = [
   "rejection",
   "overload",
   "startup",
+  "listen",
 ] as const;
 type Section = typeof SECTIONS[number];
 
@@ -149,6 +153,9 @@ if (sections.has("overload")) {
 if (sections.has("startup")) {
   results.startup = await section("startup", () => measureStartup(budget));
 }
+if (sections.has("listen")) {
+  results.listen = await section("listen", () => measureListen(budget));
+}
 
 const finishedAt = new Date();
 const summary = buildSummary(results);
@@ -170,6 +177,7 @@ const report = {
 };
 
 console.log(table);
+if (results.listen) console.log(`\n${renderListenTable(results.listen)}`);
 // Every child has exited and been waited for by now, so the CPU they used
 // is in this process's own figure: the rest of the machine's was others'.
 const foreign = foreignCpuShare(

@@ -14,10 +14,14 @@ import {
   type TaskChannel,
 } from "./task_channel.ts";
 
-/** Opens a task channel as a new `Dispatch` stream on `client`. */
+/**
+ * Opens a task channel as a new `Dispatch` stream on `client`, sending
+ * `metadata` (the caller's credential) with it.
+ */
 export function openDispatchChannel(
   client: grpc.Client,
   method: grpc.MethodDefinition<RequestFrame, ResponseFrame>,
+  metadata: grpc.Metadata,
 ): TaskChannel {
   const events = new ChannelEvents();
   const connected = client.getChannel().getConnectivityState(false) ===
@@ -26,6 +30,7 @@ export function openDispatchChannel(
     method.path,
     method.requestSerialize,
     method.responseDeserialize,
+    metadata,
   );
   call.on("data", (frame: ResponseFrame) => events.pushFrame(frame));
   // Sent over a connection that was up: a failure grpc-js made up (the

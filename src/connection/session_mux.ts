@@ -103,19 +103,23 @@ export class SessionMux {
   #nextStream = 1;
 
   readonly #maxBatchBytes: number;
+  readonly #credential: () => grpc.Metadata;
 
   /**
    * @param maxBatchBytes The largest message the connection may send: a
    * batch of frames is flushed before it would grow past it.
+   * @param credential The metadata each new Session stream presents.
    */
   constructor(
     client: grpc.Client,
     method: grpc.MethodDefinition<SessionRequests, SessionResponses>,
     maxBatchBytes: number,
+    credential: () => grpc.Metadata,
   ) {
     this.#client = client;
     this.#method = method;
     this.#maxBatchBytes = maxBatchBytes;
+    this.#credential = credential;
   }
 
   /** Opens a task channel on the current session stream. */
@@ -150,6 +154,7 @@ export class SessionMux {
       this.#method.path,
       this.#method.requestSerialize,
       this.#method.responseDeserialize,
+      this.#credential(),
     );
     const session: SessionStream = {
       call,

@@ -11,6 +11,7 @@ import type {
   SessionRequests,
   SessionResponses,
 } from "../wire/frames.ts";
+import { credentialMetadata } from "../wire/credential.ts";
 import { loadWorkerService } from "../wire/proto.ts";
 import { openDispatchChannel } from "./dispatch_channel.ts";
 import { Semaphore } from "./semaphore.ts";
@@ -27,7 +28,7 @@ export type Transport = "session" | "dispatch";
 
 /** What the dispatcher needs of a worker connection (fakes implement it). */
 export interface TaskConnection {
-  /** `host:port` of the worker, as `pool.workers` shows it. */
+  /** `unix:<path>` or `host:port` of the worker, as `pool.workers` shows it. */
   readonly address: string;
   /** Caps the tasks in flight on this connection. */
   readonly permits: Semaphore;
@@ -46,6 +47,8 @@ export interface IdleReport {
 /** The narrow options a connection is built from. */
 export interface WorkerConnectionOptions {
   readonly address: string;
+  /** The secret every call presents (`authorization: Bearer <token>`). */
+  readonly token: string;
   readonly maxConcurrentDispatches: number;
   /** Largest frame, in bytes, including the frame's own fields. */
   readonly maxFrameBytes: number;
@@ -62,6 +65,7 @@ export class WorkerConnection implements TaskConnection {
   readonly #client: grpc.Client;
   readonly #service: grpc.ServiceDefinition;
   readonly #mux: SessionMux | undefined;
+  readonly #credential: () => grpc.Metadata;
 
   private constructor(
     options: WorkerConnectionOptions,
@@ -70,6 +74,8 @@ export class WorkerConnection implements TaskConnection {
     this.address = options.address;
     this.permits = new Semaphore(options.maxConcurrentDispatches);
     this.#service = service;
+    const { token } = options;
+    this.#credential = () => credentialMetadata(token);
     this.#client = new grpc.Client(
       options.address,
       grpc.credentials.createInsecure(),
@@ -88,16 +94,19 @@ export class WorkerConnection implements TaskConnection {
           SessionResponses
         >,
         options.maxFrameBytes,
+        this.#credential,
       )
       : undefined;
   }
 
   /**
-   * Connects to the worker at `options.address`, and resolves once the
-   * connection is up (or after {@linkcode CONNECT_WAIT_MS}; grpc-js then
-   * connects on the first call). Connected first, a task's channel knows
-   * from the first task on that its frame may reach the worker, which is
-   * what keeps a task whose worker died before its Ack from running twice.
+   * Connects to the worker at `options.address` with a first call (an
+   * `Idle`), and resolves once it is answered (or failed, or after
+   * {@linkcode CONNECT_WAIT_MS}; grpc-js then connects on the next call).
+   * Connected first, a task's channel knows from the first task on that
+   * its frame may reach the worker, which is what keeps a task whose
+   * worker died before its Ack from running twice. Authenticated first,
+   * the connection is never one the worker counts as pending and closes.
    */
   static async create(
     options: WorkerConnectionOptions,
@@ -106,12 +115,7 @@ export class WorkerConnection implements TaskConnection {
       options,
       await loadWorkerService(),
     );
-    await new Promise<void>((resolve) =>
-      connection.#client.waitForReady(
-        Date.now() + CONNECT_WAIT_MS,
-        () => resolve(),
-      )
-    );
+    await connection.idle(CONNECT_WAIT_MS).catch(() => {});
     return connection;
   }
 
@@ -124,6 +128,7 @@ export class WorkerConnection implements TaskConnection {
         RequestFrame,
         ResponseFrame
       >,
+      this.#credential(),
     );
   }
 
@@ -169,7 +174,7 @@ export class WorkerConnection implements TaskConnection {
         definition.requestSerialize,
         definition.responseDeserialize,
         request,
-        new grpc.Metadata(),
+        this.#credential(),
         { deadline: Date.now() + timeoutMs },
         (error, reply) => error ? reject(error) : resolve(reply as R),
       );

@@ -20,14 +20,19 @@ export type WorkerId = string & { readonly __brand: "WorkerId" };
  *
  * await using pool = await WorkerPool.start({ spawn: 1 });
  * const [worker] = pool.workers;
- * assert.match(worker.address, /^127\.0\.0\.1:\d+$/);
+ * // A Unix socket in the pool's private directory (TCP on 127.0.0.1
+ * // where Unix sockets are not available).
+ * assert.match(worker.address, /^unix:\/.+\.sock$|^127\.0\.0\.1:\d+$/);
  * assert.equal(typeof worker.pid, "number");
  * ```
  */
 export interface WorkerInfo {
   /** The worker's id in its pool. */
   readonly id: WorkerId;
-  /** `host:port` its gRPC server listens on. */
+  /**
+   * Where its gRPC server listens: `unix:<absolute path>` for a spawned
+   * worker on a Unix socket, else `host:port`.
+   */
   readonly address: string;
   /** Its process id. */
   readonly pid: number;

@@ -11,6 +11,10 @@
  *   `UNAVAILABLE`, `DEADLINE_EXCEEDED`: transient; try the next worker.
  * - `RESOURCE_EXHAUSTED` without the mark (grpc's own message-size limit):
  *   not overload; the call fails with the real cause, no retry.
+ * - `UNAUTHENTICATED`: the worker refused the pool's credentials, so it is
+ *   not serving this pool (a misconfiguration, not overload): it leaves the
+ *   pool (reason `"unauthenticated"`), and the next worker is tried, since
+ *   nothing was delivered.
  * - Anything else: evict the worker and try the next.
  * - The connection broke after the Task frame may have reached the worker:
  *   `WorkerCrashed`, never a retry, so no task runs twice.
@@ -36,6 +40,7 @@ import {
   isDeliveryUnknown,
   kindOfAck,
   Status,
+  type StatusClass,
   statusFrame,
   statusName,
   transportLimitError,
@@ -43,7 +48,7 @@ import {
 import { CapacityQueue } from "./capacity_queue.ts";
 import { workerLost } from "./errors.ts";
 import { Lease } from "./lease.ts";
-import type { Roster, WorkerEntry } from "./roster.ts";
+import type { LeaveReason, Roster, WorkerEntry } from "./roster.ts";
 import type { StatsBook } from "./stats.ts";
 
 /** The narrow slice of the pool a dispatcher works with. */
@@ -54,7 +59,7 @@ export interface DispatcherOptions {
   /** Milliseconds to wait for capacity when every worker rejects. */
   readonly admissionWaitMs: number;
   /** Called when a worker failed in a way that removes it from the pool. */
-  readonly evict: (id: WorkerId, cause: AttemptCause) => void;
+  readonly evict: (id: WorkerId, cause: AttemptCause, reason: Removal) => void;
   /**
    * Called when a worker accepted a task (its Ack), e.g. to count its
    * tasks for recycling.
@@ -64,10 +69,20 @@ export interface DispatcherOptions {
   readonly accepted?: (id: WorkerId) => void;
 }
 
-/** A worker that did not take the task: why, and whether it must go. */
+/** Why the dispatcher removes a worker. */
+export type Removal = Extract<LeaveReason, "evicted" | "unauthenticated">;
+
+/** Whether, and why, a worker leaves the pool after each class of status. */
+const REMOVAL: Readonly<Record<StatusClass, Removal | undefined>> = {
+  transient: undefined,
+  evict: "evicted",
+  unauthenticated: "unauthenticated",
+};
+
+/** A worker that did not take the task: why, and whether and why it leaves. */
 interface Declined {
   readonly cause: AttemptCause;
-  readonly evict: boolean;
+  readonly remove: Removal | undefined;
 }
 
 /** Finds a worker that accepts each task. */
@@ -165,11 +180,13 @@ export class Dispatcher {
         const attempt = await this.#attempt(worker, frame, signal);
         if (attempt instanceof Lease) return attempt;
         (causes ??= []).push(attempt.cause);
-        if (attempt.evict) this.#options.evict(id, attempt.cause);
+        if (attempt.remove) {
+          this.#options.evict(id, attempt.cause, attempt.remove);
+        }
         step = candidates.next({
           workerId: id,
           code: attempt.cause.code,
-          evicted: attempt.evict,
+          evicted: attempt.remove !== undefined,
         });
       }
     } finally {
@@ -199,7 +216,7 @@ export class Dispatcher {
           code: statusName(Status.UNAVAILABLE),
           message: describeErrorMessage(error),
         },
-        evict: false,
+        remove: undefined,
       };
     }
     const onAbort = () => channel.cancel();
@@ -252,10 +269,13 @@ export class Dispatcher {
     const rejection = decodeRejection(status);
     if (rejection) this.#options.stats.rejected(info.id, rejection.cause);
     const code = status.code === Status.OK ? Status.INTERNAL : status.code;
-    const message = rejection?.message ?? (status.details || statusName(code));
+    const classified = classifyStatus(code);
+    const message = classified === "unauthenticated"
+      ? `Worker ${info.id} refused the pool's credentials (UNAUTHENTICATED): it does not serve this pool, a misconfiguration rather than overload; it left the pool, and the task was not delivered`
+      : rejection?.message ?? (status.details || statusName(code));
     return {
       cause: { address: info.address, code: statusName(code), message },
-      evict: classifyStatus(code) === "evict",
+      remove: REMOVAL[classified],
     };
   }
 }

@@ -18,11 +18,19 @@ import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import { WorkerConnection } from "../connection/worker_connection.ts";
 import type { AttemptCause } from "../loadbalancer/errors.ts";
 import type { WorkerId } from "../loadbalancer/load_balancer.ts";
-import type { ResolvedWorkerLaunch } from "../process/launch.ts";
+import {
+  listenAddress,
+  resolveWorkerLaunch,
+  type WorkerLaunchPlan,
+} from "../process/launch.ts";
+import type { WorkerEndpoint } from "../process/permissions.ts";
 import { Reaper } from "../process/reaper.ts";
+import type { SocketDirectory } from "../process/socket_directory.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
-import type { HookSpec } from "../wire/launch.ts";
+import type { ConnectionLimits, HookSpec } from "../wire/launch.ts";
+import { Status, statusName } from "../wire/status.ts";
+import type { Removal } from "./dispatcher.ts";
 import { type LivenessProbe, startLivenessProbe } from "./liveness_probe.ts";
 import { type RecycleLimits, RecyclePolicy } from "./recycle.ts";
 import type { Roster, WorkerEntry } from "./roster.ts";
@@ -38,8 +46,14 @@ const RSS_PROBE_INTERVAL_MS = 2500;
 
 /** The slice of the pool options the fleet works with. */
 export interface FleetOptions {
-  readonly launch: ResolvedWorkerLaunch;
+  readonly launch: WorkerLaunchPlan;
+  /** Where workers listen: sockets in this directory, else TCP on `host`. */
+  readonly sockets: SocketDirectory | undefined;
   readonly host: string;
+  /** The pool's secret, which every worker requires of every call. */
+  readonly secret: string;
+  /** What one connection to a worker may hold. */
+  readonly limits: ConnectionLimits;
   readonly backpressure: HookSpec | null;
   readonly backpressureTimeoutMs: number;
   readonly maxMessageBytes: number;
@@ -84,6 +98,9 @@ export class Fleet {
    */
   async start(count: number): Promise<void> {
     this.#reaper = await Reaper.start();
+    if (this.#options.sockets) {
+      this.#reaper?.removeAtEnd(this.#options.sockets.path);
+    }
     const started = await Promise.allSettled(
       Array.from({ length: count }, () => this.#spawn()),
     );
@@ -103,11 +120,12 @@ export class Fleet {
   }
 
   /**
-   * Removes a worker that failed a dispatch in a way that is not transient,
-   * stops it, and replaces it.
+   * Removes a worker that failed a dispatch in a way that is not transient
+   * (`reason`: evicted, or refusing the pool's credentials), stops it, and
+   * replaces it.
    */
-  evict(id: WorkerId, _cause: AttemptCause): void {
-    if (!this.#options.roster.remove(id, "evicted")) return;
+  evict(id: WorkerId, _cause: AttemptCause, reason: Removal = "evicted"): void {
+    if (!this.#options.roster.remove(id, reason)) return;
     this.#connections.get(id)?.close();
     this.#connections.delete(id);
     const process = this.#processes.get(id);
@@ -150,10 +168,15 @@ export class Fleet {
   #spawn(): Promise<WorkerProcess> {
     const options = this.#options;
     const id = `w${this.#nextId++}`;
-    return spawnWorker(options.launch, {
+    const endpoint: WorkerEndpoint = options.sockets
+      ? { socketPath: options.sockets.socketPath(id) }
+      : { host: options.host };
+    return spawnWorker(resolveWorkerLaunch(options.launch, endpoint), {
       id,
       nonce: crypto.randomUUID(),
-      host: options.host,
+      listen: listenAddress(endpoint),
+      token: options.secret,
+      limits: options.limits,
       backpressure: options.backpressure,
       backpressureTimeoutMs: options.backpressureTimeoutMs,
       maxMessageBytes: options.maxMessageBytes,
@@ -169,6 +192,7 @@ export class Fleet {
     const id = process.id as WorkerId;
     const connection = await WorkerConnection.create({
       address: process.address,
+      token: options.secret,
       maxConcurrentDispatches: options.maxConcurrentDispatches,
       maxFrameBytes: options.maxMessageBytes + FRAME_OVERHEAD_BYTES,
       transport: options.transport,
@@ -219,6 +243,14 @@ export class Fleet {
         onReport: ({ rssBytes }) => {
           if (this.#policy.rssReported(id, rssBytes)) this.#recycle(id);
         },
+        onRefused: () =>
+          // It answered, but not to this pool: not hung, misconfigured.
+          this.evict(id, {
+            address: connection.address,
+            code: statusName(Status.UNAUTHENTICATED),
+            message:
+              `Worker ${id} refused the pool's credentials (UNAUTHENTICATED) to a liveness probe`,
+          }, "unauthenticated"),
         onUnresponsive: () => {
           this.#hung.set(
             id,
@@ -259,6 +291,7 @@ export class Fleet {
     this.#hung.delete(id);
     this.#processes.delete(id);
     this.#policy.forget(id);
+    this.#options.sockets?.removeSocket(id);
     if (this.#options.roster.remove(id, "crashed")) this.#replaceLost(id);
     this.#recycling.delete(id);
     this.#connections.get(id)?.close();

@@ -2,11 +2,14 @@
  * The pool's probe of one worker: an `Idle` RPC at a fixed interval. An
  * answer carries the worker's resident set size (read for recycling); no
  * answer within the limit means the worker's event loop is stuck (a task in
- * a synchronous loop), when the pool watches for that.
+ * a synchronous loop), when the pool watches for that. An `UNAUTHENTICATED`
+ * answer means the worker refuses the pool's credentials: it is not hung,
+ * it does not serve this pool.
  *
  * @module
  */
 import type { IdleReport } from "../connection/worker_connection.ts";
+import { classifyStatus } from "../wire/status.ts";
 
 /** What a probe asks and tells. */
 export interface LivenessProbeOptions {
@@ -26,6 +29,11 @@ export interface LivenessProbeOptions {
   readonly onReport: (report: IdleReport) => void;
   /** The worker did not answer within `unresponsiveMs`; probing stops. */
   readonly onUnresponsive: () => void;
+  /**
+   * The worker answered `UNAUTHENTICATED`: it refuses the pool's
+   * credentials; probing stops.
+   */
+  readonly onRefused: () => void;
 }
 
 /** A running probe; stop it when the worker goes. */
@@ -45,9 +53,10 @@ export function startLivenessProbe(
     let report: IdleReport;
     try {
       report = await options.idle(unresponsiveMs || intervalMs);
-    } catch {
+    } catch (error) {
       if (stopped || !options.probed()) return;
-      if (unresponsiveMs > 0) options.onUnresponsive();
+      if (refusedCredentials(error)) options.onRefused();
+      else if (unresponsiveMs > 0) options.onUnresponsive();
       else schedule();
       return;
     }
@@ -66,4 +75,10 @@ export function startLivenessProbe(
       clearTimeout(timer);
     },
   };
+}
+
+/** True for the error of a call the worker refused as unauthenticated. */
+function refusedCredentials(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "number" && classifyStatus(code) === "unauthenticated";
 }

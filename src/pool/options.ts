@@ -13,9 +13,9 @@ import type { LoadBalancer } from "../loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../loadbalancer/round_robin.ts";
 import { assertSupportedDenoVersion } from "./deno_version.ts";
 import {
-  type ResolvedWorkerLaunch,
-  resolveWorkerLaunch,
+  planWorkerLaunch,
   type WorkerLaunchOptions,
+  type WorkerLaunchPlan,
 } from "../process/launch.ts";
 import type { HookSpec } from "../wire/launch.ts";
 import {
@@ -100,9 +100,10 @@ export interface WorkerPoolOptions {
    */
   loadBalancer?: LoadBalancer;
   /**
-   * How worker processes are launched: permissions, config file, env, or a
-   * command of your own (e.g. a compiled worker binary).
-   * @default {{ permissions: "inherit" }}
+   * How worker processes are launched: permissions, config file,
+   * environment, where they listen, or a command of your own (e.g. a
+   * compiled worker binary).
+   * @default {{ permissions: "inherit", inheritEnv: false, listen: "unix" }}
    */
   worker?: WorkerLaunchOptions;
   /**
@@ -157,7 +158,7 @@ export interface ResolvedPoolOptions {
   readonly respawn: boolean;
   readonly recycle: RecycleLimits;
   readonly loadBalancer: LoadBalancer;
-  readonly launch: ResolvedWorkerLaunch;
+  readonly launch: WorkerLaunchPlan;
   readonly startTimeoutMs: number;
   readonly workerUnresponsiveMs: number;
   readonly transport: Transport;
@@ -273,7 +274,7 @@ export function validatePoolOptions(
     respawn: booleanOption("respawn", options.respawn, true),
     recycle: validateRecycleOptions(options.recycle),
     loadBalancer: loadBalancerOption(options.loadBalancer),
-    launch: resolveWorkerLaunch(options.worker, WORKER_ENTRY),
+    launch: planWorkerLaunch(options.worker, WORKER_ENTRY),
     startTimeoutMs: durationOption(
       "startTimeoutMs",
       options.startTimeoutMs,

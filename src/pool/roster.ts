@@ -30,11 +30,18 @@ export interface WorkerEntry {
  * Why a worker left:
  * - `"crashed"`: its process ended on its own, or was killed as hung;
  * - `"evicted"`: it failed a dispatch in a way that is not transient;
+ * - `"unauthenticated"`: it refused the pool's credentials
+ *   (`UNAUTHENTICATED`): it does not serve this pool, a misconfiguration;
  * - `"closed"`: the pool is closing;
  * - `"recycled"`: it reached a `recycle` limit and its replacement has
  *   joined; it takes no new task, and stops once its calls in flight end.
  */
-export type LeaveReason = "crashed" | "evicted" | "closed" | "recycled";
+export type LeaveReason =
+  | "crashed"
+  | "evicted"
+  | "unauthenticated"
+  | "closed"
+  | "recycled";
 
 /** A membership change, as the roster's listeners receive it. */
 export type RosterChange =

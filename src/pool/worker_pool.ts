@@ -16,7 +16,10 @@ import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";
 import type { TaskFrame } from "../wire/frames.ts";
-import { WORKER_HOST } from "../wire/launch.ts";
+import { poolConnectionLimits, WORKER_HOST } from "../wire/launch.ts";
+import { checkPoolPermissions } from "../process/preflight.ts";
+import { SocketDirectory } from "../process/socket_directory.ts";
+import { createPoolSecret } from "./secret.ts";
 import { failedCall, type RemoteCall, startedCall } from "./call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -58,6 +61,20 @@ export type PoolState = "running" | "closing" | "closed";
 const TASK_FIELDS_ROOM_BYTES = FRAME_OVERHEAD_BYTES - 1024;
 const encoder = new TextEncoder();
 
+/** Each pool's secret, for {@linkcode poolSecret}. */
+const SECRETS = new WeakMap<WorkerPool, string>();
+
+/**
+ * The secret `pool`'s workers require of every call, for tools and tests
+ * that speak the wire protocol to them directly. Not part of the public
+ * surface: code in this process can do anything the pool can anyway.
+ */
+export function poolSecret(pool: WorkerPool): string {
+  const secret = SECRETS.get(pool);
+  if (secret === undefined) throw new TypeError("Not a started WorkerPool");
+  return secret;
+}
+
 /**
  * A pool of worker processes that run exported functions and async
  * generators of task modules, with admission control in every worker.
@@ -84,6 +101,7 @@ export class WorkerPool implements AsyncDisposable {
   readonly #roster: Roster;
   readonly #dispatcher: Dispatcher;
   readonly #fleet: Fleet;
+  readonly #sockets: SocketDirectory | undefined;
   readonly #stats: StatsBook;
   readonly #maxMessageBytes: number;
   /** The calls in flight, by number (an IdTable: see why there). */
@@ -98,6 +116,7 @@ export class WorkerPool implements AsyncDisposable {
   private constructor(
     roster: Roster,
     fleet: Fleet,
+    sockets: SocketDirectory | undefined,
     stats: StatsBook,
     loadBalancer: LoadBalancer,
     admissionWaitMs: number,
@@ -105,6 +124,7 @@ export class WorkerPool implements AsyncDisposable {
   ) {
     this.#roster = roster;
     this.#fleet = fleet;
+    this.#sockets = sockets;
     this.#stats = stats;
     this.#maxMessageBytes = maxMessageBytes;
     this.#dispatcher = new Dispatcher({
@@ -112,7 +132,7 @@ export class WorkerPool implements AsyncDisposable {
       loadBalancer,
       stats,
       admissionWaitMs,
-      evict: (id, cause) => fleet.evict(id, cause),
+      evict: (id, cause, reason) => fleet.evict(id, cause, reason),
       accepted: (id) => fleet.accepted(id),
     });
   }
@@ -130,16 +150,33 @@ export class WorkerPool implements AsyncDisposable {
    * @throws {UnsupportedDenoVersion} when the running Deno is a release
    * known to break wool (2.9.4–2.9.6) and `allowKnownBadDeno` is not set;
    * nothing is spawned.
+   * @throws {MissingPermission} when this process lacks a permission the
+   * pool needs (named, with the flag to add), before anything is started.
+   * @throws {PermissionNotInheritable} when `worker.permissions` is
+   * `"inherit"` and this process holds a permission only in part.
    * @throws {WorkerStartError} when a worker cannot start; no process is
    * left running.
    */
   static async start(options: WorkerPoolOptions = {}): Promise<WorkerPool> {
     const resolved = validatePoolOptions(options);
+    const unix = resolved.launch.listen === "unix" &&
+      Deno.build.os !== "windows";
+    checkPoolPermissions({
+      commands: [resolved.launch.command],
+      ...(unix
+        ? { socketParent: temporaryDirectory() }
+        : { hosts: [WORKER_HOST] }),
+    });
+    const sockets = unix ? await SocketDirectory.create() : undefined;
+    const secret = createPoolSecret();
     const roster = new Roster();
     const stats = new StatsBook();
     const fleet = new Fleet({
       launch: resolved.launch,
+      sockets,
       host: WORKER_HOST,
+      secret,
+      limits: poolConnectionLimits(resolved.maxConcurrentDispatches),
       backpressure: resolved.backpressure,
       backpressureTimeoutMs: resolved.backpressureTimeoutMs,
       maxMessageBytes: resolved.maxMessageBytes,
@@ -152,15 +189,23 @@ export class WorkerPool implements AsyncDisposable {
       roster,
       stats,
     });
-    await fleet.start(resolved.spawn);
-    return new WorkerPool(
+    try {
+      await fleet.start(resolved.spawn);
+    } catch (error) {
+      await sockets?.remove();
+      throw error;
+    }
+    const pool = new WorkerPool(
       roster,
       fleet,
+      sockets,
       stats,
       resolved.loadBalancer,
       resolved.admissionWaitMs,
       resolved.maxMessageBytes,
     );
+    SECRETS.set(pool, secret);
+    return pool;
   }
 
   /** The live workers: `{ id, address, pid }` each. */
@@ -280,6 +325,7 @@ export class WorkerPool implements AsyncDisposable {
       for (const run of this.#runs.values()) run.abort(cancelled);
     }
     await this.#fleet.close();
+    await this.#sockets?.remove();
     this.#state = "closed";
   }
 
@@ -352,6 +398,18 @@ function checkTaskFrameSize(
   if (size > limit) {
     throw new MessageTooLarge(`task frame of "${exportName}"`, size, limit);
   }
+}
+
+/**
+ * The directory `Deno.makeTempDir` makes directories in: `$TMPDIR` when
+ * this process may read it, else `/tmp`.
+ */
+function temporaryDirectory(): string {
+  const readable = Deno.permissions.querySync({
+    name: "env",
+    variable: "TMPDIR",
+  }).state === "granted";
+  return (readable ? Deno.env.get("TMPDIR") : undefined) || "/tmp";
 }
 
 function describeCall(call: DispatchCall): string {

@@ -1,6 +1,9 @@
 /**
  * How a worker process is launched: the public `worker` options of a pool,
- * and their resolved form, the command line that `spawnWorker()` runs.
+ * validated once into a {@linkcode WorkerLaunchPlan} when the pool starts,
+ * and the command line that `spawnWorker()` runs for each worker
+ * ({@linkcode resolveWorkerLaunch}), whose permission flags name that
+ * worker's own socket.
  *
  * This is the only place that turns launch options into a command line;
  * `worker_process.ts` only runs what it is given.
@@ -8,9 +11,16 @@
  * @module
  */
 import { describeValue } from "../_util/describe.ts";
-import { WORKER_HOST } from "../wire/launch.ts";
 import { findDenoConfig } from "./config_file.ts";
-import { permissionFlags, requiredWorkerPermissions } from "./permissions.ts";
+import { defaultInheritProbes } from "./inherit_permissions.ts";
+import {
+  permissionFlags,
+  requiredWorkerPermissions,
+  type ResolvedPermissions,
+  resolvePermissions,
+  type WorkerEndpoint,
+} from "./permissions.ts";
+import { workerEnvironment } from "./worker_env.ts";
 
 /**
  * How a pool launches its worker processes (`WorkerPoolOptions.worker`).
@@ -63,40 +73,83 @@ export interface WorkerLaunchOptions {
    * The permissions of the worker, as for Deno's own `Worker`: `"inherit"`
    * (the grants of this process), `"none"`, or an object with an entry per
    * permission name (`"inherit"`, `true`, `false` or a list). The worker
-   * also always gets what it needs to serve gRPC (`net` to its host, `env`
-   * for grpc-js's variables, `read` of the proto file). Task and hook
+   * also always gets what it needs to serve gRPC and nothing more: on a
+   * Unix socket, `read`/`write` of its socket directory and `net` for its
+   * own socket only (no TCP at all); on TCP, `net` to its host; `env` for
+   * grpc-js's variables and `read` of the proto file. Task and hook
    * modules are imported at run time, so a restricted worker needs `read`
-   * of their files. Only for the default `deno run` launch.
+   * of their files. `"inherit"` passes on what this process holds in full;
+   * a grant it holds in part (an allow-list or deny-list) cannot be read
+   * back from Deno and is refused at start with `PermissionNotInheritable`
+   * where it can be seen. Only for the default `deno run` launch.
    *
    * @default {"inherit"}
    */
   readonly permissions?: "inherit" | "none" | Deno.PermissionOptionsObject;
   /**
-   * Environment variables added to those the worker inherits.
+   * Environment variables the worker gets, over those it keeps (see
+   * `inheritEnv`).
    *
    * @default {{}}
    */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Which of this process's environment variables the worker keeps. By
+   * default only those Deno, npm and grpc-js read (`HOME`, `PATH`,
+   * `DENO_*`, `NPM_CONFIG_*`, `GRPC_*`, proxies, certificates, locale), so
+   * that secrets in this process's environment do not reach task code:
+   * `true` keeps all of it, a list of names keeps those too.
+   *
+   * @default {false}
+   */
+  readonly inheritEnv?: boolean | readonly string[];
+  /**
+   * Where workers listen: `"unix"`, a Unix domain socket in a directory
+   * only this user can open (made per pool, mode 0700, removed at
+   * `close()`), falling back to TCP on 127.0.0.1 where Unix sockets are
+   * not available (Windows, or a temporary directory whose path leaves no
+   * room for a socket name); `"tcp"`, TCP on 127.0.0.1. Either way every
+   * call is authenticated with the pool's secret.
+   *
+   * @default {"unix"}
+   */
+  readonly listen?: "unix" | "tcp";
 }
 
-/** A launch resolved into the command line that spawns a worker. */
+/**
+ * The `worker` options, validated, with what does not depend on the
+ * worker resolved: its command line is made by
+ * {@linkcode resolveWorkerLaunch} once its socket is known.
+ */
+export interface WorkerLaunchPlan {
+  /** The program to run. */
+  readonly command: string;
+  /**
+   * For the default `deno run` launch: the permissions asked for, resolved
+   * (`"inherit"` read from this process), and the arguments after the
+   * permission flags (`--config <file> <entry>`). For a custom command:
+   * `undefined`, and its arguments as given.
+   */
+  readonly permissions: ResolvedPermissions | undefined;
+  readonly args: readonly string[];
+  /** The worker's environment (see `worker_env.ts`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** True when `env` replaces this process's environment. */
+  readonly clearEnv: boolean;
+  /** Where workers listen (`worker.listen`). */
+  readonly listen: "unix" | "tcp";
+}
+
+/** A launch resolved into the command line that spawns one worker. */
 export interface ResolvedWorkerLaunch {
   /** The program to run. */
   readonly command: string;
   /** Its arguments. */
   readonly args: readonly string[];
-  /** Environment variables added to the inherited environment. */
+  /** The worker's environment variables. */
   readonly env: Readonly<Record<string, string>>;
-}
-
-/** Options of {@linkcode resolveWorkerLaunch}. */
-export interface ResolveWorkerLaunchOptions {
-  /**
-   * The host workers bind, whose `net` grant a worker always gets.
-   *
-   * @default {WORKER_HOST}
-   */
-  readonly host?: string;
+  /** True when `env` is the whole environment (`Deno.Command`'s `clearEnv`). */
+  readonly clearEnv: boolean;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -105,10 +158,12 @@ const KNOWN_OPTIONS: readonly string[] = [
   "config",
   "permissions",
   "env",
+  "inheritEnv",
+  "listen",
 ];
 
 /**
- * Validates launch options and resolves them into a command line.
+ * Validates launch options into a plan.
  *
  * Without `command`: `Deno.execPath() run <permission flags> --config
  * <config> <entry>`, where the config is `options.config`, else the file
@@ -117,18 +172,18 @@ const KNOWN_OPTIONS: readonly string[] = [
  *
  * @param options The `worker` options of a pool; `undefined` for defaults.
  * @param entry The worker entry module the default launch runs.
- * @param resolveOptions The host workers bind (for their `net` grant).
- * @returns The command line, and the environment added to the inherited
- * one.
+ * @returns The plan each worker's command line is made from.
  * @throws {TypeError} when an option has the wrong type, is unknown, or does
  * not apply (`args` without `command`; `permissions` or `config` with it);
  * the message names the option (`worker.<name>`).
+ * @throws {PermissionNotInheritable} when `"inherit"` meets a partial grant.
+ * @throws {MissingPermission} when `inheritEnv` names a variable this
+ * process may not read.
  */
-export function resolveWorkerLaunch(
+export function planWorkerLaunch(
   options: WorkerLaunchOptions | undefined,
   entry: URL,
-  resolveOptions: ResolveWorkerLaunchOptions = {},
-): ResolvedWorkerLaunch {
+): WorkerLaunchPlan {
   if (options === undefined) options = {};
   if (
     options === null || typeof options !== "object" || Array.isArray(options)
@@ -144,9 +199,13 @@ export function resolveWorkerLaunch(
       );
     }
   }
-  const env = resolveEnv(options.env);
+  const listen = listenOption(options.listen);
+  const { env, clearEnv } = workerEnvironment(
+    options.env,
+    options.inheritEnv,
+  );
   if (options.command !== undefined) {
-    return resolveCustomCommand(options, env);
+    return { ...resolveCustomCommand(options), env, clearEnv, listen };
   }
   if (options.args !== undefined) {
     throw optionError(
@@ -156,25 +215,61 @@ export function resolveWorkerLaunch(
   const config = options.config === undefined
     ? findDenoConfig()
     : nonEmptyString("worker.config", options.config);
-  const flags = permissionFlags(options.permissions ?? "inherit", {
-    required: requiredWorkerPermissions(resolveOptions.host ?? WORKER_HOST),
-  });
+  const permissions = resolvePermissions(
+    options.permissions ?? "inherit",
+    defaultInheritProbes({ paths: config === undefined ? [] : [config] }),
+  );
   return {
     command: Deno.execPath(),
+    permissions,
     args: [
-      "run",
-      ...flags,
       ...(config === undefined ? ["--no-config"] : ["--config", config]),
       entry.href,
     ],
     env,
+    clearEnv,
+    listen,
   };
+}
+
+/**
+ * The command line of one worker that listens at `endpoint`: for the
+ * default launch, `run`, its permission flags (what was asked, plus what
+ * serving at `endpoint` needs), then the plan's arguments.
+ *
+ * @param plan From {@linkcode planWorkerLaunch}.
+ * @param endpoint The worker's socket, or the TCP host it binds.
+ * @returns What `spawnWorker()` runs.
+ */
+export function resolveWorkerLaunch(
+  plan: WorkerLaunchPlan,
+  endpoint: WorkerEndpoint,
+): ResolvedWorkerLaunch {
+  const { command, env, clearEnv } = plan;
+  if (plan.permissions === undefined) {
+    return { command, args: plan.args, env, clearEnv };
+  }
+  const flags = permissionFlags(plan.permissions, {
+    required: requiredWorkerPermissions(endpoint),
+  });
+  return { command, args: ["run", ...flags, ...plan.args], env, clearEnv };
+}
+
+/**
+ * The address a worker listening at `endpoint` is told to listen on:
+ * `unix:<path>`, or `<host>:0` for any free TCP port.
+ */
+export function listenAddress(endpoint: WorkerEndpoint): string {
+  if ("socketPath" in endpoint) return `unix:${endpoint.socketPath}`;
+  const { host } = endpoint;
+  return `${
+    host.includes(":") && !host.startsWith("[") ? `[${host}]` : host
+  }:0`;
 }
 
 function resolveCustomCommand(
   options: WorkerLaunchOptions,
-  env: Record<string, string>,
-): ResolvedWorkerLaunch {
+): { command: string; permissions: undefined; args: readonly string[] } {
   const command = nonEmptyString("worker.command", options.command);
   for (const name of ["permissions", "config"] as const) {
     if (options[name] !== undefined) {
@@ -200,35 +295,19 @@ function resolveCustomCommand(
       );
     }
   });
-  return { command, args: [...args], env };
+  return { command, permissions: undefined, args: [...args] };
 }
 
-function resolveEnv(env: unknown): Record<string, string> {
-  if (env === undefined) return {};
-  if (env === null || typeof env !== "object" || Array.isArray(env)) {
+function listenOption(value: unknown): "unix" | "tcp" {
+  if (value === undefined) return "unix";
+  if (value !== "unix" && value !== "tcp") {
     throw optionError(
-      `"worker.env" must be an object of strings, received ${
-        describeValue(env)
+      `"worker.listen" must be "unix" or "tcp", received ${
+        describeValue(value)
       }`,
     );
   }
-  const resolved: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key === "" || key.includes("=") || key.includes("\0")) {
-      throw optionError(
-        `"worker.env" has an invalid variable name ${describeValue(key)}`,
-      );
-    }
-    if (typeof value !== "string" || value.includes("\0")) {
-      throw optionError(
-        `"worker.env.${key}" must be a string without NUL characters, received ${
-          describeValue(value)
-        }`,
-      );
-    }
-    resolved[key] = value;
-  }
-  return resolved;
+  return value;
 }
 
 function nonEmptyString(name: string, value: unknown): string {

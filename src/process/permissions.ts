@@ -7,12 +7,17 @@
  *
  * ## What a worker needs to run
  *
- * Measured with `npm:@grpc/grpc-js@1.14.7` serving on `127.0.0.1` (see
+ * Measured with `npm:@grpc/grpc-js@1.14.7` on Deno 2.9.3 (see
  * {@linkcode requiredWorkerPermissions}), a worker needs, and always gets:
  *
- * - `net` to its host (`--allow-net=127.0.0.1`; any port, so it binds an
- *   ephemeral one). For `localhost`, also the addresses it resolves to,
- *   since Deno checks the resolved address when it listens.
+ * - on a Unix socket: `read` and `write` of its pool's socket directory
+ *   (Deno asks both to listen on, and to remove, a socket file), and `net`
+ *   for its own socket only (`--allow-net=unix:<path>`: Deno checks `net`
+ *   for a Unix socket by its exact path, and such a grant allows no TCP at
+ *   all). No other network grant.
+ * - on TCP: `net` to its host (`--allow-net=127.0.0.1`; any port, so it
+ *   binds an ephemeral one). For `localhost`, also the addresses it
+ *   resolves to, since Deno checks the resolved address when it listens.
  * - `env` for the variables grpc-js reads when it loads and when it opens
  *   a channel ({@linkcode GRPC_ENV_VARS}).
  *
@@ -27,14 +32,17 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeValue } from "../_util/describe.ts";
+import { UNIX_ADDRESS_PREFIX } from "../wire/launch.ts";
+import { inheritedGrant, type InheritProbes } from "./inherit_permissions.ts";
 
 /**
  * The permissions of a worker process, as for Deno's own `Worker`:
  *
  * - `"inherit"`: the grants of the pool's process (see
- *   {@linkcode permissionFlags} for what can be inherited);
+ *   `inherit_permissions.ts` for what can be inherited);
  * - `"none"`: only what the worker needs to run;
  * - an object with one entry per permission name, each `"inherit"`,
  *   `true` (all), `false` (none) or a list (of paths, hosts, names).
@@ -66,6 +74,17 @@ export type WorkerPermissionName = typeof PERMISSION_NAMES[number];
 export type PermissionLists = {
   readonly [name in WorkerPermissionName]?: readonly string[];
 };
+
+/** A permission as resolved: in full (`true`), none (`false`), or a list. */
+export type Grant = boolean | readonly string[];
+
+/** The grant of each permission name, `"inherit"` resolved. */
+export type ResolvedPermissions = Readonly<Record<WorkerPermissionName, Grant>>;
+
+/** Where a worker listens: its Unix socket, or a TCP host. */
+export type WorkerEndpoint =
+  | { readonly socketPath: string }
+  | { readonly host: string };
 
 /** Options of {@linkcode permissionFlags}. */
 export interface PermissionFlagsOptions {
@@ -108,58 +127,65 @@ const LIST_OF_PATHS: ReadonlySet<WorkerPermissionName> = new Set([
 ]);
 
 /**
- * The grants a worker needs to serve gRPC on `host`, whatever its
- * `permissions` say: `net` to the host and `env` for grpc-js's variables
- * (see the module doc for how they were found).
+ * The grants a worker needs to serve at `endpoint`, whatever its
+ * `permissions` say (see the module doc for how they were found): on a
+ * Unix socket, `read` and `write` of the socket's directory and `net` to
+ * `unix:<socket>` only; on TCP, `net` to the host; always `env` for
+ * grpc-js's variables. No `read` of the library's own files.
  *
- * @param host The host the worker binds, as in its config (`127.0.0.1`,
- * `::1`, `localhost`, `0.0.0.0`, …).
+ * @param endpoint The worker's socket (`{ socketPath }`, absolute), or the
+ * host it binds (`{ host }`: `127.0.0.1`, `::1`, `localhost`, …).
  * @returns The grants, by permission name.
- * @throws {TypeError} when `host` is not a non-empty string.
+ * @throws {TypeError} when the host or path is not a non-empty string.
  */
-export function requiredWorkerPermissions(host: string): PermissionLists {
-  if (typeof host !== "string" || host === "") {
+export function requiredWorkerPermissions(
+  endpoint: WorkerEndpoint,
+): PermissionLists {
+  const read: string[] = [];
+  const write: string[] = [];
+  const net: string[] = [];
+  if ("socketPath" in endpoint) {
+    const path = nonEmpty("socket path", endpoint.socketPath);
+    read.push(dirname(path));
+    write.push(dirname(path));
+    net.push(`${UNIX_ADDRESS_PREFIX}${path}`);
+  } else net.push(...netHosts(nonEmpty("host", endpoint.host)));
+  return { read, write, net, env: [...GRPC_ENV_VARS] };
+}
+
+function nonEmpty(what: string, value: unknown): string {
+  if (typeof value !== "string" || value === "") {
     throw new TypeError(
-      `Cannot start worker pool: the worker host must be a non-empty string, received ${
-        describeValue(host)
+      `Cannot start worker pool: the worker ${what} must be a non-empty string, received ${
+        describeValue(value)
       }`,
     );
   }
-  return { net: netHosts(host), env: [...GRPC_ENV_VARS] };
+  return value;
 }
 
 /**
- * Turns worker permissions into `deno run` flags.
+ * Turns resolved worker permissions into `deno run` flags.
  *
- * - `"inherit"` (for all names, or for one name in an object): a name is
- *   granted in full when the pool's process holds it in full
- *   (`Deno.permissions.querySync({ name })` is `"granted"`). Partial grants
- *   of the pool's process (`--allow-read=/data`) cannot be listed by any
- *   Deno API, so they are not inherited; name them in an object instead.
- * - `true` → `--allow-<name>`; `false` or absent → nothing; a list →
- *   `--allow-<name>=a,b` (commas inside an entry are escaped as `,,`; file
- *   URLs become paths).
+ * - `true` → `--allow-<name>`; `false` → nothing; a list →
+ *   `--allow-<name>=a,b` (commas inside an entry are escaped as `,,`).
  * - `options.required` lists are merged in: a name granted in full stays
  *   so, any other gets the required entries added.
  *
  * When every name ends up granted in full, the result is `["--allow-all"]`.
  *
- * @param permissions The permissions asked for.
+ * @param permissions The permissions, from {@linkcode resolvePermissions}.
  * @param options Grants to merge in (`required`).
  * @returns The flags, in a fixed order (read, write, net, env, run, ffi,
  * sys, import).
- * @throws {TypeError} when `permissions` is not `"inherit"`, `"none"` or an
- * object, has an unknown key, or a value of the wrong type; the message names
- * the option (`worker.permissions.<name>`).
  */
 export function permissionFlags(
-  permissions: WorkerPermissions,
+  permissions: ResolvedPermissions,
   options: PermissionFlagsOptions = {},
 ): string[] {
-  const asked = resolvePermissions(permissions);
   const required = options.required ?? {};
   const grants = PERMISSION_NAMES.map((name) => {
-    const grant = asked[name];
+    const grant = permissions[name];
     const extra = required[name] ?? [];
     if (grant === true) return { name, grant: true as const };
     return { name, grant: unique([...(grant || []), ...extra]) };
@@ -175,15 +201,31 @@ export function permissionFlags(
   return flags;
 }
 
-type Grant = boolean | readonly string[];
-
-function resolvePermissions(
+/**
+ * Reads `worker.permissions` the way Deno's own `Worker` reads its
+ * `deno.permissions` option, resolving each `"inherit"` (for all names, or
+ * for one name in an object) to what the pool's process holds: see
+ * `inherit_permissions.ts` for what can be passed on exactly, and what is
+ * refused.
+ *
+ * @param permissions The permissions asked for.
+ * @param probes Where to look for partial grants of the pool's process.
+ * @returns A grant per permission name.
+ * @throws {TypeError} when `permissions` is not `"inherit"`, `"none"` or an
+ * object, has an unknown key, or a value of the wrong type; the message
+ * names the option (`worker.permissions.<name>`).
+ * @throws {PermissionNotInheritable} when `"inherit"` meets a grant of the
+ * pool's process that cannot be passed on exactly.
+ */
+export function resolvePermissions(
   permissions: WorkerPermissions,
-): Record<WorkerPermissionName, Grant> {
+  probes?: InheritProbes,
+): ResolvedPermissions {
   const resolved = {} as Record<WorkerPermissionName, Grant>;
   if (permissions === "inherit" || permissions === "none") {
     for (const name of PERMISSION_NAMES) {
-      resolved[name] = permissions === "inherit" && isGranted(name);
+      resolved[name] = permissions === "inherit" &&
+        inheritedGrant(name, probes);
     }
     return resolved;
   }
@@ -207,10 +249,10 @@ function resolvePermissions(
     }
   }
   for (const name of PERMISSION_NAMES) {
-    resolved[name] = resolveGrant(
-      name,
-      (permissions as Record<string, unknown>)[name],
-    );
+    const value = (permissions as Record<string, unknown>)[name];
+    resolved[name] = value === "inherit"
+      ? inheritedGrant(name, probes)
+      : resolveGrant(name, value);
   }
   return resolved;
 }
@@ -218,7 +260,6 @@ function resolvePermissions(
 function resolveGrant(name: WorkerPermissionName, value: unknown): Grant {
   if (value === undefined || value === false) return false;
   if (value === true) return true;
-  if (value === "inherit") return isGranted(name);
   const paths = LIST_OF_PATHS.has(name);
   if (!Array.isArray(value)) {
     throw new TypeError(
@@ -238,11 +279,6 @@ function resolveGrant(name: WorkerPermissionName, value: unknown): Grant {
       }, received ${describeValue(entry)}`,
     );
   });
-}
-
-function isGranted(name: WorkerPermissionName): boolean {
-  return Deno.permissions.querySync({ name } as Deno.PermissionDescriptor)
-    .state === "granted";
 }
 
 function netHosts(host: string): string[] {

@@ -75,14 +75,14 @@ export type PermissionQuery = (
  *
  * @example Naming the flag
  * ```ts
- * import { checkPoolPermissions, MissingPermission } from "./preflight.ts";
+ * import { MissingPermission } from "@wool/core";
  * import assert from "node:assert/strict";
  *
- * const denyRun = (d: Deno.PermissionDescriptor) => ({ state: d.name === "run" ? "prompt" as const : "granted" as const });
- * assert.throws(
- *   () => checkPoolPermissions({ commands: ["/usr/bin/deno"] }, denyRun),
- *   (error: unknown) => error instanceof MissingPermission && error.flags[0] === "--allow-run=/usr/bin/deno",
- * );
+ * const error = new MissingPermission([
+ *   { descriptor: { name: "run", command: "/usr/bin/deno" }, why: "it starts worker processes" },
+ * ]);
+ * assert.deepEqual(error.flags, ["--allow-run=/usr/bin/deno"]);
+ * assert.match(error.message, /Run it again with --allow-run=\/usr\/bin\/deno$/);
  * ```
  */
 export class MissingPermission extends WoolError {

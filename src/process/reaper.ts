@@ -12,6 +12,7 @@
  * + <pgid>     a worker's group is live
  * ! <pgid>     its worker has exited: kill the rest of the group now
  * - <pgid>     that group has ended: forget it
+ * r <path>     the pool's socket directory: remove it when the pool dies
  * ```
  *
  * (`!` is for a pool whose own process may not signal a group: `Deno.kill`
@@ -20,7 +21,8 @@
  *
  * When the pool's process dies, however it dies (`SIGKILL` included), the
  * kernel closes the pipe; the reaper reads end of file and runs
- * `kill -KILL -<pgid>` for each group still listed, then exits. The pool's
+ * `kill -KILL -<pgid>` for each group still listed, removes the pool's
+ * socket directory (its workers, killed, could not), then exits. The pool's
  * own `close()` ends every group first, forgets it, then closes the pipe:
  * the reaper then signals nothing and exits.
  *
@@ -55,14 +57,17 @@ const SCRIPT = `trap '' HUP INT TERM
 echo ready
 exec >/dev/null
 groups=' '
+dir=''
 while read -r op pgid; do
   case $op in
     +) groups="$groups$pgid " ;;
+    r) dir=$pgid ;;
     !) kill -KILL -"$pgid" 2>/dev/null ;;
     -) case $groups in *" $pgid "*) groups="\${groups%% $pgid *} \${groups#* $pgid }" ;; esac ;;
   esac
 done
 for pgid in $groups; do kill -KILL -"$pgid" 2>/dev/null; done
+if [ -n "$dir" ]; then /bin/rm -rf -- "$dir"; fi
 `;
 
 const encoder = new TextEncoder();
@@ -131,6 +136,14 @@ export class Reaper implements GroupWatcher, AsyncDisposable {
   /** Kills what is left of group `pgid`, whose leader has exited. */
   kill(pgid: number): void {
     this.#write(`! ${pgid}\n`);
+  }
+
+  /**
+   * Names the pool's socket directory, which the reaper removes (whatever
+   * is left in it) when the pool's process dies, and when it is closed.
+   */
+  removeAtEnd(path: string): void {
+    if (!path.includes("\n")) this.#write(`r ${path}\n`);
   }
 
   /** Forgets group `pgid`: it has ended, and is never signalled again. */

@@ -150,6 +150,7 @@ export async function spawnWorker(
     child = new Deno.Command(launch.command, {
       args: [...launch.args],
       env: { ...launch.env },
+      clearEnv: launch.clearEnv,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -4,14 +4,20 @@
  *
  * 1. The caller writes one line of JSON, a {@linkcode WorkerConfig}, on the
  *    worker's stdin, and keeps stdin open.
- * 2. The worker loads its backpressure hook, binds its gRPC server, and
- *    writes one *status line* on stdout: `<nonce> ready <json>` with a
+ * 2. The worker loads its backpressure hook, listens where the config says
+ *    (a Unix socket in the pool's private directory, or TCP on loopback),
+ *    and writes one *status line* on stdout: `<nonce> ready <json>` with a
  *    {@linkcode ReadyReport}, or `<nonce> failed <json>` with an error
  *    record when it cannot start. The nonce comes from the config, so no
  *    output of task or hook code can be taken for a status line.
  * 3. Every other line on stdout or stderr is task or hook output; the
  *    caller relays it, labelled with the worker.
- * 4. The worker exits when its stdin closes (or after a `Stop` RPC).
+ * 4. The worker exits when its stdin closes (or after a `Stop` RPC),
+ *    removing its socket first.
+ *
+ * The config carries the pool's secret ({@linkcode WorkerConfig.token}):
+ * stdin is the one channel other users cannot read (a command line or an
+ * environment can be read through `/proc`).
  *
  * @module
  */
@@ -37,10 +43,52 @@ export interface HookSpec {
 }
 
 /**
- * The host a pool's workers bind: loopback only. The pool puts it in each
- * worker's config, and grants the worker `net` to it.
+ * The host a pool's workers bind when they listen on TCP: loopback only.
+ * The pool puts it in each worker's config, and grants the worker `net` to
+ * it.
  */
 export const WORKER_HOST = "127.0.0.1";
+
+/** The prefix of a Unix socket address, as grpc-js and `pool.workers` write it. */
+export const UNIX_ADDRESS_PREFIX = "unix:";
+
+/** What one connection to a worker may hold. */
+export interface ConnectionLimits {
+  /**
+   * Streams open at once on one connection: HTTP/2 streams, and tasks on
+   * one `Session` stream.
+   */
+  readonly maxConcurrentStreams: number;
+  /**
+   * Connections that have not yet made an authenticated call; one more is
+   * closed at once.
+   */
+  readonly maxPendingConnections: number;
+  /**
+   * Milliseconds a new connection gets to make its first authenticated
+   * call before it is closed.
+   */
+  readonly pendingConnectionTimeoutMs: number;
+}
+
+/**
+ * The limits a pool sets on connections to its workers. Its own connection
+ * to a worker carries at most `maxConcurrentDispatches` tasks, plus an
+ * `Idle` probe, a `Stop` and a `Session` stream: the stream limit leaves
+ * room for those. Nothing but the pool should connect, so few pending
+ * connections are allowed, for a few seconds.
+ *
+ * @param maxConcurrentDispatches The pool's per-worker task limit.
+ */
+export function poolConnectionLimits(
+  maxConcurrentDispatches: number,
+): ConnectionLimits {
+  return {
+    maxConcurrentStreams: maxConcurrentDispatches + 8,
+    maxPendingConnections: 8,
+    pendingConnectionTimeoutMs: 5000,
+  };
+}
 
 /** What the caller sends a worker on stdin, as one JSON line. */
 export interface WorkerConfig {
@@ -48,8 +96,15 @@ export interface WorkerConfig {
   readonly id: string;
   /** Marks the worker's status lines on stdout. */
   readonly nonce: string;
-  /** Host to bind the gRPC server to; the port is picked by the system. */
-  readonly host: string;
+  /**
+   * Where to listen: `unix:<absolute path>` (a Unix socket), or
+   * `<host>:0` (TCP; the port is picked by the system).
+   */
+  readonly listen: string;
+  /** The pool's secret: the worker serves only calls that present it. */
+  readonly token: string;
+  /** What one connection may hold. */
+  readonly limits: ConnectionLimits;
   /** The hook to load at start-up, or `null` to accept every task. */
   readonly backpressure: HookSpec | null;
   /** Milliseconds a hook gets to answer before it counts as a rejection. */
@@ -60,7 +115,7 @@ export interface WorkerConfig {
 
 /** What a worker reports once it serves. */
 export interface ReadyReport {
-  /** `host:port` the gRPC server listens on. */
+  /** `unix:<path>` or `host:port`: where the gRPC server listens. */
   readonly address: string;
   readonly pid: number;
 }

@@ -4,26 +4,28 @@
  * caller that reads the answer both use this module, so neither spells a
  * key or a code itself, and a new meaning is added here once.
  *
- * | status                                        | sent by                | means                                           | the caller                        |
- * | --------------------------------------------- | ---------------------- | ----------------------------------------------- | --------------------------------- |
- * | `OK`                                          | worker                 | the task ended                                  | —                                 |
- * | `RESOURCE_EXHAUSTED`, `wool-rejected`         | worker                 | the backpressure hook rejected the task         | tries the next worker             |
- * | `UNAVAILABLE`, `wool-rejected-cause: stopping`| worker                 | the worker is stopping                          | tries the next worker             |
- * | `RESOURCE_EXHAUSTED` without `wool-rejected`  | grpc-js                | a frame over the message size limit             | fails the call, no retry          |
- * | `UNAVAILABLE`, `DEADLINE_EXCEEDED`            | grpc-js                | the worker cannot be reached in time            | tries the next worker             |
- * | `INVALID_ARGUMENT`                            | worker                 | a frame out of turn, or of no known kind        | evicts the worker                 |
- * | `FAILED_PRECONDITION`                         | worker                 | the Task frame speaks another protocol version  | evicts the worker                 |
- * | `INTERNAL`                                    | worker                 | the worker failed while handling the task       | evicts the worker                 |
- * | `CANCELLED`                                   | caller, worker         | the caller gave up; the stopping worker did     | —                                 |
- * | any, `wool-delivery-unknown`                  | the caller's transport | the connection broke after the task was sent    | `WorkerCrashed`, never a retry    |
+ * | status                                         | sent by                | means                                          | the caller                                                              |
+ * | ---------------------------------------------- | ---------------------- | ---------------------------------------------- | ----------------------------------------------------------------------- |
+ * | `OK`                                           | worker                 | the task ended                                 | —                                                                       |
+ * | `RESOURCE_EXHAUSTED`, `wool-rejected`          | worker                 | the backpressure hook rejected the task        | tries the next worker                                                   |
+ * | `UNAVAILABLE`, `wool-rejected-cause: stopping` | worker                 | the worker is stopping                         | tries the next worker                                                   |
+ * | `RESOURCE_EXHAUSTED` without `wool-rejected`   | grpc-js                | a frame over the message size limit            | fails the call, no retry                                                |
+ * | `UNAVAILABLE`, `DEADLINE_EXCEEDED`             | grpc-js                | the worker cannot be reached in time           | tries the next worker                                                   |
+ * | `UNAUTHENTICATED`                              | worker                 | the call lacked the worker's credential        | the worker leaves the pool (`"unauthenticated"`); tries the next worker |
+ * | `INVALID_ARGUMENT`                             | worker                 | a frame out of turn, or of no known kind       | evicts the worker                                                       |
+ * | `FAILED_PRECONDITION`                          | worker                 | the Task frame speaks another protocol version | evicts the worker                                                       |
+ * | `INTERNAL`                                     | worker                 | the worker failed while handling the task      | evicts the worker                                                       |
+ * | `CANCELLED`                                    | caller, worker         | the caller gave up; the stopping worker did    | —                                                                       |
+ * | any, `wool-delivery-unknown`                   | the caller's transport | the connection broke after the task was sent   | `WorkerCrashed`, never a retry                                          |
  *
- * | metadata key            | value                                           | on                                         |
- * | ----------------------- | ----------------------------------------------- | ------------------------------------------ |
- * | `wool-rejected`         | `backpressure`                                  | a hook's rejection                         |
- * | `wool-rejected-cause`   | a {@linkcode RejectionCause}                    | every admission rejection                  |
- * | `wool-reason`           | the hook's own reason                           | a rejection whose hook gave one            |
- * | `wool-origin`           | `worker`                                        | every status a worker sends                |
- * | `wool-delivery-unknown` | `1`                                             | set by the caller's transports, never sent |
+ * | metadata key            | value                        | on                                         |
+ * | ----------------------- | ---------------------------- | ------------------------------------------ |
+ * | `wool-rejected`         | `backpressure`               | a hook's rejection                         |
+ * | `wool-rejected-cause`   | a {@linkcode RejectionCause} | every admission rejection                  |
+ * | `wool-reason`           | the hook's own reason        | a rejection whose hook gave one            |
+ * | `wool-origin`           | `worker`                     | every status a worker sends                |
+ * | `wool-delivery-unknown` | `1`                          | set by the caller's transports, never sent |
+ * | `authorization`         | `Bearer <the pool's secret>` | every call the caller makes                |
  *
  * @module
  */
@@ -42,6 +44,7 @@ export const Status = {
   FAILED_PRECONDITION: grpc.status.FAILED_PRECONDITION,
   INTERNAL: grpc.status.INTERNAL,
   UNAVAILABLE: grpc.status.UNAVAILABLE,
+  UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
 } as const;
 
 /**
@@ -54,12 +57,21 @@ export const TRANSIENT_STATUS_CODES: ReadonlySet<number> = new Set([
   Status.RESOURCE_EXHAUSTED,
 ]);
 
-/** What the dispatcher does with a worker that failed an attempt. */
-export type StatusClass = "transient" | "evict";
+/**
+ * What the dispatcher does with a worker that failed an attempt: keep it
+ * (`"transient"`), evict it, or remove it as one that refused the pool's
+ * credentials (`"unauthenticated"`: a misconfiguration, not overload).
+ * Only the last two remove the worker.
+ */
+export type StatusClass = "transient" | "evict" | "unauthenticated";
 
-/** Transient codes keep the worker; any other failure evicts it. */
+/**
+ * Transient codes keep the worker; `UNAUTHENTICATED` removes it as
+ * refusing the pool's credentials; any other failure evicts it.
+ */
 export function classifyStatus(code: number): StatusClass {
-  return TRANSIENT_STATUS_CODES.has(code) ? "transient" : "evict";
+  if (TRANSIENT_STATUS_CODES.has(code)) return "transient";
+  return code === Status.UNAUTHENTICATED ? "unauthenticated" : "evict";
 }
 
 const NAMES: ReadonlyMap<number, string> = new Map(
@@ -99,6 +111,20 @@ export const ORIGIN_METADATA_KEY = "wool-origin";
  * the worker: the task may have run, so it must not be retried elsewhere.
  */
 export const DELIVERY_UNKNOWN_METADATA_KEY = "wool-delivery-unknown";
+
+/**
+ * Metadata key of the caller's credential, sent with every call; a worker
+ * lets in only calls whose value is `Bearer <its secret>` (written and read
+ * by `credential.ts`).
+ */
+export const AUTHORIZATION_METADATA_KEY = "authorization";
+/**
+ * How a worker refuses a call that does not carry its credential: the code
+ * and nothing more (no hint of what was wrong with the credential).
+ */
+export const UNAUTHENTICATED_STATUS: StatusFrame = Object.freeze(
+  statusFrame(Status.UNAUTHENTICATED, "Unauthenticated"),
+);
 
 /** Why a task was not admitted. */
 export type RejectionCause =
@@ -231,7 +257,9 @@ export function cameOverTheWire(metadata: Readonly<object>): boolean {
 }
 
 /** A task's status as a worker sends it: marked with its origin, values URI-encoded. */
-export function toGrpcStatus(status: StatusFrame): Partial<grpc.StatusObject> {
+export function toGrpcStatus(
+  status: StatusFrame,
+): Pick<grpc.StatusObject, "code" | "details" | "metadata"> {
   const metadata = new grpc.Metadata();
   metadata.set(ORIGIN_METADATA_KEY, "worker");
   for (const [key, value] of Object.entries(status.metadata)) {

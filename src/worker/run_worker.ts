@@ -1,21 +1,24 @@
 /**
  * The life of a worker process: read the config, load the hook, serve,
- * report ready, and exit when stdin closes or a `Stop` RPC arrives.
+ * report ready, and exit when stdin closes or a `Stop` RPC arrives. On the
+ * way out it removes its socket, then its pool's socket directory if that
+ * is empty: the last worker out removes it, so a pool killed without
+ * `close()` leaves nothing behind.
  *
  * @module
  */
+import { dirname } from "node:path";
 import { writeAll } from "../_util/write_all.ts";
-import { grpc } from "../wire/grpc.ts";
 import { loadBackpressureHook } from "../backpressure/hook_loader.ts";
-import type { BackpressureHook } from "../backpressure/types.ts";
 import { toErrorRecord } from "../wire/errors.ts";
 import {
   formatFailedLine,
   formatReadyLine,
   type WorkerConfig,
 } from "../wire/launch.ts";
-import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
-import { loadWorkerService } from "../wire/proto.ts";
+import { tokenAuthenticator } from "./authenticator.ts";
+import { tryRemove } from "./listener.ts";
+import { serve, type Serving } from "./serve.ts";
 import { WorkerService } from "./worker_service.ts";
 
 const encoder = new TextEncoder();
@@ -37,60 +40,51 @@ export async function runWorker(
     Deno.exit(2);
   }
   keepAliveOnStrayErrors(config.id);
-  let server: grpc.Server;
-  let address: string;
+  let serving: Serving;
   try {
     const hook = config.backpressure
       ? await loadBackpressureHook(config.backpressure)
       : null;
-    ({ server, address } = await serve(config, hook));
+    const service = new WorkerService({
+      hook,
+      backpressureTimeoutMs: config.backpressureTimeoutMs,
+      maxMessageBytes: config.maxMessageBytes,
+      maxTasksPerSession: config.limits.maxConcurrentStreams,
+      onStopped: () =>
+        void serving.drain(STOP_DRAIN_MS).then(() => exit(serving)),
+    });
+    serving = await serve({
+      listen: config.listen,
+      authenticator: tokenAuthenticator(config.token),
+      limits: config.limits,
+      maxMessageBytes: config.maxMessageBytes,
+      handlers: service.handlers(),
+    });
   } catch (error) {
     await writeStdout(formatFailedLine(config.nonce, toErrorRecord(error)));
     Deno.exit(1);
   }
-  await writeStdout(formatReadyLine(config.nonce, { address, pid: Deno.pid }));
+  await writeStdout(
+    formatReadyLine(config.nonce, { address: serving.address, pid: Deno.pid }),
+  );
   await drain(lines);
-  server.forceShutdown();
+  serving.close();
+  exit(serving);
+}
+
+/** Milliseconds calls in flight get to finish once a `Stop` was answered. */
+const STOP_DRAIN_MS = 1000;
+
+/**
+ * Exits, leaving nothing on disk: the socket file, then the socket
+ * directory when no other worker's socket is left in it.
+ */
+function exit(serving: Serving): never {
+  if (serving.socketPath !== undefined) {
+    tryRemove(serving.socketPath);
+    tryRemove(dirname(serving.socketPath));
+  }
   Deno.exit(0);
-}
-
-async function serve(
-  config: WorkerConfig,
-  hook: BackpressureHook | null,
-): Promise<{ server: grpc.Server; address: string }> {
-  const definition = await loadWorkerService();
-  const frameLimit = config.maxMessageBytes + FRAME_OVERHEAD_BYTES;
-  const server = new grpc.Server({
-    "grpc.max_receive_message_length": frameLimit,
-    "grpc.max_send_message_length": frameLimit,
-  });
-  const service = new WorkerService({
-    hook,
-    backpressureTimeoutMs: config.backpressureTimeoutMs,
-    maxMessageBytes: config.maxMessageBytes,
-    onStopped: () => shutDown(server),
-  });
-  server.addService(definition, service.handlers());
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `${config.host}:0`,
-      grpc.ServerCredentials.createInsecure(),
-      (error, bound) => error ? reject(error) : resolve(bound),
-    );
-  });
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  return { server, address: `${host}:${port}` };
-}
-
-function shutDown(server: grpc.Server): void {
-  const force = setTimeout(() => {
-    server.forceShutdown();
-    Deno.exit(0);
-  }, 1000);
-  server.tryShutdown(() => {
-    clearTimeout(force);
-    Deno.exit(0);
-  });
 }
 
 async function readFirstLine(

@@ -22,11 +22,23 @@ import type {
 import type { TaskSessionDeps } from "./task_ports.ts";
 import { TaskSession } from "./task_session.ts";
 
+/** How much one `Session` stream may carry. */
+export interface SessionLimits {
+  /** Largest message the worker sends: a batch is flushed before it would grow past it. */
+  readonly maxBatchBytes: number;
+  /**
+   * Tasks open at once on the stream; a task beyond it is refused with a
+   * per-task `RESOURCE_EXHAUSTED` (the pool never opens that many: its
+   * connection's permits stop it first).
+   */
+  readonly maxTasks: number;
+}
+
 /** Serves one `Session` stream until the caller ends or cancels it. */
 export function serveSession(
   call: grpc.ServerDuplexStream<SessionRequests, SessionResponses>,
   deps: TaskSessionDeps,
-  maxBatchBytes: number,
+  { maxBatchBytes, maxTasks }: SessionLimits,
 ): void {
   const tasks = new Map<StreamId, TaskSession>();
   const outbox = new FrameBatcher<SessionResponseFrame>(
@@ -50,14 +62,16 @@ export function serveSession(
     return session;
   };
   const receive = (message: SessionRequestFrame) => {
+    // proto3 leaves a zero id out.
+    const stream = message.stream ?? "0";
     if (message.frame === "cancel") {
-      tasks.get(message.stream)?.callerCancelled();
-      tasks.delete(message.stream);
+      tasks.get(stream)?.callerCancelled();
+      tasks.delete(stream);
       return;
     }
     if (message.frame !== "request" || !message.request) {
       outbox.push({
-        stream: message.stream,
+        stream,
         frame: "status",
         status: statusFrame(
           Status.INVALID_ARGUMENT,
@@ -66,8 +80,19 @@ export function serveSession(
       });
       return;
     }
-    const session = tasks.get(message.stream) ?? open(message.stream);
-    session.receive(message.request);
+    const known = tasks.get(stream);
+    if (known === undefined && tasks.size >= maxTasks) {
+      outbox.push({
+        stream,
+        frame: "status",
+        status: statusFrame(
+          Status.RESOURCE_EXHAUSTED,
+          `Too many tasks open on one Session stream (limit ${maxTasks})`,
+        ),
+      });
+      return;
+    }
+    (known ?? open(stream)).receive(message.request);
   };
   const cancelAll = () => {
     for (const session of tasks.values()) session.callerCancelled();

@@ -1,6 +1,7 @@
 /**
  * Reading the first frame of a task: the checks that refuse it before
- * anything runs, the routine it names and the task a hook sees.
+ * anything runs, and the task a hook sees. Nothing here imports the task's
+ * module: that waits until the hook has accepted the task.
  *
  * @module
  */
@@ -14,7 +15,6 @@ import {
 import { Status, statusFrame } from "../wire/status.ts";
 import { TaskLoadError } from "../wire/task_load_error.ts";
 import { decodeArgs } from "../wire/values.ts";
-import type { Routine, RoutineLoader } from "./routine_loader.ts";
 
 /**
  * The Task frame a task's first frame must be, or the status refusing it:
@@ -71,31 +71,4 @@ export function decodeTask(frame: TaskFrame): Task {
     ...(frame.caller ? { caller: frame.caller } : {}),
     ...(frame.timeoutMs ? { timeoutMs: frame.timeoutMs } : {}),
   };
-}
-
-/** A task whose routine was found and whose arguments were decoded. */
-export interface LoadedTask {
-  readonly routine: Routine;
-  readonly task: Task;
-}
-
-/**
- * Imports the routine a Task frame names and decodes its task:
- * synchronously when the routine was loaded before (the hot path).
- *
- * @throws {TaskLoadError} naming the task when the routine cannot be found
- * or the arguments cannot be decoded: the caller gets it in a Nack.
- */
-export function loadTask(
-  loader: RoutineLoader,
-  frame: TaskFrame,
-): LoadedTask | Promise<LoadedTask> {
-  const routine = loader.load(frame.module ?? "", frame.export ?? "");
-  if (routine instanceof Promise) {
-    return routine.then((found) => ({
-      routine: found,
-      task: decodeTask(frame),
-    }));
-  }
-  return { routine, task: decodeTask(frame) };
 }

@@ -11,19 +11,26 @@
  * and nothing is sent: a late outcome of work the caller gave up on is
  * dropped.
  *
- * | state       | on                         | does                                                                                                    | then                   |
- * | ----------- | -------------------------- | ------------------------------------------------------------------------------------------------------- | ---------------------- |
- * | `waiting`   | the first frame            | reads it                                                                                                | `loading`              |
- * | `loading`   | its Task frame             | not a Task: INVALID_ARGUMENT; other protocol version: FAILED_PRECONDITION; no routine, bad args: Nack   | `closed`               |
- * |             |                            | otherwise asks the hook                                                                                 | `admitting`            |
- * | `admitting` | the hook's answer          | rejected: RESOURCE_EXHAUSTED `wool-rejected` (UNAVAILABLE when stopping), no Ack                        | `closed`               |
- * |             |                            | accepted: in the docket, calls the routine, Ack                                                         | `running`, `streaming` |
- * | `running`   | the coroutine settling     | Result or Exception, end                                                                                | `closed`               |
- * | `streaming` | Next, Send, Throw, Return  | one step of the generator: Result; or Done or Exception, end                                            | `streaming`, `closed`  |
- * | `streaming` | the caller ending its side | closes the generator, ends with OK                                                                      | `closed`               |
- * | other       | any frame                  | out of turn: INVALID_ARGUMENT                                                                           | `closed`               |
- * | any         | the caller cancelling      | aborts the task's signal, answers nothing more                                                          | `closed`               |
- * | any         | the worker stopping        | aborts the task's signal, CANCELLED                                                                     | `closed`               |
+ * | state       | on                                         | does                                                                                                           | then                   |
+ * | ----------- | ------------------------------------------ | -------------------------------------------------------------------------------------------------------------- | ---------------------- |
+ * | `waiting`   | the caller ending its side                 | no Task frame came: INVALID_ARGUMENT                                                                           | `closed`               |
+ * | `waiting`   | the first frame                            | reads it: not a Task: INVALID_ARGUMENT; other protocol version: FAILED_PRECONDITION; bad args: Nack            | `closed`               |
+ * |             |                                            | otherwise asks the hook (no code of the task's module has run)                                                 | `admitting`            |
+ * | `admitting` | the hook's answer                          | rejected: RESOURCE_EXHAUSTED `wool-rejected` (UNAVAILABLE when stopping), no Ack; the module is never imported | `closed`               |
+ * |             |                                            | accepted: in the docket; imports the routine's module (at once when it was imported before)                    | `loading`              |
+ * | `loading`   | the routine loaded                         | calls it, Ack                                                                                                  | `running`, `streaming` |
+ * |             | no routine (cannot import, no such export) | Nack, leaves the docket                                                                                        | `closed`               |
+ * | `running`   | the coroutine settling                     | Result or Exception, end                                                                                       | `closed`               |
+ * | `streaming` | Next, Send, Throw, Return                  | one step of the generator: Result; or Done or Exception, end                                                   | `streaming`, `closed`  |
+ * | `streaming` | the caller ending its side                 | closes the generator, ends with OK                                                                             | `closed`               |
+ * | other       | any frame                                  | out of turn: INVALID_ARGUMENT                                                                                  | `closed`               |
+ * | any         | the caller cancelling                      | aborts the task's signal, answers nothing more                                                                 | `closed`               |
+ * | any         | the worker stopping                        | aborts the task's signal, CANCELLED                                                                            | `closed`               |
+ *
+ * The hook decides before the task's module is imported for the first
+ * time, so a rejected task runs none of its module's code, not even its
+ * top-level code. Reading the Task frame and decoding its arguments (which
+ * the hook sees) run no task code.
  *
  * The task leaves the docket when its routine has actually ended — a
  * coroutine settled, a generator finished or closed — which may be after
@@ -48,7 +55,7 @@ import {
 import type { DocketEntry } from "./docket.ts";
 import type { Routine } from "./routine_loader.ts";
 import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
-import { loadTask, readFirstFrame } from "./task_frame.ts";
+import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 
 /** Why a session closed. */
@@ -65,8 +72,8 @@ export type CloseReason =
 /** Where a task session is in its life (see the table in the module doc). */
 export type State =
   | { readonly name: "waiting" }
-  | { readonly name: "loading" }
   | { readonly name: "admitting" }
+  | { readonly name: "loading" }
   | { readonly name: "running" }
   | { readonly name: "streaming"; readonly generator: GeneratorRun }
   | { readonly name: "closed"; readonly reason: CloseReason };
@@ -74,9 +81,9 @@ export type State =
 type Streaming = Extract<State, { name: "streaming" }>;
 
 const MOVES: Readonly<Record<State["name"], readonly State["name"][]>> = {
-  waiting: ["loading", "closed"],
-  loading: ["admitting", "closed"],
-  admitting: ["running", "streaming", "closed"],
+  waiting: ["admitting", "closed"],
+  admitting: ["loading", "closed"],
+  loading: ["running", "streaming", "closed"],
   running: ["closed"],
   streaming: ["closed"],
   closed: [],
@@ -102,7 +109,6 @@ export class TaskSession implements DocketEntry {
   receive(frame: RequestFrame): void {
     const state = this.#state;
     if (state.name === "waiting") {
-      this.#move({ name: "loading" });
       this.#start(frame).catch((error) => this.#internalError(error));
     } else if (state.name === "streaming") {
       this.#steps = this.#steps.then(() => this.#step(state, frame));
@@ -120,12 +126,19 @@ export class TaskSession implements DocketEntry {
   }
 
   /**
-   * The caller finished sending: a generator will not be pulled again, so
-   * once the steps already asked for are answered it is closed and the
-   * conversation ends, rather than leaving the caller waiting.
+   * The caller finished sending. Before any frame: there is no task, and
+   * the stream is answered INVALID_ARGUMENT rather than left open. While a
+   * generator streams: it will not be pulled again, so once the steps
+   * already asked for are answered it is closed and the conversation ends,
+   * rather than leaving the caller waiting.
    */
   clientEnded(): void {
-    if (this.#state.name === "streaming") this.#noMorePulls();
+    if (this.#state.name === "waiting") {
+      this.#fail(statusFrame(
+        Status.INVALID_ARGUMENT,
+        "The caller ended the stream before sending a Task frame",
+      ));
+    } else if (this.#state.name === "streaming") this.#noMorePulls();
   }
 
   /**
@@ -165,21 +178,26 @@ export class TaskSession implements DocketEntry {
       this.#deps.maxMessageBytes,
       first.task.export ?? "",
     );
-    let routine: Routine;
     let task: Task;
     try {
-      const loading = loadTask(this.#deps.loader, first.task);
-      ({ routine, task } = loading instanceof Promise
-        ? await loading
-        : loading);
+      task = decodeTask(first.task);
     } catch (error) {
       return this.#answer(this.#frames.nack(error));
     }
-    if (!this.#move({ name: "admitting" })) return;
+    this.#move({ name: "admitting" });
     const pending = this.#deps.gate.admit(task, this);
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.accepted) return this.#fail(encodeRejection(admission));
     // In the docket now: a caller gone meanwhile takes it out at once.
+    if (!this.#move({ name: "loading" })) return this.#leaveDocket();
+    let routine: Routine;
+    try {
+      const loading = this.#deps.loader.load(task.module, task.export);
+      routine = loading instanceof Promise ? await loading : loading;
+    } catch (error) {
+      this.#answer(this.#frames.nack(error));
+      return this.#leaveDocket();
+    }
     if (this.#state.name === "closed") return this.#leaveDocket();
     this.#run(routine, task);
   }

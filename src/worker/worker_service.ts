@@ -36,6 +36,11 @@ export interface WorkerServiceOptions {
   readonly backpressureTimeoutMs: number;
   /** Largest value or error payload, in bytes, the worker sends. */
   readonly maxMessageBytes: number;
+  /**
+   * Tasks open at once on one `Session` stream; a task beyond it is
+   * refused with `RESOURCE_EXHAUSTED`.
+   */
+  readonly maxTasksPerSession: number;
   /** Called once a `Stop` RPC has been answered. */
   readonly onStopped?: () => void;
 }
@@ -47,6 +52,7 @@ export class WorkerService {
   readonly #deps: TaskSessionDeps;
   readonly #onStopped: () => void;
   readonly #maxBatchBytes: number;
+  readonly #maxTasksPerSession: number;
   #stopping: Promise<void> | undefined;
 
   constructor(options: WorkerServiceOptions) {
@@ -63,6 +69,7 @@ export class WorkerService {
     };
     this.#onStopped = options.onStopped ?? (() => {});
     this.#maxBatchBytes = options.maxMessageBytes + FRAME_OVERHEAD_BYTES;
+    this.#maxTasksPerSession = options.maxTasksPerSession;
   }
 
   /** The handlers to add to a `grpc.Server` for the `Worker` service. */
@@ -72,7 +79,11 @@ export class WorkerService {
         this.#dispatch(call),
       Session: (
         call: grpc.ServerDuplexStream<SessionRequests, SessionResponses>,
-      ) => serveSession(call, this.#deps, this.#maxBatchBytes),
+      ) =>
+        serveSession(call, this.#deps, {
+          maxBatchBytes: this.#maxBatchBytes,
+          maxTasks: this.#maxTasksPerSession,
+        }),
       Stop: (
         call: grpc.ServerUnaryCall<{ graceMs?: number }, Record<never, never>>,
         callback: grpc.sendUnaryData<Record<never, never>>,

@@ -1,7 +1,9 @@
 /**
  * A raw grpc-js client of a worker's `wool.v1.Worker` service, for tests
  * that speak the wire protocol directly (protocol checks, `Idle`,
- * connection churn), bypassing the pool.
+ * connection churn, authentication), bypassing the pool: its own
+ * connection, the service definition, and the credential the test gives
+ * (the pool's secret, another, or none).
  *
  * @module
  */
@@ -11,13 +13,14 @@ import type {
   RequestFrame,
   ResponseFrame,
   SessionRequestFrame,
-  SessionRequests,
   SessionResponseFrame,
-  SessionResponses,
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
+import { AUTHORIZATION_METADATA_KEY } from "../../src/wire/status.ts";
+import { poolSecret } from "../../src/pool/worker_pool.ts";
+import type { WorkerPool } from "../../mod.ts";
 
 /** How one `Dispatch` stream ended: the frames received, then the status. */
 export interface DispatchOutcome {
@@ -48,25 +51,71 @@ export function taskFrame(
   };
 }
 
+/** How one `Session` stream ended: the frames received, then the status. */
+export interface SessionOutcome {
+  readonly frames: readonly SessionResponseFrame[];
+  readonly status: grpc.StatusObject;
+}
+
+/** Options of {@linkcode RawWorkerClient.connect}. */
+export interface RawClientOptions {
+  /**
+   * The `authorization` value every call carries (`Bearer <token>`), or
+   * `undefined` for none.
+   */
+  readonly authorization?: string;
+}
+
 /** One grpc-js client (one HTTP/2 connection) to one worker. */
 export class RawWorkerClient implements Disposable {
   readonly #client: grpc.Client;
   readonly #service: grpc.ServiceDefinition;
+  readonly #authorization: string | undefined;
 
-  private constructor(client: grpc.Client, service: grpc.ServiceDefinition) {
+  private constructor(
+    client: grpc.Client,
+    service: grpc.ServiceDefinition,
+    authorization: string | undefined,
+  ) {
     this.#client = client;
     this.#service = service;
+    this.#authorization = authorization;
   }
 
-  /** Connects (lazily) to the worker at `address` (`host:port`). */
-  static async connect(address: string): Promise<RawWorkerClient> {
+  /**
+   * Connects (lazily) to the worker at `address` (`unix:<path>` or
+   * `host:port`), presenting `options.authorization` on every call.
+   */
+  static async connect(
+    address: string,
+    options: RawClientOptions = {},
+  ): Promise<RawWorkerClient> {
     const service = await loadWorkerService();
     const client = new grpc.Client(
       address,
       grpc.credentials.createInsecure(),
       { "grpc.use_local_subchannel_pool": 1 },
     );
-    return new RawWorkerClient(client, service);
+    return new RawWorkerClient(client, service, options.authorization);
+  }
+
+  /** Connects to a worker of `pool` with the pool's own secret. */
+  static ofPool(
+    pool: WorkerPool,
+    worker = pool.workers[0],
+  ): Promise<RawWorkerClient> {
+    return RawWorkerClient.connect(worker.address, {
+      authorization: `Bearer ${poolSecret(pool)}`,
+    });
+  }
+
+  /** The metadata each call sends: the credential, if any. */
+  metadata(): grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    if (this.#authorization !== undefined) {
+      metadata.set(AUTHORIZATION_METADATA_KEY, this.#authorization);
+    }
+    return metadata;
   }
 
   /**
@@ -82,6 +131,7 @@ export class RawWorkerClient implements Disposable {
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
+      this.metadata(),
     );
     const received: ResponseFrame[] = [];
     const outcome = new Promise<DispatchOutcome>((resolve) => {
@@ -99,41 +149,45 @@ export class RawWorkerClient implements Disposable {
   }
 
   /**
-   * Opens a `Session` stream, writes `frames` as one batch, collects the
-   * frames the worker answers until `done(received)` is true, then ends the
-   * stream and resolves with them.
+   * Opens a `Session` stream, writes `frames` as one batch, ends the
+   * writing side once `until` says the answers are in (at once without
+   * it), and resolves with every frame answered and the stream's status.
    */
   session(
     frames: readonly SessionRequestFrame[],
-    done: (received: readonly SessionResponseFrame[]) => boolean,
-  ): Promise<SessionResponseFrame[]> {
+    until: (answers: readonly SessionResponseFrame[]) => boolean = () => true,
+  ): Promise<SessionOutcome> {
     const method = this.#service.Session as grpc.MethodDefinition<
-      SessionRequests,
-      SessionResponses
+      { frames: readonly SessionRequestFrame[] },
+      { frames?: SessionResponseFrame[] }
     >;
     const call = this.#client.makeBidiStreamRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
+      this.metadata(),
     );
     const received: SessionResponseFrame[] = [];
-    const answered = new Promise<SessionResponseFrame[]>((resolve, reject) => {
-      call.on("data", (message: SessionResponses) => {
-        received.push(...message.frames);
-        if (done(received)) resolve(received);
+    let ended = false;
+    const end = () => {
+      if (ended || !until(received)) return;
+      ended = true;
+      call.end();
+    };
+    const outcome = new Promise<SessionOutcome>((resolve) => {
+      call.on("data", (message: { frames?: SessionResponseFrame[] }) => {
+        received.push(...message.frames ?? []);
+        end();
       });
-      call.on("status", (status: grpc.StatusObject) => {
-        reject(new Error(`The Session ended first: ${status.details}`));
-      });
-      // The status event carries the same failure.
+      call.on(
+        "status",
+        (status: grpc.StatusObject) => resolve({ frames: received, status }),
+      );
       call.on("error", () => {});
     });
-    const ended = new Promise((resolve) => call.on("status", resolve));
-    call.write({ frames: [...frames] });
-    return answered.finally(async () => {
-      call.end();
-      await ended;
-    });
+    call.write({ frames });
+    end();
+    return outcome;
   }
 
   /** Calls `Idle`: seconds since the worker's docket last emptied. */
@@ -146,6 +200,11 @@ export class RawWorkerClient implements Disposable {
     return (await this.#idle()).rssBytes ?? 0;
   }
 
+  /** Calls `Stop`, which stops the worker once answered. */
+  stop(graceMs = 0): Promise<void> {
+    return this.#unary("Stop", { graceMs }).then(() => {});
+  }
+
   /** Closes the client and its connection. */
   close(): void {
     this.#client.close();
@@ -156,17 +215,25 @@ export class RawWorkerClient implements Disposable {
   }
 
   #idle(): Promise<{ seconds?: number; rssBytes?: number }> {
-    const method = this.#service.Idle as grpc.MethodDefinition<
-      Record<never, never>,
-      { seconds?: number; rssBytes?: number }
+    return this.#unary<{ seconds?: number; rssBytes?: number } | undefined>(
+      "Idle",
+      {},
+    ).then((reply) => reply ?? {});
+  }
+
+  #unary<R>(method: "Idle" | "Stop", request: unknown): Promise<R> {
+    const definition = this.#service[method] as grpc.MethodDefinition<
+      unknown,
+      R
     >;
     return new Promise((resolve, reject) => {
       this.#client.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        {},
-        (error, reply) => error ? reject(error) : resolve(reply ?? {}),
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        request,
+        this.metadata(),
+        (error, reply) => error ? reject(error) : resolve(reply as R),
       );
     });
   }
@@ -174,3 +241,28 @@ export class RawWorkerClient implements Disposable {
 
 /** The grpc status codes, by name. */
 export const GrpcStatus = grpc.status;
+
+/**
+ * A plain grpc-js client of `worker`, whose every call presents `pool`'s
+ * secret (added by a client interceptor), for tests that drive the
+ * service's methods themselves.
+ */
+export function poolClient(
+  pool: WorkerPool,
+  worker = pool.workers[0],
+  options: grpc.ChannelOptions = {},
+): grpc.Client {
+  const authorization = `Bearer ${poolSecret(pool)}`;
+  return new grpc.Client(worker.address, grpc.credentials.createInsecure(), {
+    ...options,
+    interceptors: [
+      (callOptions: grpc.InterceptorOptions, next: grpc.NextCall) =>
+        new grpc.InterceptingCall(next(callOptions), {
+          start(metadata, listener, start) {
+            metadata.set(AUTHORIZATION_METADATA_KEY, authorization);
+            start(metadata, listener);
+          },
+        }),
+    ],
+  });
+}

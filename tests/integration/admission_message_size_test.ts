@@ -27,6 +27,7 @@ import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { encodeArgs } from "../../src/wire/values.ts";
 import { FakeConnection, fakeWorker } from "../_helpers/fakes.ts";
 import { Gate } from "../_helpers/gate.ts";
+import { poolSecret } from "../../src/pool/worker_pool.ts";
 import { RawWorkerClient, taskFrame } from "../_helpers/raw_client.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { arrived } from "../_helpers/admission.ts";
@@ -52,7 +53,7 @@ function startPool(transport: "session" | "dispatch"): Promise<WorkerPool> {
 Deno.test("Worker answers an oversized frame with RESOURCE_EXHAUSTED naming the sizes, not marked as a hook rejection, and keeps serving", async () => {
   await using pool = await startPool("session");
   const [worker] = pool.workers;
-  using raw = await RawWorkerClient.connect(worker.address);
+  using raw = await RawWorkerClient.ofPool(pool, worker);
   // Tagged "reject": had the hook seen it, the status would carry its mark.
   const { frames, status } = await raw.dispatch([
     taskFrame({ module: TASKS, export: "echo", tag: "reject" }, [OVERSIZED]),
@@ -86,6 +87,7 @@ Deno.test("Dispatcher fails with MessageTooLarge (size, limit) when a worker's g
   // A caller whose own limit is far larger than the worker's.
   const real = await WorkerConnection.create({
     address: worker.address,
+    token: poolSecret(pool),
     maxConcurrentDispatches: 8,
     maxFrameBytes: 1 << 24,
     transport: "dispatch",

@@ -175,7 +175,7 @@ for (const transport of TRANSPORTS) {
       transport,
       backpressure: SCRIPTED,
     });
-    using raw = await RawWorkerClient.connect(pool.workers[0].address);
+    using raw = await RawWorkerClient.ofPool(pool);
     const before = await raw.idle();
     for (let i = 0; i < 10; i++) {
       await noWorkers(

@@ -7,9 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { grpc } from "../../src/wire/grpc.ts";
 import { WorkerPool } from "../../mod.ts";
-import { loadWorkerService } from "../../src/wire/proto.ts";
+import { RawWorkerClient } from "../_helpers/raw_client.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { arrived } from "../_helpers/admission.ts";
@@ -17,31 +16,6 @@ import { arrived } from "../_helpers/admission.ts";
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
 const SCRIPTED = import.meta.resolve("../_fixtures/hooks/scripted.ts");
-
-/**
- * Sends a worker the `Stop` RPC as a pool does when it closes; resolves
- * once the worker answers (after its docket drained within `graceMs`).
- */
-async function stopWorker(address: string, graceMs: number): Promise<void> {
-  const definition = await loadWorkerService();
-  const method = definition.Stop as grpc.MethodDefinition<unknown, unknown>;
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-    "grpc.use_local_subchannel_pool": 1,
-  });
-  try {
-    await new Promise<void>((resolve, reject) =>
-      client.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
-        { graceMs },
-        (error) => error ? reject(error) : resolve(),
-      )
-    );
-  } finally {
-    client.close();
-  }
-}
 
 for (const transport of TRANSPORTS) {
   const on = `(transport "${transport}")`;
@@ -99,7 +73,10 @@ for (const transport of TRANSPORTS) {
       tasks.waitAtGate(gate.port, 2),
     ];
     await arrived(gate, 2, held);
-    const stopped = stopWorker(stopping.address, 60_000);
+    using raw = await RawWorkerClient.ofPool(pool, stopping);
+    // The Stop RPC, as the pool sends it when it closes; answered once the
+    // worker's docket drained.
+    const stopped = raw.stop(60_000);
     // Awaited at the end; a failing test must not leave it unhandled.
     stopped.catch(() => {});
     const refusals = () =>

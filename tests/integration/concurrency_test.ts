@@ -24,7 +24,7 @@ for (const transport of TRANSPORTS) {
       transport,
     });
     const tasks = pool.remote<Tasks>(TASKS);
-    using probe = await RawWorkerClient.connect(pool.workers[0].address);
+    using probe = await RawWorkerClient.ofPool(pool);
     /**
      * A round trip to the worker past the pool's cap: once it is back, a
      * task the pool had sent before it would have reached the worker.

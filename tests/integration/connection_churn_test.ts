@@ -31,7 +31,7 @@ Deno.test(`Worker keeps serving, as the same live process, after ${CLIENTS} clie
   const [worker] = pool.workers;
 
   for (let client = 0; client < CLIENTS; client++) {
-    using raw = await RawWorkerClient.connect(worker.address);
+    using raw = await RawWorkerClient.ofPool(pool, worker);
     let next = 0;
     const lane = async () => {
       while (next < CALLS_PER_CLIENT) {

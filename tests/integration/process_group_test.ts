@@ -171,19 +171,19 @@ Deno.test("WorkerPool's process dying by SIGKILL ends every worker's process gro
 });
 
 Deno.test("WorkerPool.close() ends a worker's process group also when the pool's process may run only Deno and /bin/sh (no Deno.kill of a group): its reaper kills what is left", async () => {
-  const flags = grantFlags(
-    poolPermissions({
-      commands: [Deno.execPath(), "/bin/sh"],
-      hosts: ["127.0.0.1"],
-    }),
-  );
   const proto = fileURLToPath(import.meta.resolve("../../proto/wool.proto"));
+  const flags = grantFlags([
+    ...poolPermissions({
+      commands: [Deno.execPath(), "/bin/sh"],
+      socketParent: Deno.env.get("TMPDIR") || "/tmp",
+    }),
+    { descriptor: { name: "read", path: proto }, why: "the protocol file" },
+  ]);
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--no-prompt",
       ...flags,
-      `--allow-read=${proto}`,
       NARROW_RUN_POOL,
     ],
     stdout: "piped",

@@ -62,9 +62,9 @@ Deno.test("WorkerPool.start() lists `spawn` live workers in pool.workers as { id
   assert.equal(new Set(workers.map((worker) => worker.address)).size, 2);
   for (const worker of workers) {
     assert.deepEqual(Object.keys(worker).sort(), ["address", "id", "pid"]);
-    assert.match(worker.address, /^127\.0\.0\.1:\d+$/);
+    assert.match(worker.address, /^unix:\/.+\/wool-[^/]+\/w\d+\.sock$/);
     assert.ok(isAlive(worker.pid), `worker ${worker.id} is not running`);
-    using client = await RawWorkerClient.connect(worker.address);
+    using client = await RawWorkerClient.ofPool(pool, worker);
     const { frames } = await client.dispatch([
       taskFrame({ module: TASKS, export: "pid" }),
     ]);

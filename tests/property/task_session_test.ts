@@ -5,7 +5,9 @@
  * protocol version; Next, Send, Throw, Return, a frame of no kind), the
  * caller ending its side or cancelling, the worker stopping, and turns of
  * the event loop or single microtasks between them, under hooks that accept or reject, at once
- * or later.
+ * or later, with the routine's module imported before (found at once) or
+ * not yet (an import that ends turns later, after the hook accepted: the
+ * caller may cancel and the worker may stop meanwhile).
  *
  * Whatever happens, the session answers in the protocol's grammar, ends
  * the conversation exactly once unless its caller went away first, never
@@ -132,8 +134,8 @@ function nextTurn(): Promise<void> {
 }
 
 /** Loaded once, so that every later load is synchronous. */
-const loader = new RoutineLoader();
-for (const name of Object.keys(ROUTINES)) await loader.load(TASKS, name);
+const warmLoader = new RoutineLoader();
+for (const name of Object.keys(ROUTINES)) await warmLoader.load(TASKS, name);
 
 /** Checks the sends before the end against the grammar. */
 function assertGrammar(sends: string[]): void {
@@ -157,7 +159,10 @@ Deno.test("TaskSession answers any sequence of frames and events in the protocol
       fc.constantFrom(...Object.keys(HOOKS)),
       fc.array(event, { minLength: 1, maxLength: 16 }),
       fc.boolean(),
-      async (hookName, events, stopAtEnd) => {
+      fc.boolean(),
+      async (hookName, events, stopAtEnd, warm) => {
+        // A fresh loader imports the module again: asynchronously.
+        const loader = warm ? warmLoader : new RoutineLoader();
         const docket = new Docket();
         const gate = new AdmissionGate({
           hook: HOOKS[hookName],

@@ -38,9 +38,11 @@ import type {
   ResponseFrame,
   SessionRequestFrame,
   SessionResponseFrame,
+  StreamId,
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
+import { poolClient } from "../_helpers/raw_client.ts";
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { decodeValue } from "../../src/wire/values.ts";
 import { settles } from "../_helpers/deadline.ts";
@@ -298,10 +300,14 @@ const requestFrames: fc.Arbitrary<unknown[]> = fc.oneof(
   },
 );
 
-/** Stream ids: a few that collide, and any 32-bit one. */
-const streamId = fc.oneof(
+/**
+ * Stream ids: a few that collide, any 32-bit one, and neighbours above
+ * 2^53 that a number would round together.
+ */
+const streamId: fc.Arbitrary<StreamId> = fc.oneof(
   fc.integer({ min: 0, max: 3 }),
   fc.nat({ max: 0xffff_ffff }),
+  fc.constantFrom(2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n),
 );
 
 const sessionFrame = fc.oneof(
@@ -576,11 +582,7 @@ Deno.test("Worker gRPC endpoint answers fuzzed Dispatch and Session traffic with
   });
   using watch = new RosterWatch(pool);
   const [worker] = pool.workers;
-  const client = new grpc.Client(
-    worker.address,
-    grpc.credentials.createInsecure(),
-    CLIENT_OPTIONS,
-  );
+  const client = poolClient(pool, worker, CLIENT_OPTIONS);
   const tasks = pool.remote<typeof import("../_fixtures/tasks.ts")>(TASKS);
   let left: string | undefined;
   void watch.next("left").then((change) => {
@@ -778,7 +780,10 @@ function sessionAnswers(responses: readonly unknown[]): SessionResponseFrame[] {
     .flatMap((message) => message.frames ?? []);
 }
 
-function request(stream: number, frame: RequestFrame): SessionRequestFrame {
+function request(
+  stream: StreamId,
+  frame: RequestFrame,
+): SessionRequestFrame {
   return { stream, frame: "request", request: frame };
 }
 
@@ -786,11 +791,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
   await using pool = await WorkerPool.start({ spawn: 1 });
   using watch = new RosterWatch(pool);
   const [worker] = pool.workers;
-  const client = new grpc.Client(
-    worker.address,
-    grpc.credentials.createInsecure(),
-    CLIENT_OPTIONS,
-  );
+  const client = poolClient(pool, worker, CLIENT_OPTIONS);
   const tasks = pool.remote<typeof import("../_fixtures/tasks.ts")>(TASKS);
   const dir = await Deno.makeTempDir({ prefix: "wool-fuzz-" });
   let left = false;
@@ -940,7 +941,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         const ended = new Promise<grpc.StatusObject>((resolve) => {
           call.on("data", (message: { frames?: SessionResponseFrame[] }) => {
             answers.push(...message.frames ?? []);
-            const on = (stream: number) =>
+            const on = (stream: StreamId) =>
               answers.filter((answer) => answer.stream === stream).length;
             if (on(1) > 0) first.resolve(undefined);
             if (on(2) === 2) second.resolve(undefined);
@@ -1041,7 +1042,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         assert.equal(invalid.length, 1);
         assert.ok(invalid[0].frame === "status");
         assert.equal(invalid[0].status.code, grpc.status.INVALID_ARGUMENT);
-        for (const [stream, sum] of [[1, 3], [2, 7]]) {
+        for (const [stream, sum] of [[1, 3], [2, 7]] as const) {
           const frames = answers.filter((answer) => answer.stream === stream)
             .map((answer) =>
               answer.frame === "response" ? answer.response : undefined

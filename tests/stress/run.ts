@@ -12,9 +12,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { grpc } from "../../src/wire/grpc.ts";
 import { NoWorkersAvailable, WorkerCrashed, WorkerPool } from "../../mod.ts";
-import { loadWorkerService } from "../../src/wire/proto.ts";
+import { RawWorkerClient } from "../_helpers/raw_client.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -89,9 +88,9 @@ let killed = 0;
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
 
-  const service = await loadWorkerService();
   for (const worker of pool.workers) {
-    const seconds = await idleSeconds(service, worker.address);
+    using client = await RawWorkerClient.ofPool(pool, worker);
+    const seconds = await client.idle();
     if (!(seconds > 0)) {
       wrong.push(`worker ${worker.id} still holds tasks (idle ${seconds})`);
     }
@@ -154,23 +153,3 @@ if (wrong.length > 0) {
 console.log(
   "stress: every call settled once; every accepted task ran once; no rejected task ran",
 );
-
-function idleSeconds(
-  service: grpc.ServiceDefinition,
-  address: string,
-): Promise<number> {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
-  const method = service.Idle;
-  return new Promise<number>((resolve, reject) => {
-    client.makeUnaryRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      {},
-      (error, reply) =>
-        error
-          ? reject(error)
-          : resolve((reply as { seconds?: number }).seconds ?? 0),
-    );
-  }).finally(() => client.close());
-}

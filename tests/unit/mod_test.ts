@@ -10,8 +10,10 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
   assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
     "DispatchTimeout",
     "MessageTooLarge",
+    "MissingPermission",
     "NoRunningTask",
     "NoWorkersAvailable",
+    "PermissionNotInheritable",
     "PoolClosed",
     "ProtocolError",
     "RemoteCall",
@@ -34,8 +36,10 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
     const ErrorClass of [
       mod.DispatchTimeout,
       mod.MessageTooLarge,
+      mod.MissingPermission,
       mod.NoRunningTask,
       mod.NoWorkersAvailable,
+      mod.PermissionNotInheritable,
       mod.PoolClosed,
       mod.ProtocolError,
       mod.RemoteError,

@@ -1,35 +1,32 @@
 /**
- * A program that starts a one-worker pool the way `WorkerPool.start()`
- * will once the preflight is wired in: check the pool's own permissions
- * first, then start, run one task, close. Prints the task's result; on a
- * missing permission prints the error to stderr and exits with code 3.
- *
- * `@wool/core` is imported after the check because grpc-js reads its
- * environment variables as soon as it loads.
+ * A program that starts a one-worker pool, runs one task and closes it;
+ * its workers listen on TCP when its first argument is `tcp`.
+ * Prints the task's result; when the pool cannot start for want of a
+ * permission (the preflight of `WorkerPool.start()`, or Deno's own check
+ * as `@wool/core` loads: grpc-js reads its variables then), prints the
+ * error to stderr and exits with code 3.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { checkPoolPermissions } from "../../../src/process/preflight.ts";
 
 try {
-  checkPoolPermissions({ commands: [Deno.execPath()], hosts: ["127.0.0.1"] });
+  const { WorkerPool } = await import("../../../mod.ts");
+  const tasks = new URL("../tasks.ts", import.meta.url);
+  await using pool = await WorkerPool.start({
+    spawn: 1,
+    worker: {
+      config: fileURLToPath(new URL("../../../deno.json", import.meta.url)),
+      permissions: {
+        read: [fileURLToPath(new URL("../../../", import.meta.url))],
+      },
+      listen: Deno.args[0] === "tcp" ? "tcp" : "unix",
+    },
+  });
+  console.log(
+    await pool.dispatch({ module: tasks.href, export: "add", args: [1, 2] }),
+  );
 } catch (error) {
   console.error(`${(error as Error).name}: ${(error as Error).message}`);
   Deno.exit(3);
 }
-
-const { WorkerPool } = await import("../../../mod.ts");
-const tasks = new URL("../tasks.ts", import.meta.url);
-await using pool = await WorkerPool.start({
-  spawn: 1,
-  worker: {
-    config: fileURLToPath(new URL("../../../deno.json", import.meta.url)),
-    permissions: {
-      read: [fileURLToPath(new URL("../../../", import.meta.url))],
-    },
-  },
-});
-console.log(
-  await pool.dispatch({ module: tasks.href, export: "add", args: [1, 2] }),
-);

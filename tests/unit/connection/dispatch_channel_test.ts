@@ -36,18 +36,27 @@ class FakeCall extends EventEmitter {
   }
 }
 
+/** What the channel is told to present on its stream. */
+const CREDENTIAL = new grpc.Metadata();
+
 function open(state = grpc.connectivityState.READY) {
   const calls: FakeCall[] = [];
   const client = {
     getChannel: () => ({ getConnectivityState: () => state }),
-    makeBidiStreamRequest(path: string) {
+    makeBidiStreamRequest(
+      path: string,
+      _serialize: unknown,
+      _deserialize: unknown,
+      metadata: unknown,
+    ) {
       assert.equal(path, "/wool.v1.Worker/Dispatch");
+      assert.equal(metadata, CREDENTIAL);
       const call = new FakeCall();
       calls.push(call);
       return call;
     },
   } as unknown as grpc.Client;
-  const channel = openDispatchChannel(client, METHOD);
+  const channel = openDispatchChannel(client, METHOD, CREDENTIAL);
   return { channel, call: calls[0] };
 }
 

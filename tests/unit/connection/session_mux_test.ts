@@ -13,6 +13,7 @@ import type {
   SessionRequests,
   SessionResponseFrame,
   SessionResponses,
+  StreamId,
 } from "../../../src/wire/frames.ts";
 
 const METHOD = {
@@ -56,13 +57,23 @@ class FakeCall extends EventEmitter {
   }
 }
 
+/** What the mux is told to present on each stream it opens. */
+const CREDENTIAL = Object.freeze({ credential: "the pool's" });
+
 /** A grpc-js client double that opens {@linkcode FakeCall}s. */
 class FakeClient {
   readonly calls: FakeCall[] = [];
   readonly paths: string[] = [];
+  readonly metadata: unknown[] = [];
 
-  makeBidiStreamRequest(path: string): FakeCall {
+  makeBidiStreamRequest(
+    path: string,
+    _serialize: unknown,
+    _deserialize: unknown,
+    metadata: unknown,
+  ): FakeCall {
     this.paths.push(path);
+    this.metadata.push(metadata);
     const call = new FakeCall();
     this.calls.push(call);
     return call;
@@ -75,6 +86,7 @@ function setUp(): { client: FakeClient; mux: SessionMux } {
     client as unknown as grpc.Client,
     METHOD,
     1 << 20,
+    () => CREDENTIAL as unknown as grpc.Metadata,
   );
   return { client, mux };
 }
@@ -99,7 +111,10 @@ const ack = (generator: boolean): ResponseFrame => ({
 });
 const result: ResponseFrame = { frame: "result", result: { value: bytes } };
 
-function response(stream: number, frame: ResponseFrame): SessionResponseFrame {
+function response(
+  stream: StreamId,
+  frame: ResponseFrame,
+): SessionResponseFrame {
   return { stream, frame: "response", response: frame };
 }
 
@@ -118,7 +133,7 @@ async function read(channel: TaskChannel, count: number): Promise<string[]> {
   return seen;
 }
 
-Deno.test("SessionMux opens one Session stream for its tasks and numbers them 1, 2, …", async () => {
+Deno.test("SessionMux opens one Session stream for its tasks, presenting the credential, and numbers them 1, 2, …", async () => {
   const { client, mux } = setUp();
   const first = mux.open();
   const second = mux.open();
@@ -126,6 +141,7 @@ Deno.test("SessionMux opens one Session stream for its tasks and numbers them 1,
   second.send(task);
   const written = await client.calls[0].frames(2);
   assert.deepStrictEqual(client.paths, ["/wool.v1.Worker/Session"]);
+  assert.deepStrictEqual(client.metadata, [CREDENTIAL]);
   assert.deepStrictEqual(
     written.map((frame) => [frame.stream, frame.frame]),
     [[1, "request"], [2, "request"]],

@@ -11,7 +11,7 @@ import type {
   WorkerId,
 } from "../../../src/loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../../../src/loadbalancer/round_robin.ts";
-import { Dispatcher } from "../../../src/pool/dispatcher.ts";
+import { Dispatcher, type Removal } from "../../../src/pool/dispatcher.ts";
 import type { Lease } from "../../../src/pool/lease.ts";
 import { WorkerCrashed } from "../../../src/pool/errors.ts";
 import { Roster } from "../../../src/pool/roster.ts";
@@ -119,9 +119,9 @@ function setUp(options: SetUpOptions = {}) {
     loadBalancer: options.loadBalancer ?? new RoundRobinLoadBalancer(),
     stats,
     admissionWaitMs: options.admissionWaitMs ?? 0,
-    evict: (id: WorkerId, cause: AttemptCause) => {
+    evict: (id: WorkerId, cause: AttemptCause, reason: Removal) => {
       evictions.push(`${id} ${cause.code}: ${cause.message}`);
-      roster.remove(id, "evicted");
+      roster.remove(id, reason);
     },
   });
   const dispatch = (signal?: AbortSignal) =>
@@ -401,6 +401,35 @@ Deno.test("Dispatcher.dispatch() evicts a worker that fails any other way and tr
     "finally",
   ]);
   assert.deepStrictEqual(roster.view.ids, ["w4"]);
+  accepted.release();
+});
+
+Deno.test('Dispatcher.dispatch() removes a worker that refuses the pool\'s credentials as "unauthenticated", naming it, and tries the next', async () => {
+  const balancer = new ScriptedBalancer(() => workerInfos(2).map((i) => i.id));
+  const { dispatch, evictions, roster } = setUp({
+    answers: [[answer.status(Status.UNAUTHENTICATED, "Unauthenticated")], [
+      answer.ack(),
+    ]],
+    loadBalancer: balancer,
+  });
+  const left: string[] = [];
+  roster.subscribe((change) => {
+    if (change.type === "left") {
+      left.push(`${change.worker.id} ${change.reason}`);
+    }
+  });
+  const accepted = await dispatch();
+  assert.equal(accepted.worker.info.id, "w2");
+  assert.deepStrictEqual(left, ["w1 unauthenticated"]);
+  assert.equal(evictions.length, 1);
+  assert.match(
+    evictions[0],
+    /^w1 UNAUTHENTICATED: Worker w1 refused the pool's credentials \(UNAUTHENTICATED\)/,
+  );
+  assert.deepStrictEqual(balancer.log, [
+    "w1 UNAUTHENTICATED evicted",
+    "finally",
+  ]);
   accepted.release();
 });
 

@@ -42,6 +42,10 @@ async function run(
       events.push("unresponsive");
       finish();
     },
+    onRefused: () => {
+      events.push("refused");
+      finish();
+    },
     ...options,
   });
   // The probe's timers are unref'd (they never hold a pool's process up):
@@ -78,6 +82,21 @@ Deno.test("startLivenessProbe() without unresponsiveMs tries again after an unan
   assert.deepEqual(timeouts, [5, 5, 5]);
 });
 
+Deno.test("startLivenessProbe() reports a worker that refuses the pool's credentials, not as unresponsive, and stops probing", async () => {
+  const refused = Object.assign(
+    new Error("16 UNAUTHENTICATED: Unauthenticated"),
+    {
+      code: 16,
+    },
+  );
+  for (const unresponsiveMs of [0, 40]) {
+    const { events } = await run([report(1), refused, report(3)], {
+      unresponsiveMs,
+    });
+    assert.deepEqual(events, ["report 1", "refused"]);
+  }
+});
+
 Deno.test("startLivenessProbe() stops once probed() is false, and says nothing of a probe that failed after", async () => {
   let probed = true;
   const events: string[] = [];
@@ -93,6 +112,7 @@ Deno.test("startLivenessProbe() stops once probed() is false, and says nothing o
     probed: () => probed,
     onReport: () => events.push("report"),
     onUnresponsive: () => events.push("unresponsive"),
+    onRefused: () => events.push("refused"),
   });
   const keepAlive = setInterval(() => {}, 1000);
   await failed.promise;

@@ -1,22 +1,27 @@
 import assert from "node:assert/strict";
 import { findDenoConfig } from "../../../src/process/config_file.ts";
 import {
+  listenAddress,
+  planWorkerLaunch,
   resolveWorkerLaunch,
   type WorkerLaunchOptions,
 } from "../../../src/process/launch.ts";
 import {
   permissionFlags,
   requiredWorkerPermissions,
+  resolvePermissions,
 } from "../../../src/process/permissions.ts";
 
 const ENTRY = new URL("../../../src/worker/main.ts", import.meta.url);
+const SOCKET = { socketPath: "/tmp/wool-test/w1.sock" };
+const TCP = { host: "127.0.0.1" };
 
 function assertOptionError(
   options: unknown,
   pattern: RegExp,
 ): void {
   assert.throws(
-    () => resolveWorkerLaunch(options as WorkerLaunchOptions, ENTRY),
+    () => planWorkerLaunch(options as WorkerLaunchOptions, ENTRY),
     (error: unknown) => {
       assert.ok(error instanceof TypeError, `not a TypeError: ${error}`);
       assert.match(error.message, /^Cannot start worker pool: /);
@@ -29,49 +34,65 @@ function assertOptionError(
 Deno.test("resolveWorkerLaunch() runs the entry with deno run, inherited permissions and the caller's config by default", () => {
   const config = findDenoConfig();
   assert.ok(config !== undefined, "the repository has a deno.json");
-  const expected = {
-    command: Deno.execPath(),
-    args: ["run", "--allow-all", "--config", config, ENTRY.href],
-    env: {},
-  };
-  assert.deepEqual(resolveWorkerLaunch(undefined, ENTRY), expected);
-  assert.deepEqual(resolveWorkerLaunch({}, ENTRY), expected);
+  for (const options of [undefined, {}]) {
+    const plan = planWorkerLaunch(options, ENTRY);
+    assert.equal(plan.listen, "unix");
+    assert.deepEqual(resolveWorkerLaunch(plan, SOCKET), {
+      command: Deno.execPath(),
+      args: ["run", "--allow-all", "--config", config, ENTRY.href],
+      env: plan.env,
+      clearEnv: true,
+    });
+  }
 });
 
 Deno.test("resolveWorkerLaunch() uses the config file given", () => {
-  const launch = resolveWorkerLaunch({ config: "other/deno.jsonc" }, ENTRY);
-  assert.deepEqual(launch.args.slice(-3), [
+  const plan = planWorkerLaunch({ config: "other/deno.jsonc" }, ENTRY);
+  assert.deepEqual(resolveWorkerLaunch(plan, SOCKET).args.slice(-3), [
     "--config",
     "other/deno.jsonc",
     ENTRY.href,
   ]);
 });
 
-Deno.test("resolveWorkerLaunch() adds the worker's required grants to restricted permissions", () => {
-  const launch = resolveWorkerLaunch(
-    { permissions: { read: ["/data"], env: ["MODE"] }, config: "deno.json" },
+Deno.test("resolveWorkerLaunch() adds what serving on its own socket needs to restricted permissions, and no TCP grant", () => {
+  const asked = { read: ["/data"], env: ["MODE"] };
+  const plan = planWorkerLaunch(
+    { permissions: asked, config: "deno.json" },
     ENTRY,
   );
-  const flags = permissionFlags({ read: ["/data"], env: ["MODE"] }, {
-    required: requiredWorkerPermissions("127.0.0.1"),
+  const flags = permissionFlags(resolvePermissions(asked), {
+    required: requiredWorkerPermissions(SOCKET),
   });
-  assert.deepEqual(launch.args, [
+  assert.deepEqual(resolveWorkerLaunch(plan, SOCKET).args, [
     "run",
     ...flags,
     "--config",
     "deno.json",
     ENTRY.href,
   ]);
-  assert.ok(flags.includes("--allow-read=/data"));
-  assert.ok(flags.includes("--allow-net=127.0.0.1"));
+  assert.ok(flags.some((flag) => flag.startsWith("--allow-read=/data,")));
+  assert.ok(flags.includes("--allow-write=/tmp/wool-test"));
+  assert.ok(flags.includes("--allow-net=unix:/tmp/wool-test/w1.sock"));
   assert.ok(flags.some((flag) => flag.startsWith("--allow-env=MODE,GRPC_")));
 });
 
-Deno.test("resolveWorkerLaunch() grants net to the host it is given", () => {
-  const launch = resolveWorkerLaunch({ permissions: "none" }, ENTRY, {
-    host: "::1",
-  });
-  assert.ok(launch.args.includes("--allow-net=[::1]"));
+Deno.test("resolveWorkerLaunch() grants net to the TCP host it is given", () => {
+  const plan = planWorkerLaunch({ permissions: "none" }, ENTRY);
+  assert.ok(
+    resolveWorkerLaunch(plan, TCP).args.includes("--allow-net=127.0.0.1"),
+  );
+  assert.ok(
+    resolveWorkerLaunch(plan, { host: "::1" }).args.includes(
+      "--allow-net=[::1]",
+    ),
+  );
+});
+
+Deno.test("listenAddress() tells a worker its socket, or any free port on its host", () => {
+  assert.equal(listenAddress(SOCKET), "unix:/tmp/wool-test/w1.sock");
+  assert.equal(listenAddress(TCP), "127.0.0.1:0");
+  assert.equal(listenAddress({ host: "::1" }), "[::1]:0");
 });
 
 Deno.test("resolveWorkerLaunch() runs a command with its args as given", () => {
@@ -80,20 +101,31 @@ Deno.test("resolveWorkerLaunch() runs a command with its args as given", () => {
     args: ["--flag", "value"],
     env: { MODE: "fast" },
   };
-  const launch = resolveWorkerLaunch(options, ENTRY);
-  assert.deepEqual(launch, {
-    command: "/opt/worker",
-    args: ["--flag", "value"],
-    env: { MODE: "fast" },
-  });
+  const launch = resolveWorkerLaunch(planWorkerLaunch(options, ENTRY), SOCKET);
+  assert.equal(launch.command, "/opt/worker");
+  assert.deepEqual(launch.args, ["--flag", "value"]);
+  assert.equal(launch.env.MODE, "fast");
   assert.notEqual(launch.args, options.args, "args are copied");
-  assert.deepEqual(resolveWorkerLaunch({ command: "w" }, ENTRY).args, []);
+  assert.deepEqual(
+    resolveWorkerLaunch(planWorkerLaunch({ command: "w" }, ENTRY), TCP).args,
+    [],
+  );
 });
 
-Deno.test("resolveWorkerLaunch() adds the env to the default launch too", () => {
-  assert.deepEqual(
-    resolveWorkerLaunch({ env: { A: "1", B: "" } }, ENTRY).env,
-    { A: "1", B: "" },
+Deno.test("planWorkerLaunch() gives the worker worker.env over the variables it keeps", () => {
+  const plan = planWorkerLaunch({ env: { A: "1", B: "", PATH: "/x" } }, ENTRY);
+  assert.equal(plan.clearEnv, true);
+  assert.equal(plan.env.A, "1");
+  assert.equal(plan.env.B, "");
+  assert.equal(plan.env.PATH, "/x");
+});
+
+Deno.test('planWorkerLaunch() takes worker.listen "unix" (the default) or "tcp"', () => {
+  assert.equal(planWorkerLaunch({ listen: "tcp" }, ENTRY).listen, "tcp");
+  assert.equal(planWorkerLaunch({ listen: "unix" }, ENTRY).listen, "unix");
+  assertOptionError(
+    { listen: "udp" },
+    /"worker\.listen" must be "unix" or "tcp", received "udp"/,
   );
 });
 
@@ -146,6 +178,14 @@ Deno.test("resolveWorkerLaunch() rejects options of the wrong type with a TypeEr
     /"worker\.env" has an invalid variable name "A=B"/,
   );
   assertOptionError(
+    { inheritEnv: "yes" },
+    /"worker\.inheritEnv" must be a boolean or an array of variable names, received "yes"/,
+  );
+  assertOptionError(
+    { inheritEnv: ["OK", "A=B"] },
+    /"worker\.inheritEnv\[1\]" must be a variable name/,
+  );
+  assertOptionError(
     { permissions: { nett: true } },
     /"worker\.permissions\.nett"/,
   );
@@ -155,15 +195,25 @@ Deno.test("resolveWorkerLaunch() rejects options of the wrong type with a TypeEr
   );
 });
 
-Deno.test("resolveWorkerLaunch() types reject wrong options", () => {
+Deno.test("planWorkerLaunch() types reject wrong options", () => {
   assert.throws(
     // @ts-expect-error: command is a string.
-    () => resolveWorkerLaunch({ command: ["deno"] }, ENTRY),
+    () => planWorkerLaunch({ command: ["deno"] }, ENTRY),
     TypeError,
   );
   assert.throws(
     // @ts-expect-error: env values are strings.
-    () => resolveWorkerLaunch({ env: { PORT: 8080 } }, ENTRY),
+    () => planWorkerLaunch({ env: { PORT: 8080 } }, ENTRY),
+    TypeError,
+  );
+  assert.throws(
+    // @ts-expect-error: listen is "unix" or "tcp".
+    () => planWorkerLaunch({ listen: "udp" }, ENTRY),
+    TypeError,
+  );
+  assert.throws(
+    // @ts-expect-error: inheritEnv is a boolean or a list of names.
+    () => planWorkerLaunch({ inheritEnv: "PATH" }, ENTRY),
     TypeError,
   );
 });

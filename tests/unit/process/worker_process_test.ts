@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
 import { WorkerStartError } from "../../../src/process/errors.ts";
-import { resolveWorkerLaunch } from "../../../src/process/launch.ts";
+import {
+  planWorkerLaunch,
+  resolveWorkerLaunch,
+  type WorkerLaunchOptions,
+} from "../../../src/process/launch.ts";
 import type { OutputSink } from "../../../src/process/output_relay.ts";
 import {
   spawnWorker,
   type SpawnWorkerOptions,
   WorkerProcess,
 } from "../../../src/process/worker_process.ts";
-import type { WorkerConfig } from "../../../src/wire/launch.ts";
+import {
+  poolConnectionLimits,
+  type WorkerConfig,
+} from "../../../src/wire/launch.ts";
 import type { ResolvedWorkerLaunch } from "../../../src/process/launch.ts";
 import type { GroupWatcher } from "../../../src/process/process_group.ts";
 import { groupMembers, waitForExit } from "../../_helpers/processes.ts";
@@ -15,18 +22,27 @@ import { groupMembers, waitForExit } from "../../_helpers/processes.ts";
 const ENTRY = new URL("../../../src/worker/main.ts", import.meta.url);
 const FIXTURES = new URL("../../_fixtures/process/", import.meta.url);
 
+/** The command line of a worker listening on TCP on loopback. */
+function launchOf(options: WorkerLaunchOptions): ResolvedWorkerLaunch {
+  return resolveWorkerLaunch(planWorkerLaunch(options, ENTRY), {
+    host: "127.0.0.1",
+  });
+}
+
 function fixtureLaunch(name: string, ...extra: string[]): ResolvedWorkerLaunch {
-  return resolveWorkerLaunch({
+  return launchOf({
     command: Deno.execPath(),
     args: ["run", "-A", "--no-config", new URL(name, FIXTURES).href, ...extra],
-  }, ENTRY);
+  });
 }
 
 function workerConfig(id = "w1"): WorkerConfig {
   return {
     id,
     nonce: crypto.randomUUID(),
-    host: "127.0.0.1",
+    listen: "127.0.0.1:0",
+    token: "a-test-token",
+    limits: poolConnectionLimits(100),
     backpressure: null,
     backpressureTimeoutMs: 1000,
     maxMessageBytes: 1024 * 1024,
@@ -247,10 +263,10 @@ Deno.test("spawnWorker() spawns nothing when its signal is already aborted", asy
 });
 
 Deno.test("spawnWorker() rejects with WorkerStartError when the command cannot be run", async () => {
-  const launch = resolveWorkerLaunch({
+  const launch = launchOf({
     command: "/nonexistent/wool-worker",
     args: ["--x"],
-  }, ENTRY);
+  });
   const error = await startError(
     spawnWorker(launch, workerConfig("w7"), options(sinks())),
   );
@@ -409,7 +425,7 @@ Deno.test("WorkerProcess cannot be constructed outside spawnWorker()", () => {
 
 Deno.test("spawnWorker() starts the real worker entry with only the permissions it needs", async () => {
   const logs = sinks();
-  const launch = resolveWorkerLaunch({ permissions: "none" }, ENTRY);
+  const launch = launchOf({ permissions: "none" });
   const worker = await spawnWorker(launch, workerConfig(), options(logs));
   assert.match(worker.address, /^127\.0\.0\.1:\d+$/);
   assert.ok(!launch.args.includes("--allow-all"));

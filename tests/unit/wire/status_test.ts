@@ -4,6 +4,7 @@ import type { ResponseFrame } from "../../../src/wire/frames.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
 import { ProtocolError } from "../../../src/wire/protocol_error.ts";
 import {
+  AUTHORIZATION_METADATA_KEY,
   cameOverTheWire,
   CANCELLED_STATUS,
   classifyStatus,
@@ -28,6 +29,7 @@ import {
   toGrpcStatus,
   TRANSIENT_STATUS_CODES,
   transportLimitError,
+  UNAUTHENTICATED_STATUS,
 } from "../../../src/wire/status.ts";
 
 const ALL_CODES = Object.entries(grpc.status).filter((
@@ -50,9 +52,17 @@ Deno.test("classifyStatus() keeps the worker for UNAVAILABLE, DEADLINE_EXCEEDED 
   );
 });
 
+Deno.test("classifyStatus() removes a worker that answers UNAUTHENTICATED as refusing the pool's credentials", () => {
+  assert.equal(classifyStatus(Status.UNAUTHENTICATED), "unauthenticated");
+  assert.equal(statusName(UNAUTHENTICATED_STATUS.code), "UNAUTHENTICATED");
+  assert.equal(UNAUTHENTICATED_STATUS.details, "Unauthenticated");
+  assert.deepEqual(UNAUTHENTICATED_STATUS.metadata, {});
+});
+
 Deno.test("classifyStatus() evicts for every other code, known or not", () => {
   for (const [name, code] of ALL_CODES) {
     if (TRANSIENT_STATUS_CODES.has(code)) continue;
+    if (code === Status.UNAUTHENTICATED) continue;
     assert.equal(classifyStatus(code), "evict", name);
   }
   assert.equal(classifyStatus(99), "evict");
@@ -82,6 +92,7 @@ Deno.test("Status holds, under its gRPC name, each code the runtime sends or rea
       FAILED_PRECONDITION: "FAILED_PRECONDITION",
       INTERNAL: "INTERNAL",
       UNAVAILABLE: "UNAVAILABLE",
+      UNAUTHENTICATED: "UNAUTHENTICATED",
     },
   );
 });
@@ -95,6 +106,7 @@ Deno.test("metadata keys are the wire names workers and callers agree on", () =>
       REASON_METADATA_KEY,
       ORIGIN_METADATA_KEY,
       DELIVERY_UNKNOWN_METADATA_KEY,
+      AUTHORIZATION_METADATA_KEY,
     ],
     [
       "wool-rejected",
@@ -103,6 +115,7 @@ Deno.test("metadata keys are the wire names workers and callers agree on", () =>
       "wool-reason",
       "wool-origin",
       "wool-delivery-unknown",
+      "authorization",
     ],
   );
 });

@@ -22,8 +22,13 @@ import {
   type Answer,
   RecordingResponder,
 } from "../../_helpers/recording_responder.ts";
+import { exists } from "../../_helpers/files.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
+const MARKER_MODULE = new URL(
+  "../../_fixtures/security/top_level_marker.ts",
+  import.meta.url,
+).href;
 
 interface Worker {
   readonly docket: Docket;
@@ -85,16 +90,6 @@ function taskFrame(
 async function tempFile(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "wool_session_" });
   return `${dir}/marks.txt`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 async function removeParent(path: string): Promise<void> {
@@ -238,7 +233,7 @@ Deno.test("TaskSession counts a running task in the docket the next task's hook 
   await w.docket.drained();
 });
 
-Deno.test("TaskSession nacks a task it cannot load without asking the hook", async () => {
+Deno.test("TaskSession asks the hook before it looks for the routine, then nacks one it cannot find before any Ack and leaves the docket", async () => {
   const w = worker(() => false);
   const { session, responder } = w.open();
   session.receive(taskFrame("noSuchExport", []));
@@ -250,7 +245,57 @@ Deno.test("TaskSession nacks a task it cannot load without asking the hook", asy
   assert.ok(error instanceof TaskLoadError, `got ${error}`);
   assert.equal(error.export, "noSuchExport");
   assert.match(error.message, /has no export "noSuchExport"/);
+  assert.deepEqual(w.asked, ["t-noSuchExport"]);
+  assert.equal(w.docket.size, 0);
+});
+
+Deno.test("TaskSession nacks arguments it cannot decode without asking the hook", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(
+    taskFrame("add", [], { args: new Uint8Array([0xff, 0x00, 0x13]) }),
+  );
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["nack", "end"]);
   assert.deepEqual(w.asked, []);
+  assert.equal(w.docket.size, 0);
+});
+
+Deno.test("TaskSession rejected by its hook never imports the task's module: its top-level code does not run", async (t) => {
+  const path = await tempFile();
+  const module = `${MARKER_MODULE}?marker=${encodeURIComponent(path)}`;
+  try {
+    await t.step("rejected: no mark", async () => {
+      const w = worker(() => true);
+      const { session, responder } = w.open();
+      session.receive(taskFrame("run", [], { module }));
+      await responder.closed;
+      assert.deepEqual(responder.kinds(), ["fail RESOURCE_EXHAUSTED"]);
+      assert.equal(await exists(path), false);
+    });
+    await t.step("accepted: imported, then run", async () => {
+      const w = worker(() => false);
+      const { session, responder } = w.open();
+      session.receive(taskFrame("run", [], { module }));
+      await responder.closed;
+      assert.deepEqual(responder.kinds(), ["ack", "result", "end"]);
+      assert.equal(await Deno.readTextFile(path), "imported");
+    });
+  } finally {
+    await removeParent(path);
+  }
+});
+
+Deno.test("TaskSession whose module fails to import after acceptance nacks before any Ack and leaves the docket", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(
+    taskFrame("run", [], { module: `${TASKS}-missing-module.ts` }),
+  );
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["nack", "end"]);
+  assert.deepEqual(w.asked, ["t-run"]);
+  await w.docket.drained();
   assert.equal(w.docket.size, 0);
 });
 
@@ -270,6 +315,18 @@ Deno.test("TaskSession refuses a first frame that is not a Task with INVALID_ARG
   await responder.closed;
   assert.deepEqual(responder.kinds(), ["fail INVALID_ARGUMENT"]);
   assert.deepEqual(w.asked, []);
+});
+
+Deno.test("TaskSession answers a caller that ends its side before any frame with INVALID_ARGUMENT, and takes no task after", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  responder.markCallerDone();
+  session.clientEnded();
+  await responder.closed;
+  session.receive(taskFrame("add", [1, 2]));
+  assert.deepEqual(responder.kinds(), ["fail INVALID_ARGUMENT"]);
+  assert.deepEqual(w.asked, []);
+  assert.equal(w.docket.size, 0);
 });
 
 Deno.test("TaskSession whose caller went away while the hook decided leaves the docket and never runs", async () => {

@@ -94,6 +94,7 @@ class Served implements AsyncDisposable {
       hook,
       backpressureTimeoutMs,
       maxMessageBytes: 1 << 20,
+      maxTasksPerSession: 100,
     });
     const server = new grpc.Server();
     server.addService(definition, service.handlers());
