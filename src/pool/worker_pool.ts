@@ -61,6 +61,9 @@ export type PoolState = "running" | "closing" | "closed";
 const TASK_FIELDS_ROOM_BYTES = FRAME_OVERHEAD_BYTES - 1024;
 const encoder = new TextEncoder();
 
+/** The context of a call made with no context variable set. */
+const NO_CONTEXT: Record<string, Uint8Array> = Object.freeze({});
+
 /** Each pool's secret, for {@linkcode poolSecret}. */
 const SECRETS = new WeakMap<WorkerPool, string>();
 
@@ -364,6 +367,10 @@ export class WorkerPool implements AsyncDisposable {
       tag: call.tag ?? "",
       caller: caller ?? "",
       timeoutMs: call.timeoutMs ?? 0,
+      context: NO_CONTEXT,
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
     };
     // The optional fields only when given, as a hook sees them.
     const view: { -readonly [K in keyof Task]: Task[K] } = {

@@ -46,6 +46,10 @@ export function taskFrame(
       tag: "",
       caller: "",
       timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
       ...fields,
     },
   };

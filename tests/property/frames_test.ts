@@ -56,10 +56,23 @@ const task: fc.Arbitrary<{ sent: TaskInput; decoded: TaskFrame }> = fc.record({
   tag: text,
   caller: text,
   timeoutMs: millis,
+  context: fc.dictionary(text, bytes, { maxKeys: 3 }),
+  traceparent: text,
+  tracestate: text,
+  depth: fc.nat({ max: 0xffff_ffff }),
 }, { requiredKeys: ["protocolVersion", "id", "module", "export", "args"] })
   .map((sent) => ({
     sent,
-    decoded: { tag: "", caller: "", timeoutMs: 0, ...sent },
+    decoded: {
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
+      ...sent,
+    },
   }));
 
 /** A frame as sent, and as it must decode. */

@@ -70,6 +70,10 @@ function taskFrame(
       tag: "",
       caller: "",
       timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
     },
   };
 }

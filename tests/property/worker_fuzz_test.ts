@@ -233,6 +233,12 @@ const taskFrame: fc.Arbitrary<TaskFrame> = fc.record({
   tag: fc.string({ maxLength: 8 }),
   caller: fc.string({ maxLength: 8 }),
   timeoutMs: fc.double(),
+  context: fc.dictionary(fc.string({ maxLength: 8 }), payload, {
+    maxKeys: 3,
+  }),
+  traceparent: fc.string({ maxLength: 64 }),
+  tracestate: fc.string({ maxLength: 16 }),
+  depth: fc.nat({ max: 0xffff_ffff }),
 });
 
 /** Any Request frame, or one with no frame set at all. */
@@ -762,6 +768,10 @@ function task(
       tag: "",
       caller: "",
       timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
       ...fields,
     },
   };

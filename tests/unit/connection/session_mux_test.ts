@@ -102,6 +102,10 @@ const task: RequestFrame = {
     tag: "",
     caller: "",
     timeoutMs: 0,
+    context: {},
+    traceparent: "",
+    tracestate: "",
+    depth: 0,
   },
 };
 const bytes = new Uint8Array();

@@ -288,5 +288,9 @@ function frameOf(task: Task) {
     tag: task.tag ?? "",
     caller: "",
     timeoutMs: 0,
+    context: {},
+    traceparent: "",
+    tracestate: "",
+    depth: 0,
   };
 }

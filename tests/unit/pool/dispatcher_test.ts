@@ -45,6 +45,10 @@ const FRAME: TaskFrame = {
   tag: "",
   caller: "",
   timeoutMs: 0,
+  context: {},
+  traceparent: "",
+  tracestate: "",
+  depth: 0,
 };
 const VIEW: Task = Object.freeze({
   id: "t-1",

@@ -82,6 +82,10 @@ function taskFrame(
       tag: "",
       caller: "",
       timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
       ...extra,
     },
   };

@@ -255,6 +255,10 @@ function task(
     tag: "",
     caller: "",
     timeoutMs: 0,
+    context: {},
+    traceparent: "",
+    tracestate: "",
+    depth: 0,
     ...extra,
   };
 }
