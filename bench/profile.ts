@@ -23,7 +23,10 @@
  * profile) as flame charts.
  *
  * Two figures per process: its CPU time per task (user + system, from
- * `/proc`), and the profile's busy time per task. They differ because a
+ * `/proc`), and the profile's busy time per task. For the caller also the
+ * bytes its V8 heap allocated per task (`total_allocated_bytes`), which is
+ * what sets how often it scavenges; the load loop's own share is included
+ * and the same whatever the pool does. They differ because a
  * sampling profiler counts wall time between samples: a thread that is
  * preempted (on 2 cores, a `sendto` that wakes a peer process often hands
  * it the CPU) is charged to the frame it was in, mostly the native socket
@@ -34,6 +37,7 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { getHeapStatistics } from "node:v8";
 import { type Transport, WorkerPool } from "@wool/core";
 import { type ProfileSummary, summarizeProfile } from "./_cpuprofile.ts";
 import { FloorClient } from "./floor/client.ts";
@@ -96,6 +100,8 @@ interface ChildReport {
   readonly perSecond: number;
   /** CPU time (user + system) of the caller while the load ran, in ms. */
   readonly callerCpuMs: number;
+  /** Bytes the caller's V8 heap allocated while the load ran. */
+  readonly callerAllocatedBytes: number;
   /** CPU time of each of `pids` while the load ran, in ms. */
   readonly cpuMsPerPid: number[];
 }
@@ -105,6 +111,7 @@ interface Measured {
   readonly tasks: number;
   readonly perSecond: number;
   readonly callerCpuMs: number;
+  readonly callerAllocatedBytes: number;
   readonly cpuMsPerPid: number[];
 }
 
@@ -131,6 +138,7 @@ async function load(
     tasks++;
   };
   const callerBefore = readCpuMs("self");
+  const allocatedBefore = allocatedBytes();
   const before = pids.map(readCpuMs);
   const result = await runClosedLoop(counted, {
     concurrency,
@@ -141,8 +149,15 @@ async function load(
     tasks,
     perSecond: result.perSecond,
     callerCpuMs: readCpuMs("self") - callerBefore,
+    callerAllocatedBytes: allocatedBytes() - allocatedBefore,
     cpuMsPerPid: pids.map((pid, i) => readCpuMs(pid) - before[i]),
   };
+}
+
+/** Bytes this process's V8 heap has allocated since it started. */
+function allocatedBytes(): number {
+  return (getHeapStatistics() as { total_allocated_bytes: number })
+    .total_allocated_bytes;
 }
 
 /** The child, `--target pool`: a pool with profiled workers. */
@@ -253,7 +268,9 @@ async function profile(): Promise<void> {
     const perTask = (ms: number, tasks: number) =>
       ((ms * 1000) / tasks).toFixed(1);
     console.log(
-      `Caller: CPU ${perTask(report.callerCpuMs, report.tasks)} µs per task`,
+      `Caller: CPU ${perTask(report.callerCpuMs, report.tasks)} µs per task; ${
+        Math.round(report.callerAllocatedBytes / report.tasks)
+      } bytes allocated per task`,
     );
     for (const [i, pid] of report.pids.entries()) {
       console.log(

@@ -10,9 +10,12 @@
  *     deno run -A bench/tail.ts                        # 2 workers, 3 × 20,000 calls
  *     deno run -A bench/tail.ts --workers 1 --runs 5
  *     deno run -A bench/tail.ts --v8-flags=--max-semi-space-size=16
+ *     deno run -A bench/tail.ts --worker-v8-flags=--max-semi-space-size=16
  *
  * `--v8-flags` is passed to the caller and the workers alike (besides
- * `--trace-gc,--expose-gc`), to try a remedy. The caller is a child
+ * `--trace-gc,--expose-gc`), to try a remedy; `--worker-v8-flags` to the
+ * workers only (a pool's own flags are its user's, but the workers' are
+ * the library's to choose). The caller is a child
  * process of this script, so that its `--trace-gc` output can be read.
  *
  * @module
@@ -52,6 +55,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     "gap-ms": { type: "string", default: "4" },
     "v8-flags": { type: "string", default: "" },
+    "worker-v8-flags": { type: "string", default: "" },
     child: { type: "string" },
   },
 });
@@ -61,6 +65,8 @@ const calls = Number(values.calls);
 const runs = Number(values.runs);
 const gapMs = Number(values["gap-ms"]);
 const v8Flags = ["--trace-gc", "--expose-gc", values["v8-flags"]]
+  .filter(Boolean).join(",");
+const workerV8Flags = [v8Flags, values["worker-v8-flags"]]
   .filter(Boolean).join(",");
 
 const ROOT = new URL("..", import.meta.url);
@@ -96,7 +102,7 @@ async function child(out: string): Promise<void> {
       args: [
         "run",
         "-A",
-        `--v8-flags=${v8Flags}`,
+        `--v8-flags=${workerV8Flags}`,
         "--config",
         CONFIG,
         WORKER_ENTRY,
@@ -223,6 +229,7 @@ async function parent(): Promise<void> {
           `--calls=${calls}`,
           `--runs=${runs}`,
           `--v8-flags=${values["v8-flags"]}`,
+          `--worker-v8-flags=${values["worker-v8-flags"]}`,
         ],
         stdout: "piped",
         stderr: "inherit",
@@ -271,6 +278,10 @@ function print(report: ChildReport, events: GcEvent[]): void {
   console.log(
     `# Tail: add(1, 2), ${report.workerPids.length} workers, concurrency ${concurrency}, ${runs} × ${calls} calls${
       values["v8-flags"] ? `, --v8-flags=${values["v8-flags"]}` : ""
+    }${
+      values["worker-v8-flags"]
+        ? `, workers --v8-flags=${values["worker-v8-flags"]}`
+        : ""
     }\n`,
   );
   console.log(

@@ -1,21 +1,23 @@
 /**
  * `deno bench bench/micro/wire_codec_bench.ts`: the Session frames of a
- * trivial task, encoded and decoded by today's codec (@grpc/proto-loader
- * over protobufjs, `src/wire/proto.ts`) and by the generated one
- * (`src/wire/wool_pb.ts`), in the same run: each group's baseline is
+ * trivial task, encoded and decoded by the codec the runtime used before
+ * (@grpc/proto-loader over protobufjs,
+ * `tools/wire_codegen/proto_loader_service.ts`) and by the generated one
+ * (`src/wire/wool_pb.ts`, today's), in the same run: each group's baseline is
  * proto-loader, so `deno bench` prints the generated codec's ratio to it.
  *
  * @module
  */
 import type * as grpc from "npm:@grpc/grpc-js@1.14.7";
 import { serialize } from "node:v8";
-import { loadWorkerService } from "../../src/wire/proto.ts";
+import { loadProtoLoaderService } from "../../tools/wire_codegen/proto_loader_service.ts";
 import { WORKER_SERVICE } from "../../src/wire/wool_pb.ts";
 
-const loaded = (await loadWorkerService()).Session as grpc.MethodDefinition<
-  unknown,
-  unknown
->;
+const loaded = (await loadProtoLoaderService())
+  .Session as grpc.MethodDefinition<
+    unknown,
+    unknown
+  >;
 const generated = WORKER_SERVICE.Session as grpc.MethodDefinition<
   unknown,
   unknown

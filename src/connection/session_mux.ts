@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { IdTable } from "../_util/id_table.ts";
 import type { grpc } from "../wire/grpc.ts";
 import type {
   RequestFrame,
@@ -19,7 +20,6 @@ import type {
   SessionResponseFrame,
   SessionResponses,
   StatusFrame,
-  StreamId,
 } from "../wire/frames.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
@@ -35,10 +35,15 @@ import {
 } from "./task_channel.ts";
 
 const OK_STATUS: StatusFrame = statusFrame(Status.OK, "");
+const NO_FRAME_STATUS: StatusFrame = statusFrame(
+  Status.INTERNAL,
+  "The worker sent a Session frame with neither a response nor a status",
+);
 
 interface SessionStream {
   readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
-  readonly tasks: Map<StreamId, ChannelEvents>;
+  /** The tasks in flight, by stream id (an IdTable: see why there). */
+  readonly tasks: IdTable<SessionChannel>;
   /** Frames written in one turn of the event loop go out as one message. */
   readonly outbox: FrameBatcher<SessionRequestFrame>;
   /**
@@ -46,6 +51,48 @@ interface SessionStream {
    * stream, so a task sent on it may have run when the stream breaks.
    */
   established: boolean;
+}
+
+/** The body of every Cancel frame: it has no fields. */
+const CANCEL: Record<string, never> = Object.freeze({});
+
+/**
+ * One task's channel on a session stream: the events routed to it, and the
+ * frames it sends, which name its stream id.
+ */
+class SessionChannel extends ChannelEvents implements TaskChannel {
+  readonly #session: SessionStream;
+  readonly #stream: number;
+
+  constructor(session: SessionStream, stream: number) {
+    super();
+    this.#session = session;
+    this.#stream = stream;
+  }
+
+  send(request: RequestFrame): void {
+    if (this.ended) return;
+    this.#session.outbox.push({
+      stream: this.#stream,
+      frame: "request",
+      request,
+    });
+  }
+
+  receive(): Promise<ChannelEvent> {
+    return this.next();
+  }
+
+  cancel(): void {
+    if (this.ended) return;
+    this.#session.tasks.delete(this.#stream);
+    this.pushEnd(CANCELLED_STATUS);
+    this.#session.outbox.push({
+      stream: this.#stream,
+      frame: "cancel",
+      cancel: CANCEL,
+    });
+  }
 }
 
 /** Multiplexes task channels over `Session` streams of one client. */
@@ -77,24 +124,11 @@ export class SessionMux {
 
   /** Opens a task channel on the current session stream. */
   open(): TaskChannel {
-    const { outbox, tasks } = this.#current ??= this.#openStream();
-    const stream: StreamId = String(this.#nextStream++);
-    const task = new ChannelEvents();
-    tasks.set(stream, task);
-    return {
-      send: (request: RequestFrame) => {
-        if (!task.ended) {
-          outbox.push({ stream, frame: "request", request });
-        }
-      },
-      receive: (): Promise<ChannelEvent> => task.next(),
-      cancel: () => {
-        if (task.ended) return;
-        tasks.delete(stream);
-        task.pushEnd(CANCELLED_STATUS);
-        outbox.push({ stream, frame: "cancel", cancel: {} });
-      },
-    };
+    const session = this.#current ??= this.#openStream();
+    const stream = this.#nextStream++;
+    const task = new SessionChannel(session, stream);
+    session.tasks.set(stream, task);
+    return task;
   }
 
   /**
@@ -124,7 +158,7 @@ export class SessionMux {
     );
     const session: SessionStream = {
       call,
-      tasks: new Map(),
+      tasks: new IdTable(),
       outbox: new FrameBatcher<SessionRequestFrame>(
         (frames) => {
           if (this.#current === session) call.write({ frames });
@@ -139,7 +173,7 @@ export class SessionMux {
       session.established = true;
     });
     call.on("data", (message: SessionResponses) => {
-      for (const frame of message.frames ?? []) route(session.tasks, frame);
+      for (const frame of message.frames) route(session.tasks, frame);
     });
     call.on("status", (status: grpc.StatusObject) => {
       if (this.#current === session) this.#current = undefined;
@@ -160,18 +194,16 @@ export class SessionMux {
 }
 
 function route(
-  tasks: Map<StreamId, ChannelEvents>,
+  tasks: IdTable<SessionChannel>,
   message: SessionResponseFrame,
 ): void {
   const task = tasks.get(message.stream);
   if (!task) return;
-  if (message.frame === "status") {
+  if (message.frame !== "response") {
     tasks.delete(message.stream);
-    // proto3 drops an empty map: a status with no metadata has none.
-    task.pushEnd({
-      ...message.status,
-      metadata: message.status.metadata ?? {},
-    });
+    task.pushEnd(
+      message.frame === "status" ? message.status : NO_FRAME_STATUS,
+    );
     return;
   }
   task.pushFrame(message.response);
@@ -182,10 +214,10 @@ function route(
 }
 
 function failAll(
-  tasks: Map<StreamId, ChannelEvents>,
+  tasks: IdTable<SessionChannel>,
   status: StatusFrame,
 ): void {
-  const open = [...tasks.values()];
+  const open = tasks.values();
   tasks.clear();
   for (const task of open) task.pushEnd(status);
 }

@@ -32,7 +32,8 @@ export interface TaskChannel {
  * pulls.
  */
 export class ChannelEvents {
-  readonly #buffered: ChannelEvent[] = [];
+  /** Events not read yet; made when the first one waits. */
+  #buffered: ChannelEvent[] | undefined;
   #waiting: ((event: ChannelEvent) => void) | undefined;
   #end: ChannelEvent | undefined;
   #kind: TaskKind = "coroutine";
@@ -69,7 +70,7 @@ export class ChannelEvents {
 
   /** The next event. */
   next(): Promise<ChannelEvent> {
-    const event = this.#buffered.shift();
+    const event = this.#buffered?.shift();
     if (event) return Promise.resolve(event);
     if (this.#end) return Promise.resolve(this.#end);
     return new Promise((resolve) => {
@@ -84,6 +85,6 @@ export class ChannelEvents {
       waiting(event);
       return;
     }
-    this.#buffered.push(event);
+    (this.#buffered ??= []).push(event);
   }
 }

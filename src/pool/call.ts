@@ -13,6 +13,18 @@ import type { CallRun } from "./call_run.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
 
+/**
+ * How a coroutine call failed. The result promise resolves with it rather
+ * than rejecting, so a call nobody awaits needs no handler to keep its
+ * rejection from being unhandled, and awaiting one takes a single hop.
+ */
+class Failure {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
 /** What a call's handle drives: a run, or the error of a call that failed before it could start. */
 type CallSource = { readonly run: CallRun } | { readonly failure: unknown };
 
@@ -38,7 +50,8 @@ export function failedCall<R>(error: unknown, label: string): RemoteCall<R> {
 /**
  * A generator call that nothing can iterate any more (its handle and every
  * iterator over it were garbage-collected) would hold its worker's slot
- * until the pool closed: close it. Coroutine calls run to their end anyway.
+ * until the pool closed: close it. Coroutine calls run to their end anyway,
+ * so a call is registered only once its Ack says it is a generator.
  */
 const abandoned = new FinalizationRegistry<CallRun>((run) => run.abandon());
 
@@ -75,10 +88,12 @@ export class RemoteCall<R = unknown>
   implements Promise<ResultOf<R>>, AsyncIterable<YieldOf<R>> {
   /** Names the class in `Object.prototype.toString`, as a promise's does. */
   readonly [Symbol.toStringTag] = "RemoteCall";
-  readonly #run: CallRun | undefined;
-  /** The run, once a worker accepted its task; or why the call failed. */
-  readonly #accepted: Promise<CallRun>;
+  readonly #source: CallSource;
   readonly #label: string;
+  /**
+   * The coroutine's result, a {@linkcode Failure}, or `NOT_A_GENERATOR`
+   * for a generator call; it never rejects.
+   */
   readonly #result: Promise<unknown>;
 
   /**
@@ -97,17 +112,11 @@ export class RemoteCall<R = unknown>
         "Cannot construct RemoteCall: calls come from pool.dispatch() and pool.remote()",
       );
     }
-    const run = "run" in source ? source.run : undefined;
-    this.#run = run;
-    this.#accepted = "run" in source
-      ? source.run.accepted.then(() => source.run)
-      : Promise.reject(source.failure);
+    this.#source = source;
     this.#label = label;
-    this.#result = this.#accepted.then((accepted) =>
-      accepted.generator ? NOT_A_GENERATOR : readResult(accepted)
-    );
-    this.#result.catch(() => {});
-    if (run) abandoned.register(this, run);
+    this.#result = "run" in source
+      ? readResult(source.run, this)
+      : Promise.resolve(new Failure(source.failure));
   }
 
   static {
@@ -119,13 +128,23 @@ export class RemoteCall<R = unknown>
     onFulfilled?: ((value: ResultOf<R>) => T1 | PromiseLike<T1>) | null,
     onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
   ): Promise<T1 | T2> {
+    // One hop: `#result` never rejects, so a failure is handed to
+    // `onRejected` here, as a rejection would be.
     return this.#result.then((value) => {
-      if (value !== NOT_A_GENERATOR) return value as ResultOf<R>;
-      this.#run?.end();
-      throw new TypeError(
-        `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
-      );
-    }).then(onFulfilled, onRejected);
+      if (value === NOT_A_GENERATOR) {
+        if ("run" in this.#source) this.#source.run.end();
+        value = new Failure(
+          new TypeError(
+            `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
+          ),
+        );
+      }
+      if (value instanceof Failure) {
+        if (onRejected) return onRejected(value.error);
+        throw value.error;
+      }
+      return onFulfilled ? onFulfilled(value as ResultOf<R>) : value as T1;
+    });
   }
 
   /** Like `Promise.prototype.catch`. */
@@ -142,11 +161,7 @@ export class RemoteCall<R = unknown>
 
   /** Drives the remote generator: one frame per `next`/`throw`/`return`. */
   [Symbol.asyncIterator](): AsyncGenerator<YieldOf<R>, unknown, unknown> {
-    return new RemoteStream(
-      this,
-      this.#accepted,
-      this.#label,
-    ) as AsyncGenerator<
+    return new RemoteStream(this, this.#source, this.#label) as AsyncGenerator<
       YieldOf<R>,
       unknown,
       unknown
@@ -154,22 +169,41 @@ export class RemoteCall<R = unknown>
   }
 }
 
-async function readResult(run: CallRun): Promise<unknown> {
+/**
+ * What a call's awaiting settles with: the coroutine's result, read from
+ * the frame after its Ack, or a {@linkcode Failure}; `NOT_A_GENERATOR` for
+ * a generator, which is then registered for when its handle is dropped.
+ * A coroutine's run ends here, with its result, whether or not anyone
+ * awaits it.
+ */
+async function readResult(run: CallRun, call: object): Promise<unknown> {
+  let lease;
+  try {
+    lease = await run.accepted;
+  } catch (error) {
+    return new Failure(error);
+  }
+  if (lease.generator) {
+    abandoned.register(call, run);
+    return NOT_A_GENERATOR;
+  }
   try {
     const event = await run.receive();
     if (event.kind === "frame") {
       const frame = event.frame;
       if (frame.frame === "result") {
-        return decodeValue(frame.result.value ?? new Uint8Array(), "result");
+        return decodeValue(frame.result.value, "result");
       }
       if (frame.frame === "exception") {
-        throw decodeError(frame.exception.error ?? new Uint8Array());
+        return new Failure(decodeError(frame.exception.error));
       }
       throw new ProtocolError(
         `Unexpected "${frame.frame}" frame for a coroutine`,
       );
     }
-    throw await run.lost(event.status);
+    return new Failure(await run.lost(event.status));
+  } catch (error) {
+    return new Failure(error);
   } finally {
     run.end();
   }
@@ -179,7 +213,7 @@ async function readResult(run: CallRun): Promise<unknown> {
 class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   /** Keeps the call (and so the remote generator) alive while iterated. */
   readonly #call: RemoteCall<unknown>;
-  readonly #accepted: Promise<CallRun>;
+  readonly #source: CallSource;
   readonly #label: string;
   #steps: Promise<unknown> = Promise.resolve();
   #started = false;
@@ -187,11 +221,11 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
 
   constructor(
     call: RemoteCall<unknown>,
-    accepted: Promise<CallRun>,
+    source: CallSource,
     label: string,
   ) {
     this.#call = call;
-    this.#accepted = accepted;
+    this.#source = source;
     this.#label = label;
   }
 
@@ -238,10 +272,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
   }
 
   async #step(step: GeneratorStep): Promise<IteratorResult<unknown, unknown>> {
-    const run = await this.#accepted.catch((error) => {
-      this.#done = true;
-      throw error;
-    });
+    const run = await this.#accepted();
     if (!run.generator) {
       this.#done = true;
       throw new TypeError(
@@ -264,7 +295,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           return {
             done: false,
             value: decodeValue(
-              response.result.value ?? new Uint8Array(),
+              response.result.value,
               "yielded value",
             ),
           };
@@ -273,12 +304,12 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           return {
             done: true,
             value: decodeValue(
-              response.done.value ?? new Uint8Array(),
+              response.done.value,
               "return value",
             ),
           };
         case "exception":
-          throw decodeError(response.exception.error ?? new Uint8Array());
+          throw decodeError(response.exception.error);
         default:
           throw new ProtocolError(
             `Unexpected "${response.frame}" frame from a generator`,
@@ -286,6 +317,22 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
       }
     } catch (error) {
       this.#finish(run);
+      throw error;
+    }
+  }
+
+  /**
+   * The run once a worker accepted it; or the call's failure, which ends
+   * the iteration. Read at the first step, so an iterator never stepped
+   * leaves no rejected promise behind.
+   */
+  async #accepted(): Promise<CallRun> {
+    try {
+      if ("failure" in this.#source) throw this.#source.failure;
+      await this.#source.run.accepted;
+      return this.#source.run;
+    } catch (error) {
+      this.#done = true;
       throw error;
     }
   }

@@ -31,13 +31,18 @@ export interface CallRunOptions {
 
 /** One call in flight. */
 export class CallRun {
-  /** Resolves with the lease once a worker accepted the task. */
+  /**
+   * Resolves with the lease once a worker accepted the task. The call's
+   * handle (`call.ts`) observes it as soon as the run starts, so a
+   * rejection is never left unhandled.
+   */
   readonly accepted: Promise<Lease>;
   /** Largest value, in bytes, the caller sends into a running generator. */
   readonly maxMessageBytes: number;
   readonly #controller = new AbortController();
   readonly #onEnd: (run: CallRun) => void;
-  readonly #userSignal: AbortSignal | undefined;
+  /** The caller's signal and the listener on it, when it gave one. */
+  #userAbort: { signal: AbortSignal; listener: () => void } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lease: Lease | undefined;
   #ended = false;
@@ -45,22 +50,32 @@ export class CallRun {
   constructor(options: CallRunOptions) {
     this.#onEnd = options.onEnd;
     this.maxMessageBytes = options.maxMessageBytes ?? Infinity;
-    this.#userSignal = options.signal;
-    if (options.signal) {
-      if (options.signal.aborted) this.#controller.abort(options.signal.reason);
-      else {options.signal.addEventListener("abort", this.#onUserAbort, {
-          once: true,
-        });}
+    const { signal, timeoutMs } = options;
+    if (signal?.aborted) this.#controller.abort(signal.reason);
+    else if (signal) {
+      const listener = () => this.abort(signal.reason);
+      signal.addEventListener("abort", listener, { once: true });
+      this.#userAbort = { signal, listener };
     }
-    if (options.timeoutMs !== undefined) {
-      const timeoutMs = options.timeoutMs;
+    if (timeoutMs !== undefined) {
       this.#timer = setTimeout(
         () => this.abort(new DispatchTimeout(timeoutMs)),
         timeoutMs,
       );
     }
-    this.accepted = this.#start(options.dispatch);
-    this.accepted.catch(() => {});
+    const own = this.#controller.signal;
+    if (own.aborted) {
+      this.accepted = Promise.reject(own.reason);
+      this.end();
+    } else {
+      this.accepted = options.dispatch(own).then(
+        (lease) => this.#leased(lease),
+        (error) => {
+          this.end();
+          throw error;
+        },
+      );
+    }
   }
 
   /** The signal that aborts when the call is cancelled, for any reason. */
@@ -99,19 +114,26 @@ export class CallRun {
   }
 
   /** The next event of the accepted channel; rejects once cancelled. */
-  async receive(): Promise<ChannelEvent> {
-    const lease = await this.accepted;
-    const event = await lease.channel.receive();
-    if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
-    return event;
+  receive(): Promise<ChannelEvent> {
+    const lease = this.#lease;
+    if (lease === undefined) return this.accepted.then(() => this.receive());
+    return lease.channel.receive().then((event) => {
+      if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
+      return event;
+    });
   }
 
   /** Ends the call: releases its lease and timers. Idempotent. */
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    clearTimeout(this.#timer);
-    this.#userSignal?.removeEventListener("abort", this.#onUserAbort);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#userAbort) {
+      this.#userAbort.signal.removeEventListener(
+        "abort",
+        this.#userAbort.listener,
+      );
+    }
     this.#lease?.release();
     this.#onEnd(this);
   }
@@ -124,21 +146,14 @@ export class CallRun {
     return await workerLost((await this.accepted).worker, status);
   }
 
-  async #start(dispatch: CallRunOptions["dispatch"]): Promise<Lease> {
-    try {
-      if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
-      const lease = await dispatch(this.#controller.signal);
-      this.#lease = lease;
-      if (this.#controller.signal.aborted) {
-        lease.channel.cancel();
-        throw this.#controller.signal.reason;
-      }
-      return lease;
-    } catch (error) {
+  /** A worker accepted the task: keep the lease, unless the call was cancelled meanwhile. */
+  #leased(lease: Lease): Lease {
+    this.#lease = lease;
+    if (this.#controller.signal.aborted) {
+      lease.channel.cancel();
       this.end();
-      throw error;
+      throw this.#controller.signal.reason;
     }
+    return lease;
   }
-
-  readonly #onUserAbort = () => this.abort(this.#userSignal!.reason);
 }

@@ -71,7 +71,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
       }`,
     );
   }
-  const { module, export: exportName, args, signal, timeoutMs, tag } = call;
+  const { module, export: exportName, args } = call;
   validateModule(module, "dispatch");
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError(
@@ -87,7 +87,7 @@ export function validateDispatchCall(call: DispatchCall): DispatchCall {
       }`,
     );
   }
-  validateCallOptions({ signal, timeoutMs, tag }, "dispatch");
+  validateCallOptions(call, "dispatch");
   return call;
 }
 

@@ -79,19 +79,18 @@ const REMOVAL: Readonly<Record<StatusClass, Removal | undefined>> = {
   unauthenticated: "unauthenticated",
 };
 
-type Attempt =
-  | { readonly kind: "accepted"; readonly lease: Lease }
-  | {
-    readonly kind: "declined";
-    readonly cause: AttemptCause;
-    /** Whether, and why, the worker leaves the pool. */
-    readonly remove: Removal | undefined;
-  };
+/** A worker that did not take the task: why, and whether and why it leaves. */
+interface Declined {
+  readonly cause: AttemptCause;
+  readonly remove: Removal | undefined;
+}
 
 /** Finds a worker that accepts each task. */
 export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #waiting = new CapacityQueue();
+  /** Every lease's `onRelease`: a freed slot wakes the call waiting for capacity. */
+  readonly #notifyFreed = () => this.#waiting.notifyFreed();
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
@@ -159,24 +158,28 @@ export class Dispatcher {
   ): Promise<Lease | AttemptCause[]> {
     const { roster, loadBalancer } = this.#options;
     const candidates = loadBalancer.candidates(view, roster.view);
-    const causes: AttemptCause[] = [];
-    const tried = new Set<WorkerId>();
+    // Allocated at the first decline, and the set of ids offered only at
+    // the second id: most cycles end at their first worker.
+    let causes: AttemptCause[] | undefined;
+    let first: WorkerId | undefined;
+    let tried: Set<WorkerId> | undefined;
     let step = candidates.next();
     try {
       while (!step.done) {
         const id = step.value;
         // An id offered twice, live or not, means the cycle is over: a
         // balancer that repeats a departed id would otherwise spin here.
-        if (tried.has(id)) break;
-        tried.add(id);
+        if (first === undefined) first = id;
+        else if (id === first || tried?.has(id)) break;
+        else (tried ??= new Set()).add(id);
         const worker = roster.get(id);
         if (!worker) {
           step = candidates.next();
           continue;
         }
         const attempt = await this.#attempt(worker, frame, signal);
-        if (attempt.kind === "accepted") return attempt.lease;
-        causes.push(attempt.cause);
+        if (attempt instanceof Lease) return attempt;
+        (causes ??= []).push(attempt.cause);
         if (attempt.remove) {
           this.#options.evict(id, attempt.cause, attempt.remove);
         }
@@ -189,14 +192,14 @@ export class Dispatcher {
     } finally {
       candidates.return?.();
     }
-    return causes;
+    return causes ?? [];
   }
 
   async #attempt(
     worker: WorkerEntry,
     frame: TaskFrame,
     signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  ): Promise<Lease | Declined> {
     const { connection, info } = worker;
     const permit = connection.permits.tryAcquire() ??
       await connection.permits.acquire(signal);
@@ -208,7 +211,6 @@ export class Dispatcher {
       // nothing was sent, so the next worker may take the task.
       permit.release();
       return {
-        kind: "declined",
         cause: {
           address: info.address,
           code: statusName(Status.UNAVAILABLE),
@@ -228,19 +230,16 @@ export class Dispatcher {
         this.#options.stats.accepted(info.id);
         this.#options.accepted?.(info.id);
         settled = true;
-        return {
-          kind: "accepted",
-          lease: new Lease({
-            worker,
-            channel,
-            generator: kindOfAck(event.frame.ack) === "generator",
-            permit,
-            onRelease: () => this.#waiting.notifyFreed(),
-          }),
-        };
+        return new Lease({
+          worker,
+          channel,
+          generator: kindOfAck(event.frame.ack) === "generator",
+          permit,
+          onRelease: this.#notifyFreed,
+        });
       }
       if (event.kind === "frame" && event.frame.frame === "nack") {
-        throw decodeError(event.frame.nack.error ?? new Uint8Array());
+        throw decodeError(event.frame.nack.error);
       }
       const status: StatusFrame = event.kind === "end"
         ? event.status
@@ -263,7 +262,7 @@ export class Dispatcher {
     }
   }
 
-  #declined(worker: WorkerEntry, status: StatusFrame): Attempt {
+  #declined(worker: WorkerEntry, status: StatusFrame): Declined {
     const { info } = worker;
     const notOverload = transportLimitError(status);
     if (notOverload) throw notOverload;
@@ -275,7 +274,6 @@ export class Dispatcher {
       ? `Worker ${info.id} refused the pool's credentials (UNAUTHENTICATED): it does not serve this pool, a misconfiguration rather than overload; it left the pool, and the task was not delivered`
       : rejection?.message ?? (status.details || statusName(code));
     return {
-      kind: "declined",
       cause: { address: info.address, code: statusName(code), message },
       remove: REMOVAL[classified],
     };

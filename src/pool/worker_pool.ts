@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { IdTable } from "../_util/id_table.ts";
 import { withTimeout } from "../_util/timeout.ts";
 import type { Task } from "../backpressure/types.ts";
 import type {
@@ -60,6 +61,9 @@ export type PoolState = "running" | "closing" | "closed";
 const TASK_FIELDS_ROOM_BYTES = FRAME_OVERHEAD_BYTES - 1024;
 const encoder = new TextEncoder();
 
+/** The context of a call made with no context variable set. */
+const NO_CONTEXT: Record<string, Uint8Array> = Object.freeze({});
+
 /** Each pool's secret, for {@linkcode poolSecret}. */
 const SECRETS = new WeakMap<WorkerPool, string>();
 
@@ -103,7 +107,9 @@ export class WorkerPool implements AsyncDisposable {
   readonly #sockets: SocketDirectory | undefined;
   readonly #stats: StatsBook;
   readonly #maxMessageBytes: number;
-  readonly #runs = new Set<CallRun>();
+  /** The calls in flight, by number (an IdTable: see why there). */
+  readonly #runs = new IdTable<CallRun>();
+  #nextRun = 0;
   readonly #idPrefix = crypto.randomUUID().slice(0, 8);
   #nextTask = 1;
   #state: PoolState = "running";
@@ -235,17 +241,18 @@ export class WorkerPool implements AsyncDisposable {
     } catch (error) {
       return failedCall<R>(error, label);
     }
+    const key = this.#nextRun++;
     const run = new CallRun({
       signal: call.signal,
       timeoutMs: call.timeoutMs,
       maxMessageBytes: this.#maxMessageBytes,
       dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
-      onEnd: (ended) => {
-        this.#runs.delete(ended);
+      onEnd: () => {
+        this.#runs.delete(key);
         if (this.#runs.size === 0) this.#onRunsEmpty?.();
       },
     });
-    if (!run.ended) this.#runs.add(run);
+    if (!run.ended) this.#runs.set(key, run);
     return startedCall<R>(run, label);
   }
 
@@ -314,7 +321,7 @@ export class WorkerPool implements AsyncDisposable {
       const cancelled = new PoolClosed(
         `The worker pool closed before the task finished (graceMs ${graceMs})`,
       );
-      for (const run of [...this.#runs]) run.abort(cancelled);
+      for (const run of this.#runs.values()) run.abort(cancelled);
     }
     await this.#members.close();
     await this.#sockets?.remove();
@@ -332,40 +339,52 @@ export class WorkerPool implements AsyncDisposable {
         this.#maxMessageBytes,
       );
     }
-    checkTaskFrameSize(
-      bytes.length,
-      [module, call.export, call.tag ?? ""],
-      this.#maxMessageBytes + TASK_FIELDS_ROOM_BYTES,
-      call.export,
-    );
+    const fieldsLimit = this.#maxMessageBytes + TASK_FIELDS_ROOM_BYTES;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8: check the fields'
+    // encoded size only when they might not fit.
+    const chars = module.length + call.export.length + (call.tag?.length ?? 0);
+    if (bytes.length + 3 * chars > fieldsLimit) {
+      checkTaskFrameSize(
+        bytes.length,
+        [module, call.export, call.tag ?? ""],
+        fieldsLimit,
+        call.export,
+      );
+    }
     const id = `${this.#idPrefix}-${this.#nextTask++}`;
     const caller = currentTaskContext()?.id;
+    // Every field, in one shape: the encoder leaves the defaults out.
     const frame: TaskFrame = {
       protocolVersion: PROTOCOL_VERSION,
       id,
       module,
       export: call.export,
       args: bytes,
-      ...(call.tag === undefined ? {} : { tag: call.tag }),
-      ...(caller === undefined ? {} : { caller }),
-      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+      tag: call.tag ?? "",
+      caller: caller ?? "",
+      timeoutMs: call.timeoutMs ?? 0,
+      context: NO_CONTEXT,
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
     };
-    const view: Task = Object.freeze({
+    // The optional fields only when given, as a hook sees them.
+    const view: { -readonly [K in keyof Task]: Task[K] } = {
       id,
       module,
       export: call.export,
-      args: Object.freeze([...args]),
-      ...(call.tag === undefined ? {} : { tag: call.tag }),
-      ...(caller === undefined ? {} : { caller }),
-      ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
-    });
-    return { frame, view };
+      args: Object.freeze(args.slice()),
+    };
+    if (call.tag !== undefined) view.tag = call.tag;
+    if (caller !== undefined) view.caller = caller;
+    if (call.timeoutMs !== undefined) view.timeoutMs = call.timeoutMs;
+    return { frame, view: Object.freeze(view) };
   }
 }
 
 /**
  * Checks that a task frame, its arguments (`argsBytes`) and its text
- * `fields`, fits in `limit` bytes.
+ * `fields` encoded as UTF-8, fits in `limit` bytes.
  *
  * @throws {MessageTooLarge} naming the frame's size and the limit.
  */
@@ -375,10 +394,6 @@ function checkTaskFrameSize(
   limit: number,
   exportName: string,
 ): void {
-  // A UTF-16 code unit takes at most 3 bytes of UTF-8: encode only when the
-  // fields might not fit.
-  const chars = fields.reduce((sum, field) => sum + field.length, 0);
-  if (argsBytes + 3 * chars <= limit) return;
   const size = fields.reduce(
     (sum, field) => sum + encoder.encode(field).length,
     argsBytes,

@@ -20,8 +20,9 @@
  *   resolves to, since Deno checks the resolved address when it listens.
  * - `env` for the variables grpc-js reads when it loads and when it opens
  *   a channel ({@linkcode GRPC_ENV_VARS}).
- * - `read` of `proto/wool.proto`, which the worker parses at start-up (or
- *   `net` to its host when this library was loaded from a remote URL).
+ *
+ * No `read` of this library's own files: the wire protocol is compiled
+ * into the module graph (`wire/wool_pb.ts`), not read at start-up.
  *
  * npm packages load from Deno's cache or a `node_modules` folder without
  * any grant. Task and backpressure-hook modules are `import()`ed at run
@@ -35,7 +36,6 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeValue } from "../_util/describe.ts";
 import { UNIX_ADDRESS_PREFIX } from "../wire/launch.ts";
-import { PROTO_URL } from "../wire/proto_url.ts";
 import { inheritedGrant, type InheritProbes } from "./inherit_permissions.ts";
 
 /**
@@ -131,7 +131,7 @@ const LIST_OF_PATHS: ReadonlySet<WorkerPermissionName> = new Set([
  * `permissions` say (see the module doc for how they were found): on a
  * Unix socket, `read` and `write` of the socket's directory and `net` to
  * `unix:<socket>` only; on TCP, `net` to the host; always `env` for
- * grpc-js's variables and `read` of the proto file.
+ * grpc-js's variables. No `read` of the library's own files.
  *
  * @param endpoint The worker's socket (`{ socketPath }`, absolute), or the
  * host it binds (`{ host }`: `127.0.0.1`, `::1`, `localhost`, …).
@@ -150,8 +150,6 @@ export function requiredWorkerPermissions(
     write.push(dirname(path));
     net.push(`${UNIX_ADDRESS_PREFIX}${path}`);
   } else net.push(...netHosts(nonEmpty("host", endpoint.host)));
-  if (PROTO_URL.protocol === "file:") read.push(fileURLToPath(PROTO_URL));
-  else net.push(PROTO_URL.host);
   return { read, write, net, env: [...GRPC_ENV_VARS] };
 }
 

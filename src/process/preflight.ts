@@ -18,9 +18,8 @@
  *
  * The last one depends on where the main module sits, so it is not queried
  * up front: {@linkcode poolPermissionError} turns the `NotCapable` the
- * search raises into the same error. Today the pool also reads
- * `proto/wool.proto`; that goes once the protocol is part of the module
- * graph.
+ * search raises into the same error. Neither the pool nor its workers
+ * read `proto/wool.proto`: the protocol is part of the module graph.
  *
  * @module
  */

@@ -84,7 +84,7 @@ export function payloadBytes(
     : frame.frame === "response"
     ? frame.response
     : undefined;
-  if (body === undefined) return FRAME_FIELDS_BYTES;
+  if (body?.frame === undefined) return FRAME_FIELDS_BYTES;
   const fields = (body as Record<string, unknown>)[body.frame] as
     | Record<string, unknown>
     | undefined;

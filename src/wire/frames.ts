@@ -1,73 +1,60 @@
 /**
- * The frames of `proto/wool.proto`, as `@grpc/proto-loader` hands them over
- * (camelCase fields, a `frame` discriminant naming the oneof member set,
- * `bytes` as `Uint8Array`, `uint64` as a decimal string).
+ * The frames of `proto/wool.proto`, as the generated codec (`wool_pb.ts`)
+ * hands them over and takes them: camelCase fields, a `frame` discriminant
+ * naming the oneof member set (absent when none is), `bytes` as
+ * `Uint8Array` views.
+ *
+ * A decoded frame carries every scalar field, at its proto3 default when
+ * the sender left it out: a Task without a tag has `tag: ""`, without a
+ * budget `timeoutMs: 0`; a Status without metadata has `metadata: {}`.
+ * Senders may leave defaults out (the encoder never writes them), but the
+ * caller builds its frames whole, in one shape.
  *
  * @module
  */
-
-/** A Task frame: the first frame of every task. */
-export interface TaskFrame {
-  protocolVersion: number;
-  id: string;
-  module: string;
-  export: string;
-  args: Uint8Array;
-  tag?: string;
-  caller?: string;
-  /** Milliseconds left of the caller's budget; 0 or absent means none. */
-  timeoutMs?: number;
-}
-
-/** A frame from the caller to the worker. */
-export type RequestFrame =
-  | { frame: "task"; task: TaskFrame }
-  | { frame: "next"; next: Record<string, never> }
-  | { frame: "send"; send: { value: Uint8Array } }
-  | { frame: "throw"; throw: { error: Uint8Array } }
-  | { frame: "return"; return: { value: Uint8Array } };
-
-/** A frame from the worker to the caller. */
-export type ResponseFrame =
-  | { frame: "ack"; ack: { generator: boolean } }
-  | { frame: "nack"; nack: { error: Uint8Array } }
-  | { frame: "result"; result: { value: Uint8Array } }
-  | { frame: "exception"; exception: { error: Uint8Array } }
-  | { frame: "done"; done: { value: Uint8Array } };
-
-/** A per-task gRPC status, as a Session carries it. */
-export interface StatusFrame {
-  code: number;
-  details: string;
-  metadata: Record<string, string>;
-}
+import type {
+  Request,
+  Response,
+  SessionRequest,
+  SessionRequests,
+  SessionResponse,
+  SessionResponses,
+  Status,
+  Task,
+} from "./wool_pb.ts";
 
 /**
- * The id of one task on a Session stream: the wire's `uint64`, as a
- * decimal string. Decoded exactly for every value up to 2^64 - 1, so two
- * ids never collide (as numbers, ids above 2^53 would round together).
+ * A Task frame: the first frame of every task. `tag` and `caller` are `""`
+ * and `timeoutMs` (milliseconds left of the caller's budget) is 0 when
+ * there is none.
  */
-export type StreamId = string;
+export type TaskFrame = Task;
+
+/** A frame from the caller to the worker. */
+export type RequestFrame = Request;
+
+/** A frame from the worker to the caller. */
+export type ResponseFrame = Response;
+
+/** A per-task gRPC status, as a Session carries it. */
+export type StatusFrame = Status;
+
+/**
+ * The id of one task on a Session stream: the wire's `uint64`, decoded
+ * exactly — a number up to 2^53, a bigint beyond — so two ids never
+ * collide, and each keys a `Map` by its value. The caller numbers its
+ * tasks from 1, as numbers.
+ */
+export type StreamId = number | bigint;
 
 /** A frame from the caller on a multiplexed Session stream. */
-export type SessionRequestFrame =
-  | { stream: StreamId; frame: "request"; request: RequestFrame }
-  | { stream: StreamId; frame: "cancel"; cancel: Record<string, never> };
+export type SessionRequestFrame = SessionRequest;
 
 /** One message of a Session stream from the caller: a batch of frames. */
-export interface SessionRequests {
-  frames: SessionRequestFrame[];
-}
-
-/** One message of a Session stream from the worker: a batch of frames. */
-export interface SessionResponses {
-  frames: SessionResponseFrame[];
-}
+export type { SessionRequests, SessionResponses };
 
 /** A frame from the worker on a multiplexed Session stream. */
-export type SessionResponseFrame =
-  | { stream: StreamId; frame: "response"; response: ResponseFrame }
-  | { stream: StreamId; frame: "status"; status: StatusFrame };
+export type SessionResponseFrame = SessionResponse;
 
 /**
  * Room, in bytes, for a frame's own fields (ids, specifiers, tags, protobuf

@@ -1,48 +1,23 @@
 /**
- * Loads `proto/wool.proto` once and exposes the `wool.v1.Worker` service
- * definition that both the worker's server and the caller's client use.
+ * The `wool.v1.Worker` service definition that both the worker's server and
+ * the caller's client use: the one generated from `proto/wool.proto` into
+ * `wool_pb.ts` (`deno task gen`), whose serializers and deserializers are
+ * the generated codecs.
  *
- * The file is read as text (from disk, or fetched when the module itself
- * was loaded from a remote URL) and parsed in memory, so the library works
- * from a local path, a registry, or a compiled binary alike.
+ * Nothing is read, fetched or parsed at run time, so a worker needs no
+ * read grant for the .proto, a library loaded from a registry or compiled
+ * into a binary starts offline, and neither `@grpc/proto-loader` nor
+ * `protobufjs` is loaded (they generate and test `wool_pb.ts`).
  *
  * @module
  */
-import { grpc } from "./grpc.ts";
-import { PROTO_URL } from "./proto_url.ts";
-import * as protoLoader from "npm:@grpc/proto-loader@0.8.1";
-import protobuf from "npm:protobufjs@7.6.6";
+import type { grpc } from "./grpc.ts";
+import { WORKER_SERVICE } from "./wool_pb.ts";
 
-let cached: Promise<grpc.ServiceDefinition> | undefined;
-
-/** The `wool.v1.Worker` service definition, loaded on first use. */
-export function loadWorkerService(): Promise<grpc.ServiceDefinition> {
-  cached ??= readProto().then(buildService);
-  return cached;
-}
-
-async function readProto(): Promise<string> {
-  if (PROTO_URL.protocol === "file:") return await Deno.readTextFile(PROTO_URL);
-  const response = await fetch(PROTO_URL);
-  if (!response.ok) {
-    throw new Error(
-      `Cannot load ${PROTO_URL.href}: HTTP ${response.status}`,
-    );
-  }
-  return await response.text();
-}
-
-function buildService(source: string): grpc.ServiceDefinition {
-  const { root } = protobuf.parse(source, { keepCase: false });
-  const packageDefinition = protoLoader.fromJSON(root.toJSON(), {
-    keepCase: false,
-    // uint64 stream ids as exact decimal strings (see StreamId).
-    longs: String,
-    defaults: false,
-    oneofs: true,
-  });
-  const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as {
-    wool: { v1: { Worker: { service: grpc.ServiceDefinition } } };
-  };
-  return loaded.wool.v1.Worker.service;
+/**
+ * The `wool.v1.Worker` service definition. It is a constant; the function
+ * stays for its callers, which awaited it when it was read from the .proto.
+ */
+export function loadWorkerService(): grpc.ServiceDefinition {
+  return WORKER_SERVICE as unknown as grpc.ServiceDefinition;
 }

@@ -3,8 +3,13 @@
  *
  * Every Task frame carries it; a worker that speaks another version answers
  * `FAILED_PRECONDITION` instead of running the task.
+ *
+ * - 1: the first protocol.
+ * - 2: Task frames carry the caller's context variables, its trace context
+ *   and the call's nesting depth; a version-1 worker would run such a task
+ *   without them, so the two refuse each other.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * The message a worker sends with `FAILED_PRECONDITION` when a Task frame

@@ -1,17 +1,22 @@
 /**
- * Values on the wire: V8 structured serialization (`node:v8`), so `Map`,
- * `Set`, `Date`, `BigInt`, typed arrays and cyclic graphs survive.
+ * Values on the wire: V8 structured serialization, so `Map`, `Set`, `Date`,
+ * `BigInt`, typed arrays and cyclic graphs survive. Common values (numbers,
+ * strings, booleans, `null`, `undefined`, small arrays and plain objects of
+ * those) are written and read in V8's format without a V8 serializer
+ * (`fast_values.ts`); everything else goes through `node:v8`. The bytes are
+ * V8's format either way, so the two sides need not agree on which path
+ * each took.
  *
  * @module
  */
-import { deserialize, serialize } from "node:v8";
 import { describeErrorMessage } from "../_util/describe.ts";
+import { deserializeValue, serializeValue } from "./fast_values.ts";
 import { findUnserializable } from "./value_path.ts";
 
 /** Serializes one value; a value V8 cannot clone is a `TypeError` naming `what`. */
 export function encodeValue(value: unknown, what = "value"): Uint8Array {
   try {
-    return serialize(value);
+    return serializeValue(value);
   } catch (error) {
     throw new TypeError(
       `Cannot serialize the ${what}: ${describeErrorMessage(error)}`,
@@ -23,14 +28,16 @@ export function encodeValue(value: unknown, what = "value"): Uint8Array {
 /**
  * Deserializes bytes written by {@linkcode encodeValue}.
  *
- * It works on a private copy: `node:v8` builds typed arrays as views into
- * the bytes it is given, so without one a `Uint8Array` would alias the
- * transport's (reused) receive buffer, and Deno 2.9.3 also misplaces such a
- * view when `bytes` does not start at offset 0 of its buffer.
+ * The result never aliases `bytes` (the transport's, possibly reused,
+ * receive buffer): the fast path builds only primitives, arrays and plain
+ * objects, and the `node:v8` fallback works on a private copy — it builds
+ * typed arrays as views into the bytes it is given, and Deno 2.9.3 also
+ * misplaces such a view when `bytes` does not start at offset 0 of its
+ * buffer.
  */
 export function decodeValue(bytes: Uint8Array, what = "value"): unknown {
   try {
-    return deserialize(new Uint8Array(bytes));
+    return deserializeValue(bytes);
   } catch (error) {
     throw new TypeError(
       `Cannot deserialize the ${what}: ${describeErrorMessage(error)}`,
@@ -47,7 +54,7 @@ export function decodeValue(bytes: Uint8Array, what = "value"): unknown {
  */
 export function encodeArgs(args: readonly unknown[]): Uint8Array {
   try {
-    return serialize(args);
+    return serializeValue(args);
   } catch (error) {
     throw unserializableArgsError(args, error);
   }
@@ -89,7 +96,7 @@ export function decodeArgs(bytes: Uint8Array): unknown[] {
 /** True when V8 can serialize `value` (a structured-clone type, no functions). */
 export function isSerializable(value: unknown): boolean {
   try {
-    serialize(value);
+    serializeValue(value);
     return true;
   } catch {
     return false;

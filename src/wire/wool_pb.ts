@@ -37,7 +37,7 @@ import { WireEncodeError } from "./wire_codec_error.ts";
 
 /** The text of `proto/wool.proto` this module was generated from. */
 export const PROTO_SOURCE: string =
-  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n  // What a pool needs to know of a worker it meets (a discovered one\n  // especially): added after protocol version 1 shipped, without a version\n  // change; a worker that does not serve it answers UNIMPLEMENTED.\n  rpc Info(Void) returns (WorkerDetails);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\n// The answer to Info.\nmessage WorkerDetails {\n  // The protocol version of the Task frames the worker reads.\n  uint32 protocol_version = 1;\n  // The worker's id: its id in its pool for a spawned worker; for a\n  // standalone one, fresh at each start (the key it announces through NATS).\n  string id = 2;\n  // Where pools reach it: the standalone worker's --advertise address, else\n  // the address it listens on.\n  string address = 3;\n  // Its tags (--tag), for pools that admit only workers carrying theirs.\n  repeated string tags = 4;\n  // Its process id.\n  uint32 pid = 5;\n  // How many tasks it runs at once, when it says; 0 when it does not.\n  uint32 capacity = 6;\n  // True once it is draining (SIGTERM, SIGINT or Stop): it admits no new\n  // task and will exit once those in flight end.\n  bool draining = 7;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
+  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n  // What a pool needs to know of a worker it meets (a discovered one\n  // especially): added after protocol version 1 shipped, without a version\n  // change; a worker that does not serve it answers UNIMPLEMENTED.\n  rpc Info(Void) returns (WorkerDetails);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\n// The answer to Info.\nmessage WorkerDetails {\n  // The protocol version of the Task frames the worker reads.\n  uint32 protocol_version = 1;\n  // The worker's id: its id in its pool for a spawned worker; for a\n  // standalone one, fresh at each start (the key it announces through NATS).\n  string id = 2;\n  // Where pools reach it: the standalone worker's --advertise address, else\n  // the address it listens on.\n  string address = 3;\n  // Its tags (--tag), for pools that admit only workers carrying theirs.\n  repeated string tags = 4;\n  // Its process id.\n  uint32 pid = 5;\n  // How many tasks it runs at once, when it says; 0 when it does not.\n  uint32 capacity = 6;\n  // True once it is draining (SIGTERM, SIGINT or Stop): it admits no new\n  // task and will exit once those in flight end.\n  bool draining = 7;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n  // The caller's context variables (ContextVar) by name, each value\n  // V8-serialized. Added in protocol version 2.\n  map<string, bytes> context = 9;\n  // W3C trace context of the caller's attempt, so the worker's span joins\n  // the caller's trace; empty when the caller traces nothing. Version 2.\n  string traceparent = 10;\n  string tracestate = 11;\n  // How deep in nested calls this call is: 0 for a call made outside any\n  // task, the parent's depth + 1 for a call a task makes. Version 2.\n  uint32 depth = 12;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
 
 const WRITER = new PbWriter();
 
@@ -483,6 +483,10 @@ export interface Task {
   tag: string;
   caller: string;
   timeoutMs: number;
+  context: Record<string, Uint8Array>;
+  traceparent: string;
+  tracestate: string;
+  depth: number;
 }
 
 /** `wool.v1.Task` as the encoder takes it: every field may be left out. */
@@ -495,6 +499,10 @@ export interface TaskInput {
   tag?: string;
   caller?: string;
   timeoutMs?: number;
+  context?: Readonly<Record<string, Uint8Array>>;
+  traceparent?: string;
+  tracestate?: string;
+  depth?: number;
 }
 
 /**
@@ -632,6 +640,90 @@ function writeTask(
       }
     }
   }
+  {
+    const $v = $m.context;
+    if ($v != null) {
+      if (typeof $v !== "object") {
+        throw new WireEncodeError(
+          "wool.v1.Task.context",
+          "an object of entries",
+          $v,
+        );
+      }
+      for (const $key of Object.keys($v)) {
+        const $e = ($v as Record<string, unknown>)[$key];
+        if (!($e instanceof Uint8Array)) {
+          throw new WireEncodeError("wool.v1.Task.context", "a Uint8Array", $e);
+        }
+        $w.byte(74);
+        const $entry = $w.fork();
+        $w.byte(10);
+        $w.string($key);
+        $w.byte(18);
+        $w.bytes($e);
+        $w.join($entry);
+      }
+    }
+  }
+  {
+    const $v = $m.traceparent;
+    if ($v != null) {
+      if (!(typeof $v === "string")) {
+        throw new WireEncodeError("wool.v1.Task.traceparent", "a string", $v);
+      }
+      if ($v.length > 0) {
+        $w.byte(82);
+        $w.string($v);
+      }
+    }
+  }
+  {
+    const $v = $m.tracestate;
+    if ($v != null) {
+      if (!(typeof $v === "string")) {
+        throw new WireEncodeError("wool.v1.Task.tracestate", "a string", $v);
+      }
+      if ($v.length > 0) {
+        $w.byte(90);
+        $w.string($v);
+      }
+    }
+  }
+  {
+    const $v = $m.depth;
+    if ($v != null) {
+      if (!(isUint32($v))) {
+        throw new WireEncodeError("wool.v1.Task.depth", "a uint32", $v);
+      }
+      if ($v !== 0) {
+        $w.byte(96);
+        $w.uint32($v);
+      }
+    }
+  }
+}
+
+/** One entry of `wool.v1.Task.context`. */
+function readTaskContextEntry(
+  $r: PbReader,
+  $depth: number,
+): [string, Uint8Array] {
+  let key: string = "";
+  let value: Uint8Array = EMPTY_BYTES;
+  while ($r.pos < $r.end) {
+    const $tag = $r.uint32();
+    switch ($tag) {
+      case 10:
+        key = $r.string();
+        break;
+      case 18:
+        value = $r.bytes();
+        break;
+      default:
+        $r.skip($tag, $depth);
+    }
+  }
+  return [key, value];
 }
 
 function readTask($r: PbReader, $depth: number): Task {
@@ -643,6 +735,10 @@ function readTask($r: PbReader, $depth: number): Task {
   let $_tag: string = "";
   let $_caller: string = "";
   let $_timeoutMs: number = 0;
+  const $_context: Record<string, Uint8Array> = {};
+  let $_traceparent: string = "";
+  let $_tracestate: string = "";
+  let $_depth: number = 0;
   while ($r.pos < $r.end) {
     const $tag = $r.uint32();
     switch ($tag) {
@@ -670,6 +766,20 @@ function readTask($r: PbReader, $depth: number): Task {
       case 65:
         $_timeoutMs = $r.double();
         break;
+      case 74: {
+        const [$key, $value] = $r.message(readTaskContextEntry, $depth);
+        setEntry($_context, $key, $value);
+        break;
+      }
+      case 82:
+        $_traceparent = $r.string();
+        break;
+      case 90:
+        $_tracestate = $r.string();
+        break;
+      case 96:
+        $_depth = $r.uint32();
+        break;
       default:
         $r.skip($tag, $depth);
     }
@@ -683,6 +793,10 @@ function readTask($r: PbReader, $depth: number): Task {
     tag: $_tag,
     caller: $_caller,
     timeoutMs: $_timeoutMs,
+    context: $_context,
+    traceparent: $_traceparent,
+    tracestate: $_tracestate,
+    depth: $_depth,
   };
 }
 

@@ -49,6 +49,13 @@ export function taskFrame(
       protocolVersion: PROTOCOL_VERSION,
       id: crypto.randomUUID(),
       args: serialize(args),
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
       ...fields,
     },
   };

@@ -60,7 +60,7 @@ export class RecordingResponder implements TaskResponder {
   kinds(): string[] {
     return this.answers.map((answer) =>
       "send" in answer
-        ? answer.send.frame
+        ? answer.send.frame ?? "none"
         : "end" in answer
         ? "end"
         : `fail ${statusName(answer.fail.code)}`

@@ -94,7 +94,7 @@ Deno.test("Worker refuses Dispatch, Session, Stop and Idle without its pool's cr
         assertRefused(dispatched.status);
 
         const session = await raw.session([
-          { stream: "1", frame: "request", request: task },
+          { stream: 1, frame: "request", request: task },
         ]);
         assert.deepEqual(session.frames, []);
         assertRefused(session.status);
@@ -171,7 +171,7 @@ Deno.test("Worker serves Dispatch, Session, Stop and Idle presenting its pool's 
     "result",
   ]);
   const session = await raw.session(
-    [{ stream: "1", frame: "request", request: add }],
+    [{ stream: 1, frame: "request", request: add }],
     (frames) => frames.length === 2,
   );
   assert.equal(session.status.code, GrpcStatus.OK);

@@ -7,12 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import {
-  grantFlags,
-  type PoolPermission,
-  poolPermissions,
-} from "../../src/process/preflight.ts";
+import { grantFlags, poolPermissions } from "../../src/process/preflight.ts";
 import { denoRun } from "../_helpers/deno_run.ts";
 
 const PROGRAM = new URL(
@@ -20,17 +15,6 @@ const PROGRAM = new URL(
   import.meta.url,
 );
 const TMP = Deno.env.get("TMPDIR") || "/tmp";
-/**
- * Today the pool's process also reads the protocol file at start-up; that
- * read goes once the protocol is generated into the module graph.
- */
-const PROTO_READ: PoolPermission = {
-  descriptor: {
-    name: "read",
-    path: fileURLToPath(new URL("../../proto/wool.proto", import.meta.url)),
-  },
-  why: "it reads the protocol file",
-};
 
 /** The flags for the pool's needs, but those of the permission `without`. */
 function flags(options: { unix: boolean; without?: string }): string[] {
@@ -39,9 +23,7 @@ function flags(options: { unix: boolean; without?: string }): string[] {
     ...(options.unix ? { socketParent: TMP } : { hosts: ["127.0.0.1"] }),
   });
   return grantFlags(
-    [...needs, PROTO_READ].filter((need) =>
-      need.descriptor.name !== options.without
-    ),
+    needs.filter((need) => need.descriptor.name !== options.without),
   );
 }
 

@@ -92,6 +92,27 @@ Deno.test("WorkerPool.start() launches workers with the permissions object given
   );
 });
 
+Deno.test("WorkerPool.start() serves with workers granted no read at all: the wire protocol is part of their module graph", async () => {
+  const module =
+    "data:text/javascript,export const readGrant = async (path) => " +
+    "Deno.permissions.querySync({ name: 'read', path }).state;";
+  await using pool = await WorkerPool.start({
+    spawn: 1,
+    worker: { permissions: "none" },
+  });
+  const proto = fileURLToPath(
+    new URL("../../proto/wool.proto", import.meta.url),
+  );
+  for (const path of [proto, undefined]) {
+    const grant = await pool.dispatch({
+      module,
+      export: "readGrant",
+      args: [path],
+    });
+    assert.notEqual(grant, "granted", `read of ${path ?? "anything"}`);
+  }
+});
+
 Deno.test("WorkerPool.start() rejects with WorkerStartError (stderr tail, exitCode) when a worker exits before it is ready, and stops the workers that did start", async () => {
   const pidDir = await Deno.makeTempDir({ prefix: "wool-start-" });
   try {

@@ -5,7 +5,7 @@ import {
   type SessionResponses,
   WORKER_SERVICE,
 } from "../../src/wire/wool_pb.ts";
-import { loadWorkerService } from "../../src/wire/proto.ts";
+import { loadProtoLoaderService } from "../../tools/wire_codegen/proto_loader_service.ts";
 
 /**
  * A Session server answering each task frame with a Result carrying the
@@ -91,7 +91,7 @@ for (
   ] as const
 ) {
   Deno.test(`WORKER_SERVICE: a ${client} client and a ${server} server exchange Session frames over grpc-js`, async () => {
-    const loaded = await loadWorkerService();
+    const loaded = await loadProtoLoaderService();
     const pick = (which: string) =>
       which === "generated" ? WORKER_SERVICE : loaded;
     const { server: grpcServer, address } = await startEchoServer(pick(server));

@@ -15,7 +15,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import { deserialize } from "node:v8";
 import { WorkerPool } from "../../mod.ts";
-import type { SessionResponseFrame } from "../../src/wire/frames.ts";
+import type { SessionResponseFrame, StreamId } from "../../src/wire/frames.ts";
 import { settles } from "../_helpers/deadline.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { startLoneWorker } from "../_helpers/lone_worker.ts";
@@ -155,17 +155,17 @@ Deno.test("Worker refuses a task beyond maxConcurrentStreams on one Session stre
   const wait = (value: number) =>
     taskFrame({ module: TASKS, export: "waitAtGate" }, [gate.port, value]);
   const answered =
-    (stream: string) => (frames: readonly SessionResponseFrame[]) =>
+    (stream: StreamId) => (frames: readonly SessionResponseFrame[]) =>
       frames.some((frame) => frame.stream === stream);
   let release: Promise<void> | undefined;
   const outcome = raw.session(
-    ["1", "2", "3"].map((stream, i) => ({
+    [1, 2, 3].map((stream, i) => ({
       stream,
       frame: "request",
       request: wait(i + 1),
     })),
     (frames) => {
-      if (answered("3")(frames)) release ??= gate.release();
+      if (answered(3)(frames)) release ??= gate.release();
       return frames.filter((frame) =>
         frame.frame === "response" && frame.response.frame === "result"
       ).length === 2;
@@ -174,17 +174,25 @@ Deno.test("Worker refuses a task beyond maxConcurrentStreams on one Session stre
   const { frames, status } = await settles(outcome, "the session");
   await release;
   assert.equal(status.code, GrpcStatus.OK);
-  const refusal = frames.find((frame) => frame.stream === "3");
-  assert.ok(refusal?.frame === "status", JSON.stringify(refusal));
+  const refusal = frames.find((frame) => frame.stream === 3);
+  assert.ok(refusal?.frame === "status", `a ${refusal?.frame} frame`);
   assert.equal(refusal.status.code, GrpcStatus.RESOURCE_EXHAUSTED);
   assert.match(refusal.status.details, /limit 2/);
   assert.equal(gate.arrivals, 2);
 });
 
-Deno.test("Worker keeps Session stream ids apart above 2^53: each task is answered on its own id", async () => {
+Deno.test("Worker keeps Session stream ids apart above 2^53: each task is answered on its own id, exactly as sent", async () => {
   await using pool = await WorkerPool.start({ spawn: 1 });
   using raw = await RawWorkerClient.ofPool(pool);
-  const ids = ["9007199254740992", "9007199254740993", "18446744073709551615"];
+  // As numbers, the first two would round to one id (2^53), as would the
+  // next two (2^64); ids up to 2^53 - 1 come back as numbers.
+  const ids: StreamId[] = [
+    2n ** 53n,
+    2n ** 53n + 1n,
+    2n ** 64n - 1n,
+    2n ** 64n - 2n,
+    2 ** 53 - 1,
+  ];
   const { frames, status } = await raw.session(
     ids.map((stream, i) => ({
       stream,
@@ -201,7 +209,7 @@ Deno.test("Worker keeps Session stream ids apart above 2^53: each task is answer
         frame.frame === "response" ? frame.response.frame : frame.frame
       ),
       ["ack", "result"],
-      stream,
+      String(stream),
     );
     const result = answers[1];
     assert.ok(

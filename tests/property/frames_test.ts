@@ -6,11 +6,17 @@ import type {
   SessionRequestFrame,
   SessionResponseFrame,
   StatusFrame,
+  StreamId,
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
+import type {
+  RequestInput,
+  SessionRequestInput,
+  TaskInput,
+} from "../../src/wire/wool_pb.ts";
 
-const service = await loadWorkerService();
+const service = loadWorkerService();
 
 /** A method's codecs, as grpc-js calls them on each side. */
 interface Codec<Req, Res> {
@@ -21,11 +27,11 @@ interface Codec<Req, Res> {
 }
 
 const dispatch = service.Dispatch as unknown as Codec<
-  RequestFrame,
+  RequestInput,
   ResponseFrame
 >;
 const session = service.Session as unknown as Codec<
-  { frames: SessionRequestFrame[] },
+  { frames: SessionRequestInput[] },
   { frames: SessionResponseFrame[] }
 >;
 
@@ -36,7 +42,12 @@ const uint32 = fc.nat({ max: 0xffff_ffff });
 const millis = fc.double({ min: 0, noNaN: true, noDefaultInfinity: true })
   .filter((ms) => !Object.is(ms, -0));
 
-const task: fc.Arbitrary<TaskFrame> = fc.record({
+/**
+ * A Task frame as a sender may write it (`tag`, `caller` and `timeoutMs`
+ * left out when there are none), and as it is decoded: every field, the
+ * ones left out at their proto3 defaults.
+ */
+const task: fc.Arbitrary<{ sent: TaskInput; decoded: TaskFrame }> = fc.record({
   protocolVersion: uint32,
   id: text,
   module: text,
@@ -45,14 +56,48 @@ const task: fc.Arbitrary<TaskFrame> = fc.record({
   tag: text,
   caller: text,
   timeoutMs: millis,
-}, { requiredKeys: ["protocolVersion", "id", "module", "export", "args"] });
+  context: fc.dictionary(text, bytes, { maxKeys: 3 }),
+  traceparent: text,
+  tracestate: text,
+  depth: fc.nat({ max: 0xffff_ffff }),
+}, { requiredKeys: ["protocolVersion", "id", "module", "export", "args"] })
+  .map((sent) => ({
+    sent,
+    decoded: {
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
+      ...sent,
+    },
+  }));
 
-const request: fc.Arbitrary<RequestFrame> = fc.oneof(
-  task.map((task) => ({ frame: "task" as const, task })),
-  fc.constant({ frame: "next" as const, next: {} }),
-  bytes.map((value) => ({ frame: "send" as const, send: { value } })),
-  bytes.map((error) => ({ frame: "throw" as const, throw: { error } })),
-  bytes.map((value) => ({ frame: "return" as const, return: { value } })),
+/** A frame as sent, and as it must decode. */
+interface Sample<T, Sent = T> {
+  readonly sent: Sent;
+  readonly decoded: T;
+}
+
+function same<T>(frame: T): Sample<T> {
+  return { sent: frame, decoded: frame };
+}
+
+const request: fc.Arbitrary<Sample<RequestFrame, RequestInput>> = fc.oneof(
+  task.map(({ sent, decoded }) => ({
+    sent: { frame: "task" as const, task: sent },
+    decoded: { frame: "task" as const, task: decoded },
+  })),
+  fc.constant(same<RequestFrame>({ frame: "next", next: {} })),
+  bytes.map((value) => same<RequestFrame>({ frame: "send", send: { value } })),
+  bytes.map((error) =>
+    same<RequestFrame>({ frame: "throw", throw: { error } })
+  ),
+  bytes.map((value) =>
+    same<RequestFrame>({ frame: "return", return: { value } })
+  ),
 );
 
 const response: fc.Arbitrary<ResponseFrame> = fc.oneof(
@@ -69,8 +114,17 @@ const response: fc.Arbitrary<ResponseFrame> = fc.oneof(
   bytes.map((value) => ({ frame: "done" as const, done: { value } })),
 );
 
-/** Any uint64 stream id, as the exact decimal string the codec gives. */
-const stream = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String);
+/**
+ * Any uint64 stream id, written as a number or a bigint, and how it
+ * decodes: a number up to 2^53 - 1, a bigint beyond.
+ */
+const stream: fc.Arbitrary<Sample<StreamId>> = fc.oneof(
+  fc.maxSafeNat().map((id) => same<StreamId>(id)),
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((id) => ({
+    sent: id,
+    decoded: id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id,
+  })),
+);
 
 const status: fc.Arbitrary<StatusFrame> = fc.record({
   code: uint32,
@@ -80,56 +134,60 @@ const status: fc.Arbitrary<StatusFrame> = fc.record({
   }),
 });
 
-const sessionRequest: fc.Arbitrary<SessionRequestFrame> = fc.oneof(
-  fc.record({
-    stream,
-    frame: fc.constant("request" as const),
-    request,
-  }),
-  fc.record({
-    stream,
-    frame: fc.constant("cancel" as const),
-    cancel: fc.constant({}),
-  }),
+const sessionRequest: fc.Arbitrary<
+  Sample<SessionRequestFrame, SessionRequestInput>
+> = fc.oneof(
+  fc.tuple(stream, request).map(([id, frame]) => ({
+    sent: { stream: id.sent, frame: "request" as const, request: frame.sent },
+    decoded: {
+      stream: id.decoded,
+      frame: "request" as const,
+      request: frame.decoded,
+    },
+  })),
+  stream.map((id) => ({
+    sent: { stream: id.sent, frame: "cancel" as const, cancel: {} },
+    decoded: { stream: id.decoded, frame: "cancel" as const, cancel: {} },
+  })),
 );
 
-const sessionResponse: fc.Arbitrary<SessionResponseFrame> = fc.oneof(
-  fc.record({
-    stream,
-    frame: fc.constant("response" as const),
-    response,
-  }),
-  fc.record({ stream, frame: fc.constant("status" as const), status }),
+const sessionResponse: fc.Arbitrary<Sample<SessionResponseFrame>> = fc.oneof(
+  fc.tuple(stream, response).map(([id, frame]) => ({
+    sent: { stream: id.sent, frame: "response" as const, response: frame },
+    decoded: {
+      stream: id.decoded,
+      frame: "response" as const,
+      response: frame,
+    },
+  })),
+  fc.tuple(stream, status).map(([id, status]) => ({
+    sent: { stream: id.sent, frame: "status" as const, status },
+    decoded: { stream: id.decoded, frame: "status" as const, status },
+  })),
 );
 
 /**
- * The form to compare: `bytes` fields arrive as `Buffer`s, which
- * `deepStrictEqual` tells from `Uint8Array`s, so both become plain arrays;
- * and proto3 sends nothing for an empty map, so an empty `metadata` is
- * left out (the session mux restores it).
+ * The form to compare: `bytes` fields arrive as `Buffer` views, which
+ * `deepStrictEqual` tells from `Uint8Array`s, so both become plain arrays.
  */
 function plain(value: unknown): unknown {
   if (value instanceof Uint8Array) return { bytes: [...value] };
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key, inner]) =>
-          !(key === "metadata" && Object.keys(inner ?? {}).length === 0)
-        )
-        .map(([key, inner]) => [key, plain(inner)]),
+      Object.entries(value).map(([key, inner]) => [key, plain(inner)]),
     );
   }
   return value;
 }
 
-Deno.test("Worker.Dispatch codec round-trips every Request frame", () => {
+Deno.test("Worker.Dispatch codec round-trips every Request frame, defaults filled in", () => {
   fc.assert(
-    fc.property(request, (frame) => {
-      const decoded = dispatch.requestDeserialize(
-        dispatch.requestSerialize(frame),
+    fc.property(request, ({ sent, decoded }) => {
+      assert.deepStrictEqual(
+        plain(dispatch.requestDeserialize(dispatch.requestSerialize(sent))),
+        plain(decoded),
       );
-      assert.deepStrictEqual(plain(decoded), plain(frame));
     }),
   );
 });
@@ -145,29 +203,37 @@ Deno.test("Worker.Dispatch codec round-trips every Response frame", () => {
   );
 });
 
-Deno.test("Worker.Session codec round-trips every batch of SessionRequest frames", () => {
+Deno.test("Worker.Session codec round-trips every batch of SessionRequest frames, stream ids exactly", () => {
   fc.assert(
     fc.property(
       fc.array(sessionRequest, { minLength: 1, maxLength: 4 }),
-      (frames) => {
+      (samples) => {
+        const frames = samples.map((sample) => sample.sent);
         const decoded = session.requestDeserialize(
           session.requestSerialize({ frames }),
         );
-        assert.deepStrictEqual(plain(decoded), plain({ frames }));
+        assert.deepStrictEqual(
+          plain(decoded),
+          plain({ frames: samples.map((sample) => sample.decoded) }),
+        );
       },
     ),
   );
 });
 
-Deno.test("Worker.Session codec round-trips every batch of SessionResponse frames", () => {
+Deno.test("Worker.Session codec round-trips every batch of SessionResponse frames, stream ids exactly", () => {
   fc.assert(
     fc.property(
       fc.array(sessionResponse, { minLength: 1, maxLength: 4 }),
-      (frames) => {
+      (samples) => {
+        const frames = samples.map((sample) => sample.sent);
         const decoded = session.responseDeserialize(
           session.responseSerialize({ frames }),
         );
-        assert.deepStrictEqual(plain(decoded), plain({ frames }));
+        assert.deepStrictEqual(
+          plain(decoded),
+          plain({ frames: samples.map((sample) => sample.decoded) }),
+        );
       },
     ),
   );

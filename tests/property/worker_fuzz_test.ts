@@ -233,6 +233,12 @@ const taskFrame: fc.Arbitrary<TaskFrame> = fc.record({
   tag: fc.string({ maxLength: 8 }),
   caller: fc.string({ maxLength: 8 }),
   timeoutMs: fc.double(),
+  context: fc.dictionary(fc.string({ maxLength: 8 }), payload, {
+    maxKeys: 3,
+  }),
+  traceparent: fc.string({ maxLength: 64 }),
+  tracestate: fc.string({ maxLength: 16 }),
+  depth: fc.nat({ max: 0xffff_ffff }),
 });
 
 /** Any Request frame, or one with no frame set at all. */
@@ -304,14 +310,10 @@ const requestFrames: fc.Arbitrary<unknown[]> = fc.oneof(
  * Stream ids: a few that collide, any 32-bit one, and neighbours above
  * 2^53 that a number would round together.
  */
-const streamId = fc.oneof(
-  fc.integer({ min: 0, max: 3 }).map(String),
-  fc.nat({ max: 0xffff_ffff }).map(String),
-  fc.constantFrom(
-    "9007199254740992",
-    "9007199254740993",
-    "18446744073709551615",
-  ),
+const streamId: fc.Arbitrary<StreamId> = fc.oneof(
+  fc.integer({ min: 0, max: 3 }),
+  fc.nat({ max: 0xffff_ffff }),
+  fc.constantFrom(2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n),
 );
 
 const sessionFrame = fc.oneof(
@@ -763,6 +765,13 @@ function task(
       module,
       export: exportName,
       args: serialize(args),
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
       ...fields,
     },
   };
@@ -772,7 +781,7 @@ const NEXT: RequestFrame = { frame: "next", next: {} };
 
 /** The frames of a Dispatch exchange, by kind. */
 function kinds(responses: readonly unknown[]): string[] {
-  return (responses as ResponseFrame[]).map((frame) => frame.frame);
+  return (responses as ResponseFrame[]).map((frame) => frame.frame ?? "none");
 }
 
 /** A Session's answers, flattened out of their batches. */
@@ -816,11 +825,11 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
         );
 
         const answers = sessionAnswers(
-          (await session([request("9", NEXT)])).responses,
+          (await session([request(9, NEXT)])).responses,
         );
         assert.equal(answers.length, 1);
         const [answer] = answers;
-        assert.ok(answer.frame === "status" && answer.stream === "9");
+        assert.ok(answer.frame === "status" && answer.stream === 9);
         assert.equal(answer.status.code, grpc.status.INVALID_ARGUMENT);
       },
     );
@@ -843,7 +852,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
           assert.match(status.details, new RegExp(`carries ${version}\\b`));
 
           const [answer] = sessionAnswers(
-            (await session([request("1", frame)])).responses,
+            (await session([request(1, frame)])).responses,
           );
           assert.ok(answer.frame === "status");
           assert.equal(answer.status.code, grpc.status.FAILED_PRECONDITION);
@@ -944,23 +953,23 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
             answers.push(...message.frames ?? []);
             const on = (stream: StreamId) =>
               answers.filter((answer) => answer.stream === stream).length;
-            if (on("1") > 0) first.resolve(undefined);
-            if (on("2") === 2) second.resolve(undefined);
+            if (on(1) > 0) first.resolve(undefined);
+            if (on(2) === 2) second.resolve(undefined);
           });
           call.on("status", resolve);
           call.on("error", () => {});
         });
         call.write({
           frames: [
-            request("1", task(module, "record", [path, "first"])),
-            request("1", task(module, "record", [path, "second"])),
+            request(1, task(module, "record", [path, "first"])),
+            request(1, task(module, "record", [path, "second"])),
           ],
         });
         await settles(gate.arrived(1), "the module starting to load");
         await settles(first.promise, "an answer for stream 1");
         await gate.release();
         call.write({
-          frames: [request("2", task(module, "record", [path, "after"]))],
+          frames: [request(2, task(module, "record", [path, "after"]))],
         });
         // Ending the session cancels its tasks: only once stream 2 is done.
         await settles(second.promise, "the answers for stream 2");
@@ -970,7 +979,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
           grpc.status.OK,
         );
         const [duplicate, ...rest] = answers;
-        assert.ok(duplicate.frame === "status" && duplicate.stream === "1");
+        assert.ok(duplicate.frame === "status" && duplicate.stream === 1);
         assert.equal(duplicate.status.code, grpc.status.INVALID_ARGUMENT);
         assert.deepEqual(
           rest.map((
@@ -979,7 +988,7 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
             answer.stream,
             answer.frame === "response" && answer.response.frame,
           ]),
-          [["2", "ack"], ["2", "result"]],
+          [[2, "ack"], [2, "result"]],
         );
         assert.equal(await Deno.readTextFile(path), "after\n");
       },
@@ -1031,19 +1040,19 @@ Deno.test("Worker gRPC endpoint answers hostile examples with a status, a nack o
       async () => {
         const same = { id: "the-same-task-id" };
         const { responses, status } = await session([
-          { stream: "77", frame: "cancel", cancel: {} },
-          { stream: "78" } as SessionRequestFrame,
-          request("1", task(TASKS, "add", [1, 2], same)),
-          request("2", task(TASKS, "add", [3, 4], same)),
+          { stream: 77, frame: "cancel", cancel: {} },
+          { stream: 78 } as SessionRequestFrame,
+          request(1, task(TASKS, "add", [1, 2], same)),
+          request(2, task(TASKS, "add", [3, 4], same)),
         ]);
         assert.equal(status.code, grpc.status.OK);
         const answers = sessionAnswers(responses);
-        assert.ok(!answers.some((answer) => answer.stream === "77"));
-        const invalid = answers.filter((answer) => answer.stream === "78");
+        assert.ok(!answers.some((answer) => answer.stream === 77));
+        const invalid = answers.filter((answer) => answer.stream === 78);
         assert.equal(invalid.length, 1);
         assert.ok(invalid[0].frame === "status");
         assert.equal(invalid[0].status.code, grpc.status.INVALID_ARGUMENT);
-        for (const [stream, sum] of [["1", 3], ["2", 7]] as const) {
+        for (const [stream, sum] of [[1, 3], [2, 7]] as const) {
           const frames = answers.filter((answer) => answer.stream === stream)
             .map((answer) =>
               answer.frame === "response" ? answer.response : undefined

@@ -1,8 +1,9 @@
 /**
  * The shape of the import graph of `src/`, read with `deno info --json`
  * from every entry point `deno.json` exports: no cycle, the caller side and
- * the worker side never import each other, and the `./task` entry that
- * task code imports pulls in nothing of the caller's side.
+ * the worker side never import each other, the `./task` entry that task
+ * code imports pulls in nothing of the caller's side, and the wire is
+ * generated code (no .proto parser among the npm packages loaded).
  *
  * @module
  */
@@ -20,6 +21,9 @@ interface InfoModule {
     readonly isDynamic?: boolean;
   }[];
 }
+
+/** The npm modules reachable from the package's entry points. */
+const npmReached = new Set<string>();
 
 /**
  * The one import allowed across the sides: `pool/options.ts` names the
@@ -54,6 +58,7 @@ async function sourceGraph(): Promise<Map<string, Set<string>>> {
   for (const entry of Object.values(config.exports)) {
     const info = await infoOf(entry);
     for (const module of info.modules) {
+      if (module.specifier.startsWith("npm:")) npmReached.add(module.specifier);
       if (!module.specifier.startsWith(SRC)) continue;
       const imports = graph.get(module.specifier) ?? new Set<string>();
       for (const dependency of module.dependencies ?? []) {
@@ -124,6 +129,17 @@ Deno.test("src/ keeps the caller side and the worker side apart", () => {
     }
   }
   assert.deepStrictEqual(crossings, []);
+});
+
+Deno.test("src/ loads neither @grpc/proto-loader nor protobufjs: the wire codec is generated", () => {
+  assert.ok(
+    [...npmReached].some((module) => module.includes("@grpc/grpc-js")),
+    `grpc-js not among ${[...npmReached]}`,
+  );
+  assert.deepStrictEqual(
+    [...npmReached].filter((module) => /proto-loader|protobufjs/.test(module)),
+    [],
+  );
 });
 
 Deno.test("the ./task entry pulls in none of the caller's side: no pool, connection, process, load balancer or gRPC", async () => {

@@ -143,7 +143,9 @@ Deno.test("openDispatchChannel() cancel() leaves a finished task's stream alone"
   for (let i = 0; i < 3; i++) {
     const event = await channel.receive();
     seen.push(
-      event.kind === "frame" ? event.frame.frame : `end ${event.status.code}`,
+      event.kind === "frame"
+        ? event.frame.frame ?? "none"
+        : `end ${event.status.code}`,
     );
   }
   assert.deepStrictEqual(seen, ["ack", "result", "end 0"]);

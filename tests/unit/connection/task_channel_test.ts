@@ -22,7 +22,7 @@ const OK = { code: 0, details: "", metadata: {} };
 
 function describe(event: ChannelEvent): string {
   return event.kind === "frame"
-    ? event.frame.frame
+    ? event.frame.frame ?? "none"
     : `end ${event.status.code}`;
 }
 

@@ -285,6 +285,12 @@ function frameOf(task: Task) {
     module: task.module,
     export: task.export,
     args: new Uint8Array(),
-    ...(task.tag === undefined ? {} : { tag: task.tag }),
+    tag: task.tag ?? "",
+    caller: "",
+    timeoutMs: 0,
+    context: {},
+    traceparent: "",
+    tracestate: "",
+    depth: 0,
   };
 }

@@ -42,6 +42,13 @@ const FRAME: TaskFrame = {
   module: "file:///tasks.ts",
   export: "add",
   args: new Uint8Array(),
+  tag: "",
+  caller: "",
+  timeoutMs: 0,
+  context: {},
+  traceparent: "",
+  tracestate: "",
+  depth: 0,
 };
 const VIEW: Task = Object.freeze({
   id: "t-1",

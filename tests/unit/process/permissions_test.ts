@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { PermissionNotInheritable } from "../../../src/process/inherit_permissions.ts";
 import {
   GRPC_ENV_VARS,
@@ -17,10 +16,6 @@ function flagsOf(
 ): string[] {
   return permissionFlags(resolvePermissions(permissions), options);
 }
-
-const PROTO_PATH = fileURLToPath(
-  new URL("../../../proto/wool.proto", import.meta.url),
-);
 
 Deno.test('permissionFlags() gives "--allow-all" for "inherit" when every permission is granted', () => {
   assert.deepEqual(flagsOf("inherit"), ["--allow-all"]);
@@ -207,9 +202,9 @@ Deno.test("resolvePermissions() rejects a value of the wrong type with a TypeErr
   );
 });
 
-Deno.test("requiredWorkerPermissions() grants a TCP worker its host, grpc-js's variables and the proto file", () => {
+Deno.test("requiredWorkerPermissions() grants a TCP worker its host and grpc-js's variables, and no read", () => {
   assert.deepEqual(requiredWorkerPermissions({ host: "127.0.0.1" }), {
-    read: [PROTO_PATH],
+    read: [],
     write: [],
     net: ["127.0.0.1"],
     env: [...GRPC_ENV_VARS],
@@ -230,7 +225,7 @@ Deno.test("requiredWorkerPermissions() grants a Unix socket worker its socket di
   assert.deepEqual(
     requiredWorkerPermissions({ socketPath: "/tmp/wool-x/w1.sock" }),
     {
-      read: ["/tmp/wool-x", PROTO_PATH],
+      read: ["/tmp/wool-x"],
       write: ["/tmp/wool-x"],
       net: ["unix:/tmp/wool-x/w1.sock"],
       env: [...GRPC_ENV_VARS],

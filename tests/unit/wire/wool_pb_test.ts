@@ -16,7 +16,7 @@ import {
   WireDecodeError,
   WireEncodeError,
 } from "../../../src/wire/wire_codec_error.ts";
-import { loadWorkerService } from "../../../src/wire/proto.ts";
+import { loadProtoLoaderService } from "../../../tools/wire_codegen/proto_loader_service.ts";
 import {
   OUTPUT_PATH,
   PROTO_PATH,
@@ -180,7 +180,7 @@ Deno.test("Decoders refuse malformed input with a WireDecodeError saying where",
 });
 
 Deno.test("WORKER_SERVICE has the paths, streaming and method names of proto-loader's definition", async () => {
-  const loaded = await loadWorkerService();
+  const loaded = await loadProtoLoaderService();
   const shape = (service: typeof loaded) =>
     Object.fromEntries(
       Object.entries(service).map(([name, m]) => [name, {

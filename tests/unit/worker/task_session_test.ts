@@ -79,6 +79,13 @@ function taskFrame(
       module: TASKS,
       export: exportName,
       args: encodeArgs(args),
+      tag: "",
+      caller: "",
+      timeoutMs: 0,
+      context: {},
+      traceparent: "",
+      tracestate: "",
+      depth: 0,
       ...extra,
     },
   };

@@ -190,10 +190,10 @@ class Served implements AsyncDisposable {
             resolve(outcome(frames, code, details, metadata ?? {}));
             return;
           }
+          if (message.frame !== "response") continue;
           frames.push(message.response);
-          if (
-            ["result", "exception", "nack"].includes(message.response.frame)
-          ) {
+          const kind = message.response.frame;
+          if (kind === "result" || kind === "exception" || kind === "nack") {
             resolve(outcome(frames, grpc.status.OK, "", {}));
           }
         }
@@ -201,7 +201,7 @@ class Served implements AsyncDisposable {
     );
     call.write({
       frames: [{
-        stream: "1",
+        stream: 1,
         frame: "request",
         request: { frame: "task", task },
       }],
@@ -232,7 +232,7 @@ function outcome(
   delete map["wool-origin"];
   const first = frames.find((frame) => frame.frame === "result");
   return {
-    frames: frames.map((frame) => frame.frame),
+    frames: frames.map((frame) => frame.frame ?? "none"),
     ...(first && first.frame === "result"
       ? { result: decodeValue(first.result.value) }
       : {}),
@@ -253,6 +253,13 @@ function task(
     module: TASKS,
     export: exportName,
     args: encodeArgs(args),
+    tag: "",
+    caller: "",
+    timeoutMs: 0,
+    context: {},
+    traceparent: "",
+    tracestate: "",
+    depth: 0,
     ...extra,
   };
 }
