@@ -146,10 +146,11 @@ export class DiscoveredWorkers {
   }
 
   /**
-   * Takes member `id` out, as the dispatcher decided (`reason`); it is
-   * dialed again after its backoff.
+   * Takes member `id` out, as the dispatcher decided (`reason`), or because
+   * it refused a task as stopping (`"draining"`); it is dialed again after
+   * its backoff.
    */
-  evict(id: WorkerId, reason: Removal): void {
+  evict(id: WorkerId, reason: Removal | "draining"): void {
     this.#byId.get(id)?.member?.leave(reason);
   }
 

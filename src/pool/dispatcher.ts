@@ -39,6 +39,7 @@ import {
   decodeRejection,
   isDeliveryUnknown,
   kindOfAck,
+  type RejectionCause,
   Status,
   type StatusClass,
   statusFrame,
@@ -67,6 +68,13 @@ export interface DispatcherOptions {
    * @default {() => {}}
    */
   readonly accepted?: (id: WorkerId) => void;
+  /**
+   * Called when a worker refused a task at admission, with the cause it
+   * named, e.g. to take a discovered worker that is stopping out.
+   *
+   * @default {() => {}}
+   */
+  readonly refused?: (id: WorkerId, cause: RejectionCause) => void;
 }
 
 /** Why the dispatcher removes a worker. */
@@ -267,7 +275,10 @@ export class Dispatcher {
     const notOverload = transportLimitError(status);
     if (notOverload) throw notOverload;
     const rejection = decodeRejection(status);
-    if (rejection) this.#options.stats.rejected(info.id, rejection.cause);
+    if (rejection) {
+      this.#options.stats.rejected(info.id, rejection.cause);
+      this.#options.refused?.(info.id, rejection.cause);
+    }
     const code = status.code === Status.OK ? Status.INTERNAL : status.code;
     const classified = classifyStatus(code);
     const message = classified === "unauthenticated"

@@ -20,6 +20,7 @@ import type { Removal } from "./dispatcher.ts";
 import { Fleet, type FleetOptions } from "./fleet.ts";
 import { QuorumNotMet } from "./membership_errors.ts";
 import type { Roster } from "./roster.ts";
+import type { RejectionCause } from "../wire/status.ts";
 
 /**
  * Discovered workers that failed are dialed again after 0.2 s, 0.4 s, …
@@ -106,6 +107,15 @@ export class Members {
   /** Worker `id` accepted a task: counted toward recycling a spawned one. */
   accepted(id: WorkerId): void {
     this.#fleet?.accepted(id);
+  }
+
+  /**
+   * Worker `id` refused a task at admission: a discovered worker that is
+   * stopping leaves as `"draining"` (a spawned one stops only when the pool
+   * stops it, and is kept until it exits).
+   */
+  refused(id: WorkerId, cause: RejectionCause): void {
+    if (cause === "stopping") this.#discovered?.evict(id, "draining");
   }
 
   /**

@@ -137,6 +137,7 @@ export class WorkerPool implements AsyncDisposable {
       admissionWaitMs,
       evict: (id, cause, reason) => members.evict(id, cause, reason),
       accepted: (id) => members.accepted(id),
+      refused: (id, cause) => members.refused(id, cause),
     });
   }
 

@@ -29,8 +29,22 @@ const OPTIONS: Readonly<Record<string, Kind>> = {
   loadBalancer: "loadBalancer",
 };
 
-/** Options with checks of their own, tested with their modules. */
-const DELEGATED = ["backpressure", "worker", "recycle"];
+/**
+ * Options with checks of their own, tested with their modules (the options
+ * about discovered workers, which depend on each other, in
+ * `unit/pool/discovery_options_test.ts`).
+ */
+const DELEGATED = [
+  "backpressure",
+  "worker",
+  "recycle",
+  "discovery",
+  "credentials",
+  "tags",
+  "lease",
+  "quorum",
+  "quorumTimeoutMs",
+];
 
 /** Values of every type, each with the type names it counts as. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(

@@ -103,6 +103,7 @@ function setUp(options: SetUpOptions = {}) {
   const roster = new Roster();
   const stats = new StatsBook();
   const evictions: string[] = [];
+  const refusals: string[] = [];
   const infos = workerInfos(options.workers ?? options.answers?.length ?? 3);
   const connections = infos.map((info, i) => {
     const connection = new FakeConnection(info.address, {
@@ -127,6 +128,7 @@ function setUp(options: SetUpOptions = {}) {
       evictions.push(`${id} ${cause.code}: ${cause.message}`);
       roster.remove(id, reason);
     },
+    refused: (id, cause) => refusals.push(`${id} ${cause}`),
   });
   const dispatch = (signal?: AbortSignal) =>
     dispatcher.dispatch(FRAME, VIEW, signal);
@@ -135,6 +137,7 @@ function setUp(options: SetUpOptions = {}) {
     roster,
     stats,
     evictions,
+    refusals,
     connections,
     dispatcher,
     dispatch,
@@ -289,11 +292,11 @@ Deno.test("Dispatcher.dispatch() words a rejection from the hook's reason when t
   );
 });
 
-Deno.test("Dispatcher.dispatch() counts rejections by the cause the worker names", async () => {
+Deno.test("Dispatcher.dispatch() counts rejections by the cause the worker names, and tells refused() of each", async () => {
   const cause = (value: string) => ({
     [REJECTION_CAUSE_METADATA_KEY]: value,
   });
-  const { dispatch, stats } = setUp({
+  const { dispatch, stats, refusals } = setUp({
     answers: [
       [answer.rejected("timed out", cause("hook-timeout"))],
       [answer.rejected("threw", cause("hook-error"))],
@@ -313,6 +316,12 @@ Deno.test("Dispatcher.dispatch() counts rejections by the cause the worker names
     "hook-error",
     "stopping",
     "hook",
+  ]);
+  assert.deepStrictEqual(refusals, [
+    "w1 hook-timeout",
+    "w2 hook-error",
+    "w3 stopping",
+    "w4 hook",
   ]);
 });
 
