@@ -71,16 +71,19 @@ export interface ResolvedCredentials {
     | undefined;
 }
 
-/** The options this module validates, as `WorkerPoolOptions` has them. */
-export interface DiscoveryPoolOptions {
-  spawn?: number;
-  discovery?: Discovery;
-  credentials?: PoolCredentials;
-  tags?: string[];
-  lease?: number;
-  quorum?: number;
-  quorumTimeoutMs?: number;
-}
+/** The options this module validates (`WorkerPoolOptions` documents them). */
+export type DiscoveryPoolOptions = Partial<
+  Record<
+    | "spawn"
+    | "discovery"
+    | "credentials"
+    | "tags"
+    | "lease"
+    | "quorum"
+    | "quorumTimeoutMs",
+    unknown
+  >
+>;
 
 /** What a pool does about workers it finds, with every default filled in. */
 export interface ResolvedDiscoveryOptions {

@@ -10,11 +10,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { natsDiscovery, WorkerPool } from "../../mod.ts";
+import {
+  natsDiscovery,
+  WorkerPool,
+  type WorkerPoolOptions,
+} from "../../mod.ts";
 import { ignoreWithout, NATS_SERVER } from "../_helpers/engines.ts";
 import { NatsServer } from "../_helpers/nats_server.ts";
 import { PoolEvents } from "../_helpers/pool_events.ts";
 import { RemoteWorkers } from "../_helpers/remote_workers.ts";
+import type { StandaloneProcess } from "../_helpers/standalone_process.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
@@ -26,6 +31,36 @@ const ignore = ignoreWithout(NATS_SERVER);
  */
 const EXPIRY_BOUND_MS = 40_000;
 
+/** Workers on 127.0.0.2 and 127.0.0.3 announcing through `nats`; b with `tagsOfB`. */
+function announcing(
+  remote: RemoteWorkers,
+  nats: NatsServer,
+  tagsOfB: string[] = [],
+): Promise<StandaloneProcess[]> {
+  return Promise.all([
+    remote.start({ host: "127.0.0.2", token: TOKEN, nats: nats.url }),
+    remote.start({
+      host: "127.0.0.3",
+      token: TOKEN,
+      nats: nats.url,
+      tags: tagsOfB,
+    }),
+  ]);
+}
+
+/** A durable pool following `nats`, waiting for both workers. */
+function natsPool(
+  nats: NatsServer,
+  options: WorkerPoolOptions = {},
+): Promise<WorkerPool> {
+  return WorkerPool.start({
+    discovery: natsDiscovery({ servers: nats.url }),
+    credentials: { token: TOKEN },
+    quorum: 2,
+    ...options,
+  });
+}
+
 Deno.test({
   name:
     "a pool following NATS admits the workers that announce themselves; one killed with SIGKILL leaves, and a new one joins",
@@ -33,22 +68,8 @@ Deno.test({
   async fn() {
     await using nats = await NatsServer.start();
     await using remote = await RemoteWorkers.create();
-    const a = await remote.start({
-      host: "127.0.0.2",
-      token: TOKEN,
-      nats: nats.url,
-    });
-    const b = await remote.start({
-      host: "127.0.0.3",
-      token: TOKEN,
-      nats: nats.url,
-      tags: ["gpu"],
-    });
-    await using pool = await WorkerPool.start({
-      discovery: natsDiscovery({ servers: nats.url }),
-      credentials: { token: TOKEN },
-      quorum: 2,
-    });
+    const [a, b] = await announcing(remote, nats, ["gpu"]);
+    await using pool = await natsPool(nats);
     using events = new PoolEvents(pool);
     const tagsOf = Object.fromEntries(
       pool.workers.map((w) => [w.address, w.tags]),
@@ -82,23 +103,9 @@ Deno.test({
   async fn() {
     await using nats = await NatsServer.start();
     await using remote = await RemoteWorkers.create();
-    const a = await remote.start({
-      host: "127.0.0.2",
-      token: TOKEN,
-      nats: nats.url,
-    });
-    const b = await remote.start({
-      host: "127.0.0.3",
-      token: TOKEN,
-      nats: nats.url,
-    });
-    await using pool = await WorkerPool.start({
-      discovery: natsDiscovery({ servers: nats.url }),
-      credentials: { token: TOKEN },
-      quorum: 2,
-      // No liveness probe: the announcements alone decide here.
-      workerUnresponsiveMs: 0,
-    });
+    const [a, b] = await announcing(remote, nats);
+    // No liveness probe: the announcements alone decide here.
+    await using pool = await natsPool(nats, { workerUnresponsiveMs: 0 });
     using events = new PoolEvents(pool);
     const silent = pool.workers.find((w) => w.address === b.address)!.id;
     b.kill("SIGSTOP");

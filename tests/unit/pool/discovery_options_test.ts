@@ -36,7 +36,6 @@ Deno.test("validateDiscoveryOptions() refuses spawn: 0 without discovery, naming
 Deno.test("validateDiscoveryOptions() refuses a discovery without subscribe()", () => {
   for (const bad of [null, 1, {}, { subscribe: "x" }, () => {}]) {
     assert.throws(
-      // @ts-expect-error: not a Discovery
       () => validateDiscoveryOptions({ discovery: bad }),
       { name: "TypeError", message: /"discovery" must be a Discovery/ },
     );
@@ -66,13 +65,11 @@ Deno.test("validateDiscoveryOptions() checks tags as a worker's --tag takes them
   );
   for (const bad of ["", "a b", "a,b", "x".repeat(257), 3]) {
     assert.throws(
-      // @ts-expect-error: 3 is not a tag
       () => validateDiscoveryOptions({ discovery, tags: ["ok", bad] }),
       { name: "TypeError", message: /"tags\[1\]" must be a tag/ },
     );
   }
   assert.throws(
-    // @ts-expect-error: not an array
     () => validateDiscoveryOptions({ discovery, tags: "gpu" }),
     { name: "TypeError", message: /"tags" must be an array/ },
   );
@@ -131,13 +128,11 @@ Deno.test("validateDiscoveryOptions() trims the token and refuses one a header c
   );
   for (const token of ["", "  \n", "a b", "é", 42]) {
     assert.throws(
-      // @ts-expect-error: 42 is not a token
       () => validateDiscoveryOptions({ discovery, credentials: { token } }),
       { name: "TypeError", message: /"credentials.token" must be/ },
     );
   }
   assert.throws(
-    // @ts-expect-error: not an object
     () => validateDiscoveryOptions({ discovery, credentials: "s3cret" }),
     { name: "TypeError", message: /"credentials" must be an object/ },
   );
@@ -214,4 +209,14 @@ Deno.test("validatePoolOptions() takes the discovery options, and knows their na
   assert.equal(resolved.lease, 3);
   assert.equal(resolved.quorum, 2);
   assert.equal(resolved.credentials.token, "t");
+  assert.throws(
+    // @ts-expect-error: tags is a list
+    () => validatePoolOptions({ discovery, tags: "gpu" }),
+    { name: "TypeError", message: /"tags" must be an array/ },
+  );
+  assert.throws(
+    // @ts-expect-error: credentials is an object
+    () => validatePoolOptions({ discovery, credentials: "s3cret" }),
+    { name: "TypeError", message: /"credentials" must be an object/ },
+  );
 });
