@@ -7,7 +7,11 @@
 import { grpc } from "../wire/grpc.ts";
 import { setImmediate } from "node:timers";
 import type { RequestFrame, ResponseFrame } from "../wire/frames.ts";
-import { CANCELLED_STATUS, fromGrpcStatus } from "../wire/status.ts";
+import {
+  CANCELLED_STATUS,
+  fromGrpcStatus,
+  markDeliveryUnknown,
+} from "../wire/status.ts";
 import {
   type ChannelEvent,
   ChannelEvents,
@@ -15,13 +19,22 @@ import {
 } from "./task_channel.ts";
 
 /**
+ * Ends a stream still open as its connection closing does: `CANCELLED`,
+ * marked delivery unknown when its Task frame may have reached the worker.
+ */
+export type DropStream = () => void;
+
+/**
  * Opens a task channel as a new `Dispatch` stream on `client`, sending
- * `metadata` (the caller's credential) with it.
+ * `metadata` (the caller's credential) with it. While it is open, `open`
+ * holds the way to drop it: closing a client does not end the streams on
+ * it, and a worker that stopped answering would hold them forever.
  */
 export function openDispatchChannel(
   client: grpc.Client,
   method: grpc.MethodDefinition<RequestFrame, ResponseFrame>,
   metadata: grpc.Metadata,
+  open?: Set<DropStream>,
 ): TaskChannel {
   const events = new ChannelEvents();
   const connected = client.getChannel().getConnectivityState(false) ===
@@ -35,7 +48,15 @@ export function openDispatchChannel(
   call.on("data", (frame: ResponseFrame) => events.pushFrame(frame));
   // Sent over a connection that was up: a failure grpc-js made up (the
   // connection broke) may have come after the worker took the task.
+  const drop = () => {
+    events.pushEnd(
+      connected ? markDeliveryUnknown(CANCELLED_STATUS) : CANCELLED_STATUS,
+    );
+    call.cancel();
+  };
+  open?.add(drop);
   call.on("status", (status: grpc.StatusObject) => {
+    open?.delete(drop);
     events.pushEnd(fromGrpcStatus(status, connected));
   });
   call.on("error", () => {

@@ -18,7 +18,7 @@ import {
   type WorkerDetails,
   type WorkerDetailsMessage,
 } from "../wire/worker_details.ts";
-import { openDispatchChannel } from "./dispatch_channel.ts";
+import { type DropStream, openDispatchChannel } from "./dispatch_channel.ts";
 import { Semaphore } from "./semaphore.ts";
 import { type ClientTls, tlsChannel } from "./tls_target.ts";
 import { SessionMux } from "./session_mux.ts";
@@ -82,6 +82,8 @@ export class WorkerConnection implements TaskConnection {
   readonly #client: grpc.Client;
   readonly #service: grpc.ServiceDefinition;
   readonly #mux: SessionMux | undefined;
+  /** The `Dispatch` streams open now, which `close()` ends. */
+  readonly #dispatches = new Set<DropStream>();
   readonly #credential: () => grpc.Metadata;
 
   private constructor(
@@ -182,6 +184,7 @@ export class WorkerConnection implements TaskConnection {
         ResponseFrame
       >,
       this.#credential(),
+      this.#dispatches,
     );
   }
 
@@ -220,9 +223,15 @@ export class WorkerConnection implements TaskConnection {
     await this.#unary("Stop", { graceMs }, timeoutMs);
   }
 
-  /** Closes the session stream and the client. */
+  /**
+   * Closes the session stream, the `Dispatch` streams still open, and the
+   * client: tasks still on them end `CANCELLED`, delivery unknown once the
+   * worker may have them (their calls fail with `WorkerCrashed`).
+   */
   close(): void {
     this.#mux?.close();
+    for (const drop of [...this.#dispatches]) drop();
+    this.#dispatches.clear();
     this.#client.close();
   }
 

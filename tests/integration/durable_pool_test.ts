@@ -22,6 +22,7 @@ import { PoolEvents } from "../_helpers/pool_events.ts";
 import { isAlive } from "../_helpers/processes.ts";
 import { portOf, RemoteWorkers } from "../_helpers/remote_workers.ts";
 import { RawWorkerClient } from "../_helpers/raw_client.ts";
+import { TRANSPORTS } from "../_helpers/transports.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
@@ -100,58 +101,67 @@ Deno.test("a hybrid pool serves from its spawned worker and a discovered one; cl
   assert.equal(isAlive(found.pid), true, "the discovered worker runs on");
 });
 
-Deno.test("a discovered worker killed with SIGKILL fails its call in flight with WorkerCrashed, leaves as unreachable, later calls go elsewhere, and it joins again once back", async () => {
-  await using remote = await RemoteWorkers.create();
-  await using gate = Gate.open();
-  const a = await remote.start({ host: "127.0.0.2", token: TOKEN });
-  const b = await remote.start({ host: "127.0.0.3", token: TOKEN });
-  await using pool = await durablePool([a.address, b.address]);
-  using events = new PoolEvents(pool);
-  const idOf = (address: string) =>
-    pool.workers.find((w) => w.address === address)!.id;
-  const victim = idOf(a.address);
-  const tasks = pool.remote<Tasks>(TASKS);
-  const held = [tasks.waitAtGate(gate.port, 1), tasks.waitAtGate(gate.port, 2)];
-  held.forEach((call) => call.catch(() => {}));
-  await gate.arrived(2);
-  a.kill("SIGKILL");
-  await a.exited;
+for (const transport of TRANSPORTS) {
+  Deno.test(`a discovered worker killed with SIGKILL fails its call in flight with WorkerCrashed, leaves as unreachable, later calls go elsewhere, and it joins again once back (transport "${transport}")`, async () => {
+    await using remote = await RemoteWorkers.create();
+    await using gate = Gate.open();
+    const a = await remote.start({ host: "127.0.0.2", token: TOKEN });
+    const b = await remote.start({ host: "127.0.0.3", token: TOKEN });
+    await using pool = await durablePool([a.address, b.address], {
+      transport,
+    });
+    using events = new PoolEvents(pool);
+    const idOf = (address: string) =>
+      pool.workers.find((w) => w.address === address)!.id;
+    const victim = idOf(a.address);
+    const tasks = pool.remote<Tasks>(TASKS);
+    const held = [
+      tasks.waitAtGate(gate.port, 1),
+      tasks.waitAtGate(gate.port, 2),
+    ];
+    held.forEach((call) => call.catch(() => {}));
+    await gate.arrived(2);
+    a.kill("SIGKILL");
+    await a.exited;
 
-  const left = await events.next("left", (e) => e.worker.id === victim);
-  assert.equal(left.reason, "unreachable");
-  await gate.release();
-  const outcomes = await Promise.allSettled(held);
-  const crashed = outcomes.filter((o) => o.status === "rejected");
-  assert.equal(crashed.length, 1, "the call on the killed worker");
-  const error = (crashed[0] as PromiseRejectedResult).reason;
-  assert.ok(error instanceof WorkerCrashed, String(error));
-  assert.equal(error.workerId, victim);
-  assert.equal(error.pid, a.pid);
-  assert.equal(
-    outcomes.filter((o) => o.status === "fulfilled").length,
-    1,
-    "the call on the live worker",
-  );
+    const left = await events.next("left", (e) => e.worker.id === victim);
+    assert.equal(left.reason, "unreachable");
+    await gate.release();
+    const outcomes = await Promise.allSettled(held);
+    const crashed = outcomes.filter((o) => o.status === "rejected");
+    assert.equal(crashed.length, 1, "the call on the killed worker");
+    const error = (crashed[0] as PromiseRejectedResult).reason;
+    assert.ok(error instanceof WorkerCrashed, String(error));
+    assert.equal(error.workerId, victim);
+    assert.equal(error.pid, a.pid);
+    assert.equal(
+      outcomes.filter((o) => o.status === "fulfilled").length,
+      1,
+      "the call on the live worker",
+    );
 
-  const pids = await Promise.all(Array.from({ length: 6 }, () => tasks.pid()));
-  assert.ok(
-    pids.every((pid) => pid === b.pid),
-    "later calls go to the live one",
-  );
-  await events.next("unavailable", (e) => e.address === a.address);
+    const pids = await Promise.all(
+      Array.from({ length: 6 }, () => tasks.pid()),
+    );
+    assert.ok(
+      pids.every((pid) => pid === b.pid),
+      "later calls go to the live one",
+    );
+    await events.next("unavailable", (e) => e.address === a.address);
 
-  const back = await remote.start({
-    host: "127.0.0.2",
-    port: portOf(a.address),
-    token: TOKEN,
+    const back = await remote.start({
+      host: "127.0.0.2",
+      port: portOf(a.address),
+      token: TOKEN,
+    });
+    const rejoined = await events.next(
+      "joined",
+      (e) => e.worker.address === a.address,
+    );
+    assert.notEqual(rejoined.worker.id, victim, "under a new id");
+    assert.equal(rejoined.worker.pid, back.pid);
   });
-  const rejoined = await events.next(
-    "joined",
-    (e) => e.worker.address === a.address,
-  );
-  assert.notEqual(rejoined.worker.id, victim, "under a new id");
-  assert.equal(rejoined.worker.pid, back.pid);
-});
+}
 
 Deno.test("a discovered worker drained with SIGTERM mid-task finishes the task and leaves as draining; new tasks go to the other worker", async () => {
   await using remote = await RemoteWorkers.create();
@@ -182,3 +192,31 @@ Deno.test("a discovered worker drained with SIGTERM mid-task finishes the task a
   ]);
   assert.equal((await a.exited).code, 0);
 });
+
+for (const transport of TRANSPORTS) {
+  Deno.test(`a discovered worker that stops answering leaves as unreachable, its call in flight fails with WorkerCrashed, and the pool does not kill it (transport "${transport}")`, async () => {
+    await using remote = await RemoteWorkers.create();
+    await using gate = Gate.open();
+    const a = await remote.start({ host: "127.0.0.2", token: TOKEN });
+    await using pool = await durablePool([a.address], {
+      workerUnresponsiveMs: 1000,
+      transport,
+    });
+    using events = new PoolEvents(pool);
+    const held = pool.remote<Tasks>(TASKS).waitAtGate(gate.port, 1);
+    held.catch(() => {});
+    await gate.arrived(1);
+    a.kill("SIGSTOP");
+    try {
+      const left = await events.next("left");
+      assert.equal(left.reason, "unreachable");
+      const error = await held.then(() => undefined, (e) => e);
+      assert.ok(error instanceof WorkerCrashed, String(error));
+      assert.equal(isAlive(a.pid), true, "stopped, not killed");
+    } finally {
+      a.kill("SIGCONT");
+    }
+    const back = await events.next("joined");
+    assert.equal(back.worker.pid, a.pid, "it joins again once it answers");
+  });
+}

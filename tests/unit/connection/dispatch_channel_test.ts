@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { setImmediate } from "node:timers";
 import { EventEmitter } from "node:events";
 import { grpc } from "../../../src/wire/grpc.ts";
-import { openDispatchChannel } from "../../../src/connection/dispatch_channel.ts";
+import {
+  type DropStream,
+  openDispatchChannel,
+} from "../../../src/connection/dispatch_channel.ts";
+import { isDeliveryUnknown, Status } from "../../../src/wire/status.ts";
 import type { RequestFrame, ResponseFrame } from "../../../src/wire/frames.ts";
 
 const METHOD = {
@@ -39,7 +43,10 @@ class FakeCall extends EventEmitter {
 /** What the channel is told to present on its stream. */
 const CREDENTIAL = new grpc.Metadata();
 
-function open(state = grpc.connectivityState.READY) {
+function open(
+  state = grpc.connectivityState.READY,
+  streams?: Set<DropStream>,
+) {
   const calls: FakeCall[] = [];
   const client = {
     getChannel: () => ({ getConnectivityState: () => state }),
@@ -56,7 +63,7 @@ function open(state = grpc.connectivityState.READY) {
       return call;
     },
   } as unknown as grpc.Client;
-  const channel = openDispatchChannel(client, METHOD, CREDENTIAL);
+  const channel = openDispatchChannel(client, METHOD, CREDENTIAL, streams);
   return { channel, call: calls[0] };
 }
 
@@ -149,4 +156,28 @@ Deno.test("openDispatchChannel() cancel() leaves a finished task's stream alone"
     );
   }
   assert.deepStrictEqual(seen, ["ack", "result", "end 0"]);
+});
+
+Deno.test("openDispatchChannel() lists an open stream's drop, which ends it delivery unknown on a live connection, until its status", async () => {
+  const streams = new Set<DropStream>();
+  const { channel, call } = open(grpc.connectivityState.READY, streams);
+  const other = open(grpc.connectivityState.READY, streams);
+  assert.equal(streams.size, 2);
+  other.call.end(0, "");
+  assert.equal(streams.size, 1, "an ended stream leaves the list");
+  for (const drop of streams) drop();
+  const end = await channel.receive();
+  assert.ok(end.kind === "end");
+  assert.equal(end.status.code, Status.CANCELLED);
+  assert.equal(isDeliveryUnknown(end.status), true);
+  assert.equal(call.cancelled, 1);
+});
+
+Deno.test("openDispatchChannel() drops a stream opened before its connection was up as plainly CANCELLED", async () => {
+  const streams = new Set<DropStream>();
+  const { channel } = open(grpc.connectivityState.CONNECTING, streams);
+  for (const drop of streams) drop();
+  const end = await channel.receive();
+  assert.ok(end.kind === "end");
+  assert.equal(isDeliveryUnknown(end.status), false);
 });
