@@ -83,6 +83,8 @@ export class DiscoveredWorkers {
   readonly #candidates = new Map<string, Candidate>();
   readonly #byId = new Map<WorkerId, Candidate>();
   readonly #waiting = new Set<Candidate>();
+  /** Addresses a candidate is dialing or a member at. */
+  readonly #taken = new Set<string>();
   /** Members that left, closing their connections once their calls end. */
   readonly #draining = new Set<RemoteMember>();
   readonly #pending = new Set<Promise<unknown>>();
@@ -205,12 +207,18 @@ export class DiscoveredWorkers {
     this.#fill();
   }
 
-  /** Dials waiting candidates while lease slots are free. */
+  /**
+   * Dials waiting candidates while lease slots are free, one at a time per
+   * address: a worker listed under two keys (a NATS worker restarted under
+   * a new id, its old announcement not yet expired) is one member.
+   */
   #fill(): void {
     if (this.#closing.signal.aborted) return;
     for (const candidate of this.#waiting) {
       if (this.#slots >= this.#options.lease) return;
+      if (this.#taken.has(candidate.worker.address)) continue;
       this.#waiting.delete(candidate);
+      this.#taken.add(candidate.worker.address);
       this.#slots++;
       candidate.state = "dialing";
       this.#track(this.#dial(candidate));
@@ -227,6 +235,7 @@ export class DiscoveredWorkers {
     }
     if (outcome.kind === "ready") outcome.connection.close();
     this.#slots--;
+    this.#taken.delete(candidate.worker.address);
     if (outcome.kind === "unavailable" && !this.#closed(candidate)) {
       this.#fail(candidate, outcome.error);
     }
@@ -265,6 +274,7 @@ export class DiscoveredWorkers {
     candidate.member = undefined;
     this.#byId.delete(member.id);
     this.#slots--;
+    this.#taken.delete(candidate.worker.address);
     this.#draining.add(member);
     this.#track(member.drained.then(() => this.#draining.delete(member)));
     if (!this.#closed(candidate)) {

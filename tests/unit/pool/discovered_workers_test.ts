@@ -312,3 +312,20 @@ Deno.test("DiscoveredWorkers reports discovery errors, and lists them with the l
   assert.deepStrictEqual(workers.failures(), [error]);
   await workers.close();
 });
+
+Deno.test("DiscoveredWorkers dials one address once, whatever the keys it is listed under", async () => {
+  const { dialer, events, workers } = setUp();
+  workers.found({ key: "old", address: "127.0.0.2:5001" });
+  workers.found({ key: "new", address: "127.0.0.2:5001" });
+  await admit(dialer, 1);
+  await events.next("joined d1");
+  assert.equal(dialer.dials.length, 1);
+  workers.lost(dialer.dials[0].worker.key);
+  await admit(dialer, 2);
+  await events.next("joined d2");
+  assert.deepStrictEqual(
+    dialer.dials.map((dial) => dial.worker.key),
+    ["old", "new"],
+  );
+  await workers.close();
+});
