@@ -1,7 +1,14 @@
 /**
  * A custom discovery: the workers listed in a JSON file, followed as the
  * file changes (a config-management tool, or a person, edits it). It only
- * reports membership; the pool dials, authenticates and retries.
+ * reports membership; the pool dials, authenticates and retries:
+ *
+ *     await using pool = await WorkerPool.start({
+ *       discovery: jsonFileDiscovery("workers.json"),
+ *       credentials: { token: await Deno.readTextFile("token") },
+ *     });
+ *
+ * Run alone, it prints the events it reports:
  *
  *     echo '["127.0.0.2:5001", {"address": "127.0.0.3:5001", "tags": ["gpu"]}]' > workers.json
  *     deno run -A examples/custom_discovery.ts workers.json
