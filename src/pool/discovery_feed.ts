@@ -16,6 +16,7 @@
  * @module
  */
 import { describeErrorMessage } from "../_util/describe.ts";
+import { withTimeout } from "../_util/timeout.ts";
 import type {
   DiscoveredWorker,
   Discovery,
@@ -36,6 +37,9 @@ export interface FeedTarget {
   failed(error: DiscoveryError): void;
 }
 
+/** How long `close()` waits for a discovery to end its subscription. */
+const RELEASE_WAIT_MS = 5000;
+
 /** What a subscription says is wrong, as a `DiscoveryError`'s source. */
 const SOURCE = "subscription";
 
@@ -48,26 +52,34 @@ export class DiscoveryFeed {
   /** The address of each worker passed on, by key. */
   readonly #known = new Map<string, string>();
   readonly #running: Promise<void>;
+  readonly #releaseWaitMs: number;
 
   /**
    * Subscribes to `discovery` now, handing changes to `target`, and again
-   * after `retry`'s backoff each time a subscription breaks.
+   * after `retry`'s backoff each time a subscription breaks; `close()`
+   * waits `releaseWaitMs` at most for the discovery to end it.
    */
   constructor(
     discovery: Discovery,
     target: FeedTarget,
     retry: BackoffOptions,
+    releaseWaitMs: number = RELEASE_WAIT_MS,
   ) {
+    this.#releaseWaitMs = releaseWaitMs;
     this.#discovery = discovery;
     this.#target = target;
     this.#backoff = new Backoff(retry);
     this.#running = this.#run();
   }
 
-  /** Ends the subscription; resolves once the discovery released it. */
+  /**
+   * Ends the subscription; resolves once the discovery released it, or
+   * after {@linkcode RELEASE_WAIT_MS} for a discovery that ignores its
+   * signal (its iterable is then left behind, so `close()` still ends).
+   */
   async close(): Promise<void> {
     this.#stop.abort();
-    await this.#running;
+    await withTimeout(this.#running, this.#releaseWaitMs);
   }
 
   async #run(): Promise<void> {

@@ -222,3 +222,20 @@ Deno.test("DiscoveryFeed.close() ends the subscription and resolves once it fini
   assert.equal(subscription.finished, true);
   assert.equal(discovery.subscriptions.length, 1);
 });
+
+Deno.test("DiscoveryFeed.close() ends even when the discovery ignores its signal", async () => {
+  let release: () => void = () => {};
+  const stuck: Discovery = {
+    async *subscribe(): AsyncGenerator<DiscoveryEvent> {
+      yield added("a", "127.0.0.2:1");
+      // Never looks at its signal: only the test lets it go.
+      await new Promise<void>((resolve) => release = resolve);
+    },
+  };
+  const target = new Recorder();
+  const feed = new DiscoveryFeed(stuck, target, RETRY, 50);
+  await target.until(1);
+  await feed.close();
+  release();
+  assert.deepStrictEqual(target.log, ["found a 127.0.0.2:1"]);
+});
