@@ -3,7 +3,8 @@
  * server (Debian's dnsmasq on a loopback port), with real standalone
  * workers on 127.0.0.2 and 127.0.0.3: the records change while the pool
  * runs, and the pool follows — a worker whose record goes leaves once its
- * task ends, and joins again when it is back; over TLS, the certificate is
+ * task ends, and joins again when it is back; a DNS server that stops
+ * answering is reported and changes nothing; over TLS, the certificate is
  * checked against the SRV target's name, as on a Kubernetes headless
  * Service.
  *
@@ -41,7 +42,7 @@ function recordsOf(addresses: readonly string[]): DnsRecords {
 
 Deno.test({
   name:
-    "a pool following DNS SRV records admits the workers they name, lets one whose record goes finish its task and leave, and admits it again when it is back",
+    "a pool following DNS SRV records admits the workers they name, lets one whose record goes finish its task and leave, admits it again when it is back, and reports a DNS server that stops answering",
   ignore: ignoreWithout(DNSMASQ),
   async fn() {
     await using remote = await RemoteWorkers.create();
@@ -84,6 +85,15 @@ Deno.test({
     );
     assert.notEqual(back.worker.id, withdrawn);
     assert.equal(back.worker.pid, b.pid);
+
+    // The DNS server goes away: reported; the workers known stay.
+    await dns.stop();
+    const failed = await events.next("discovery-error");
+    assert.match(failed.error.message, /dnsDiscovery/);
+    assert.deepStrictEqual(
+      pool.workers.map((w) => w.address).sort(),
+      [a.address, b.address].sort(),
+    );
   },
 });
 
