@@ -620,7 +620,10 @@ Deno.test("Worker gRPC endpoint answers fuzzed Dispatch and Session traffic with
             if (how === "end" && responses.length === 0) {
               assert.notEqual(status.code, grpc.status.OK, "OK with no answer");
             }
-            if (how === "end") {
+            // A frame over the receive limit ends the stream in grpc-js
+            // (RESOURCE_EXHAUSTED, checked below) before the worker sees
+            // it: the pulls after it are the transport's to refuse.
+            if (how === "end" && !frames.some((f) => oversized(DISPATCH, f))) {
               assertPullsAnswered(frames, responses as ResponseFrame[], status);
             }
             if (status.code === grpc.status.RESOURCE_EXHAUSTED) {
