@@ -47,7 +47,10 @@ export const WORKER_ENV_NAMES: readonly string[] = Object.freeze([
   "DENO_NO_UPDATE_CHECK",
   "DENO_V8_FLAGS",
   "NO_COLOR",
-  // Certificates and proxies for fetching modules and packages.
+  // Certificates and proxies for fetching modules and packages. Deno
+  // trusts the extra CAs of NODE_EXTRA_CA_CERTS too: behind a TLS-
+  // inspecting proxy a worker without it cannot fetch an npm package.
+  "NODE_EXTRA_CA_CERTS",
   "SSL_CERT_FILE",
   "SSL_CERT_DIR",
   "HTTP_PROXY",

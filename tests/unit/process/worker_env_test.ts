@@ -33,6 +33,21 @@ Deno.test("workerEnvironment() keeps only what Deno, npm and grpc-js read, plus 
   }
 });
 
+Deno.test("workerEnvironment() keeps the certificate settings Deno reads, NODE_EXTRA_CA_CERTS among them", () => {
+  const names = ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "DENO_CERT"];
+  const saved = names.map((name) => [name, Deno.env.get(name)] as const);
+  for (const name of names) Deno.env.set(name, `/etc/ssl/${name}.pem`);
+  try {
+    const { env } = workerEnvironment({});
+    for (const name of names) assert.equal(env[name], `/etc/ssl/${name}.pem`);
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    }
+  }
+});
+
 Deno.test("workerEnvironment() gives worker.env the last word", () => {
   const { env } = workerEnvironment({ PATH: "/only/here" });
   assert.equal(env.PATH, "/only/here");
