@@ -96,6 +96,8 @@ export class TaskSession implements DocketEntry {
   readonly #controller = new AbortController();
   #state: State = { name: "waiting" };
   #frames: ResponseEncoder;
+  /** Where the docket keeps this task (the docket's field). */
+  docketSlot = -1;
   /** Steps of a streaming generator, answered one after another. */
   #steps: Promise<void> = Promise.resolve();
 

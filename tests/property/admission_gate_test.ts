@@ -102,7 +102,7 @@ Deno.test("AdmissionGate never holds more than N tasks with a hook rejecting at 
 
         function admitOne(plan: Arrival): void {
           const id = `t${arrived.length}`;
-          const entry: DocketEntry = { cancel() {} };
+          const entry: DocketEntry = { cancel() {}, docketSlot: -1 };
           plans.set(id, plan);
           entries.set(id, entry);
           arrived.push(id);
@@ -142,7 +142,9 @@ Deno.test("AdmissionGate shows the hook the docket size as activeTaskCount, for 
       fc.boolean(),
       async (count, asyncHook) => {
         const docket = new Docket();
-        for (let i = 0; i < count; i++) docket.add({ cancel() {} });
+        for (let i = 0; i < count; i++) {
+          docket.add({ cancel() {}, docketSlot: -1 });
+        }
         let seen: number | undefined;
         const gate = new AdmissionGate({
           hook: (ctx) => {
@@ -152,7 +154,10 @@ Deno.test("AdmissionGate shows the hook the docket size as activeTaskCount, for 
           timeoutMs: NO_TIMEOUT_MS,
           docket,
         });
-        const admission = await gate.admit(task("t"), { cancel() {} });
+        const admission = await gate.admit(task("t"), {
+          cancel() {},
+          docketSlot: -1,
+        });
         assert.equal(seen, count);
         assert.equal(admission.accepted, false);
         assert.equal(docket.size, count);

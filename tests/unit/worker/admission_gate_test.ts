@@ -23,7 +23,7 @@ function task(id: string, extra: Partial<Task> = {}): Task {
 }
 
 function entry(): DocketEntry {
-  return { cancel() {} };
+  return { cancel() {}, docketSlot: -1 };
 }
 
 interface Deferred<T> {

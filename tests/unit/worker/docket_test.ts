@@ -15,7 +15,11 @@ async function settledAtOnce(promise: Promise<unknown>): Promise<boolean> {
 /** A docket entry that records the reasons it was cancelled with. */
 function entry(): DocketEntry & { cancelled: unknown[] } {
   const cancelled: unknown[] = [];
-  return { cancelled, cancel: (reason) => cancelled.push(reason) };
+  return {
+    cancelled,
+    cancel: (reason) => cancelled.push(reason),
+    docketSlot: -1,
+  };
 }
 
 Deno.test("Docket.size counts each added entry once until it is removed", () => {
@@ -58,7 +62,10 @@ Deno.test("Docket.cancelAll() cancels every entry, which stays until it ends", (
 
 Deno.test("Docket.cancelAll() tolerates entries that leave while cancelled", () => {
   const docket = new Docket();
-  const leaving: DocketEntry = { cancel: () => docket.remove(leaving) };
+  const leaving: DocketEntry = {
+    cancel: () => docket.remove(leaving),
+    docketSlot: -1,
+  };
   const staying = entry();
   docket.add(leaving);
   docket.add(staying);

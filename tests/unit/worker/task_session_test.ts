@@ -350,7 +350,7 @@ Deno.test("TaskSession whose caller went away while the hook decided leaves the 
     answer(false);
     // The gate decides in arrival order: once the probe is in, the first
     // task was entered, and its session found its caller gone.
-    const probe = { cancel() {} };
+    const probe = { cancel() {}, docketSlot: -1 };
     const admitted = await w.gate.admit(
       { id: "probe", module: TASKS, export: "add", args: [] },
       probe,
