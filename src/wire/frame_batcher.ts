@@ -24,6 +24,7 @@ export class FrameBatcher<T> {
   #batch: T[] = [];
   #bytes = 0;
   #scheduled = false;
+  #hurried = false;
 
   /**
    * @param flush Receives each batch, in order.
@@ -56,6 +57,20 @@ export class FrameBatcher<T> {
       if (this.#eager()) queueMicrotask(() => this.flush());
       else setImmediate(() => this.flush());
     }
+  }
+
+  /**
+   * Hands over the current batch at the end of this turn (in a microtask)
+   * instead of a turn later: for when nothing more is coming soon. A no-op
+   * when the batch is empty.
+   */
+  hurry(): void {
+    if (this.#batch.length === 0 || this.#hurried) return;
+    this.#hurried = true;
+    queueMicrotask(() => {
+      this.#hurried = false;
+      this.flush();
+    });
   }
 
   /** Hands over the current batch now, if it holds anything. */
