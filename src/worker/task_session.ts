@@ -57,6 +57,10 @@ import type { Routine } from "./routine_loader.ts";
 import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
 import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
+import { createContextScope } from "../task/context_var.ts";
+
+/** The context variables of a task whose caller set none. */
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Why a session closed. */
 export type CloseReason =
@@ -203,7 +207,12 @@ export class TaskSession implements DocketEntry {
   }
 
   #run(routine: Routine, task: Task): void {
-    const context = { id: task.id, signal: this.#controller.signal };
+    const context = {
+      task: { id: task.id, signal: this.#controller.signal },
+      // A scope of its own even with no variables: what the task sets
+      // never reaches another task.
+      scope: createContextScope(task.context ?? NO_VARIABLES),
+    };
     const returned = callRoutine(routine, task.args, context);
     if (isStepper(returned)) {
       this.#move({
