@@ -42,3 +42,25 @@ export async function* tenantSteps(n: number): AsyncGenerator<string> {
     await Promise.resolve();
   }
 }
+
+/** Tasks of each tenant running now in this worker, and the most at once. */
+const running = new Map<string, { now: number; peak: number }>();
+
+/**
+ * Holds the worker for `ms` milliseconds (a timer, no CPU) as one task of
+ * its `tenant`, and returns the most tasks of that tenant that ran at once
+ * in this worker so far.
+ */
+export async function occupy(ms: number): Promise<number> {
+  const key = tenant.get();
+  const count = running.get(key) ?? { now: 0, peak: 0 };
+  running.set(key, count);
+  count.now++;
+  count.peak = Math.max(count.peak, count.now);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  } finally {
+    count.now--;
+  }
+  return count.peak;
+}
