@@ -52,19 +52,23 @@
  *
  * ## What the worker calls
  *
+ * (`hook_loader.ts`, `worker/admission_gate.ts`, `worker/task_session.ts`.)
+ *
  * 1. At start-up, after loading the export (and calling a factory with its
  *    options): `const hook = normalizeHook(loaded, { onSettledError })`,
- *    with `onSettledError` writing to the worker's stderr. A `TypeError`
+ *    with `onSettledError` reporting the first failure on the worker's
+ *    stderr (`worker/settled_reporter.ts`). A `TypeError`
  *    from it is a hook load failure (`HookLoadError`, so `WorkerStartError`
- *    naming the module and export). The gate then runs `hook.admit` where
- *    it runs the function hook today; nothing else about admission changes.
+ *    naming the module and export). The gate runs `hook.admit` as it ran a
+ *    function hook; nothing else about admission changes.
  * 2. Per task: `receivedAt = performance.now()` when the session reads the
  *    Task frame; `admittedAt = performance.now()` when the gate puts the
- *    task in the docket. Keep the `ctx.task` object the hook saw (the gate
- *    builds it in `createBackpressureContext`; hand it to the session with
- *    the admission).
- * 3. When the task leaves the docket (`Docket.remove`), in the same turn,
- *    after removing it, and only when `hook.settled !== null`:
+ *    task in the docket. The gate keeps them, with the `ctx.task` object
+ *    the hook saw (built in `createBackpressureContext`), per admitted task.
+ * 3. When the task leaves the docket (`Docket.remove` returns `true`), in
+ *    the same turn, after removing it, the session calls
+ *    `gate.settle(entry, { outcome, generator })`, which, only when
+ *    `hook.settled !== null`, calls:
  *
  *    ```
  *    hook.settled({

@@ -12,6 +12,8 @@ import type {
   WorkerInfo,
 } from "../loadbalancer/load_balancer.ts";
 import { currentTaskContext } from "../task/task_context.ts";
+import { captureContext } from "../task/context_var.ts";
+import { contextBytes, encodeContext } from "../wire/context_values.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { encodeArgs } from "../wire/values.ts";
@@ -60,9 +62,6 @@ export type PoolState = "running" | "closing" | "closed";
  */
 const TASK_FIELDS_ROOM_BYTES = FRAME_OVERHEAD_BYTES - 1024;
 const encoder = new TextEncoder();
-
-/** The context of a call made with no context variable set. */
-const NO_CONTEXT: Record<string, Uint8Array> = Object.freeze({});
 
 /** Each pool's secret, for {@linkcode poolSecret}. */
 const SECRETS = new WeakMap<WorkerPool, string>();
@@ -332,6 +331,10 @@ export class WorkerPool implements AsyncDisposable {
   #taskOf(call: DispatchCall): { frame: TaskFrame; view: Task } {
     const module = call.module instanceof URL ? call.module.href : call.module;
     const args = call.args ?? [];
+    // The caller's context variables as they are now, at call time: every
+    // attempt sends this record, however late a retry comes.
+    const snapshot = captureContext();
+    const context = encodeContext(snapshot);
     const bytes = encodeArgs(args);
     if (bytes.length > this.#maxMessageBytes) {
       throw new MessageTooLarge(
@@ -344,9 +347,10 @@ export class WorkerPool implements AsyncDisposable {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8: check the fields'
     // encoded size only when they might not fit.
     const chars = module.length + call.export.length + (call.tag?.length ?? 0);
-    if (bytes.length + 3 * chars > fieldsLimit) {
+    const payload = bytes.length + contextBytes(context);
+    if (payload + 3 * chars > fieldsLimit) {
       checkTaskFrameSize(
-        bytes.length,
+        payload,
         [module, call.export, call.tag ?? ""],
         fieldsLimit,
         call.export,
@@ -364,7 +368,7 @@ export class WorkerPool implements AsyncDisposable {
       tag: call.tag ?? "",
       caller: caller ?? "",
       timeoutMs: call.timeoutMs ?? 0,
-      context: NO_CONTEXT,
+      context,
       traceparent: "",
       tracestate: "",
       depth: 0,
@@ -379,6 +383,7 @@ export class WorkerPool implements AsyncDisposable {
     if (call.tag !== undefined) view.tag = call.tag;
     if (caller !== undefined) view.caller = caller;
     if (call.timeoutMs !== undefined) view.timeoutMs = call.timeoutMs;
+    if (Object.keys(snapshot).length > 0) view.context = snapshot;
     return { frame, view: Object.freeze(view) };
   }
 }

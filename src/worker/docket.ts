@@ -47,17 +47,22 @@ export class Docket {
     if (this.#size === 1) this.#clock.markBusy();
   }
 
-  /** Removes a finished task; an entry not in the docket is ignored. */
-  remove(entry: DocketEntry): void {
-    if (!this.#holds(entry)) return;
+  /**
+   * Removes a finished task; an entry not in the docket is ignored.
+   *
+   * @returns `true` when the entry was in the docket (so it left now).
+   */
+  remove(entry: DocketEntry): boolean {
+    if (!this.#holds(entry)) return false;
     const last = this.#entries[--this.#size]!;
     this.#entries[entry.docketSlot] = last;
     last.docketSlot = entry.docketSlot;
     this.#entries[this.#size] = undefined;
     entry.docketSlot = -1;
-    if (this.#size > 0) return;
+    if (this.#size > 0) return true;
     this.#clock.markEmpty();
     this.#drained.wakeAll();
+    return true;
   }
 
   /** Cancels every task in the docket. Each leaves when it actually ends. */
