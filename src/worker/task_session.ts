@@ -55,6 +55,8 @@ import {
 import type { DocketEntry } from "./docket.ts";
 import type { Routine } from "./routine_loader.ts";
 import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
+import { NestedCalls } from "./nested_calls.ts";
+import { NestedPool } from "./nested_pool.ts";
 import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 
@@ -98,6 +100,8 @@ export class TaskSession implements DocketEntry {
   #frames: ResponseEncoder;
   /** Steps of a streaming generator, answered one after another. */
   #steps: Promise<void> = Promise.resolve();
+  /** The nested calls the task makes, once it runs. */
+  #calls: NestedCalls | undefined;
 
   constructor(deps: TaskSessionDeps, responder: TaskResponder) {
     this.#deps = deps;
@@ -110,6 +114,10 @@ export class TaskSession implements DocketEntry {
     const state = this.#state;
     if (state.name === "waiting") {
       this.#start(frame).catch((error) => this.#internalError(error));
+    } else if (frame.frame === "callReply") {
+      // An answer to a nested call: never out of turn, dropped once the
+      // task's conversation has closed (its calls ended with it).
+      this.#calls?.deliver(frame.callReply);
     } else if (state.name === "streaming") {
       this.#steps = this.#steps.then(() => this.#step(state, frame));
     } else {
@@ -168,6 +176,14 @@ export class TaskSession implements DocketEntry {
       );
     }
     this.#state = next;
+    if (next.name === "closed") {
+      this.#calls?.parentEnded(
+        new DOMException(
+          "The task that made the nested call ended",
+          "AbortError",
+        ),
+      );
+    }
     return true;
   }
 
@@ -199,11 +215,23 @@ export class TaskSession implements DocketEntry {
       return this.#leaveDocket();
     }
     if (this.#state.name === "closed") return this.#leaveDocket();
-    this.#run(routine, task);
+    this.#run(routine, task, first.task.depth ?? 0);
   }
 
-  #run(routine: Routine, task: Task): void {
-    const context = { id: task.id, signal: this.#controller.signal };
+  #run(routine: Routine, task: Task, depth: number): void {
+    const signal = this.#controller.signal;
+    const calls = this.#calls = new NestedCalls(
+      (frame) => {
+        if (this.#state.name !== "closed") this.#responder.send(frame);
+      },
+      this.#deps.maxMessageBytes,
+    );
+    const pool = new NestedPool(
+      calls,
+      { id: task.id, depth, signal },
+      this.#deps.maxMessageBytes,
+    );
+    const context = { id: task.id, signal, pool };
     const returned = callRoutine(routine, task.args, context);
     if (isStepper(returned)) {
       this.#move({
@@ -211,11 +239,13 @@ export class TaskSession implements DocketEntry {
         generator: new GeneratorRun(returned, context),
       });
       this.#answer(this.#frames.ack("generator"));
+      calls.acked();
       if (this.#responder.callerDone?.()) this.#noMorePulls();
       return;
     }
     this.#move({ name: "running" });
     this.#answer(this.#frames.ack("coroutine"));
+    calls.acked();
     Promise.resolve(returned).then(
       (value) => this.#answer(this.#frames.value("result", value)),
       (error) => this.#answer(this.#frames.exception(error)),
