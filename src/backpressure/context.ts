@@ -10,7 +10,7 @@ import type { BackpressureContext, Task } from "./types.ts";
  *
  * The context, its `task` and the `task.args` array are frozen; the values
  * inside `args` are the task's own and are not frozen. Optional task fields
- * (`tag`, `caller`, `timeoutMs`) are present only when the task has them.
+ * (`tag`, `caller`, `timeoutMs`, `context`) are present only when the task has them.
  * `args` is copied before it is frozen, unless it is frozen already.
  *
  * @param activeTaskCount Tasks in the worker's docket, not counting this one.
@@ -29,6 +29,7 @@ export function createBackpressureContext(
     tag?: string;
     caller?: string;
     timeoutMs?: number;
+    context?: Readonly<Record<string, unknown>>;
   } = {
     id: task.id,
     module: task.module,
@@ -40,5 +41,10 @@ export function createBackpressureContext(
   if (task.tag !== undefined) view.tag = task.tag;
   if (task.caller !== undefined) view.caller = task.caller;
   if (task.timeoutMs !== undefined) view.timeoutMs = task.timeoutMs;
+  if (task.context !== undefined) {
+    view.context = Object.isFrozen(task.context)
+      ? task.context
+      : Object.freeze({ ...task.context });
+  }
   return Object.freeze({ activeTaskCount, task: Object.freeze(view) });
 }

@@ -7,7 +7,11 @@
  * @module
  */
 import type { HookSpec } from "../wire/launch.ts";
-import type { BackpressureHook } from "./types.ts";
+import {
+  type NormalizedHook,
+  normalizeHook,
+  type NormalizeHookOptions,
+} from "./hook_object.ts";
 import { resolveModuleSpecifier } from "../_util/specifier.ts";
 import { HookLoadError } from "./errors.ts";
 import {
@@ -19,20 +23,23 @@ import {
 /**
  * Imports the spec's module and returns its hook: the named export itself,
  * or, when the spec has `options`, the hook its factory returns when called
- * once with them.
+ * once with them. Either may be a hook function or a hook object
+ * (`{ admit, settled? }`, see `hook_object.ts`); the result is normalized.
  *
  * A relative or absolute-path module specifier resolves against the current
  * directory; any other specifier is passed to `import()` as is.
  *
  * @param spec The normalised hook spec.
- * @returns The hook function.
+ * @param options Where errors thrown by the hook's `settled` go.
+ * @returns The hook, normalized.
  * @throws {HookLoadError} when the module fails to import, has no such
- * export, the export is not a function, or the factory throws or returns
- * something other than a function.
+ * export, the export is neither a function nor a hook object, or the
+ * factory throws or returns something other than a hook.
  */
 export async function loadBackpressureHook(
   spec: HookSpec,
-): Promise<BackpressureHook> {
+  options: NormalizeHookOptions = {},
+): Promise<NormalizedHook> {
   const resolved = resolveModuleSpecifier(spec.module);
   function fail(detail: string, cause: unknown): never {
     throw createHookLoadError(spec, resolved, detail, cause);
@@ -65,11 +72,21 @@ export async function loadBackpressureHook(
       error,
     );
   }
+  if (spec.options === undefined) {
+    if (typeof exported !== "function" && !isHookObject(exported)) {
+      const detail = `the export is ${
+        describeKind(exported)
+      }, not a function or a hook object with admit(ctx)`;
+      return fail(detail, new TypeError(detail));
+    }
+    return normalize(exported, options, fail);
+  }
   if (typeof exported !== "function") {
-    const detail = `the export is ${describeKind(exported)}, not a function`;
+    const detail = `the export is ${
+      describeKind(exported)
+    }, not a function (a factory, since options are given)`;
     return fail(detail, new TypeError(detail));
   }
-  if (spec.options === undefined) return exported as BackpressureHook;
 
   let hook: unknown;
   try {
@@ -77,13 +94,29 @@ export async function loadBackpressureHook(
   } catch (error) {
     return fail(`the factory threw: ${describeErrorMessage(error)}`, error);
   }
-  if (typeof hook !== "function") {
+  if (typeof hook !== "function" && !isHookObject(hook)) {
     const detail = `the factory returned ${
       describeValue(hook)
-    }, not a hook function`;
+    }, not a hook function or a hook object with admit(ctx)`;
     return fail(detail, new TypeError(detail));
   }
-  return hook as BackpressureHook;
+  return normalize(hook, options, fail);
+}
+
+function isHookObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "admit" in value;
+}
+
+function normalize(
+  loaded: unknown,
+  options: NormalizeHookOptions,
+  fail: (detail: string, cause: unknown) => never,
+): NormalizedHook {
+  try {
+    return normalizeHook(loaded, options);
+  } catch (error) {
+    return fail(describeErrorMessage(error), error);
+  }
 }
 
 function createHookLoadError(

@@ -36,6 +36,13 @@ export interface Task {
   readonly caller?: string;
   /** Milliseconds left of the caller's time budget, when it set one. */
   readonly timeoutMs?: number;
+  /**
+   * The caller's context variables (`ContextVar` of `@wool/core/task`) as
+   * they were when it made the call, by name: a frozen record, present
+   * when the caller had at least one set. What the task itself sets is
+   * not seen here.
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 /**

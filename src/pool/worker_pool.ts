@@ -12,6 +12,12 @@ import type {
   WorkerInfo,
 } from "../loadbalancer/load_balancer.ts";
 import { currentTaskContext } from "../task/task_context.ts";
+import { captureContext } from "../task/context_var.ts";
+import {
+  contextBytes,
+  decodeContext,
+  encodeContext,
+} from "../wire/context_values.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { decodeArgs, encodeArgs } from "../wire/values.ts";
@@ -70,9 +76,6 @@ export type PoolState = "running" | "closing" | "closed";
  */
 const TASK_FIELDS_ROOM_BYTES = FRAME_OVERHEAD_BYTES - 1024;
 const encoder = new TextEncoder();
-
-/** The context of a call made with no context variable set. */
-const NO_CONTEXT: Record<string, Uint8Array> = Object.freeze({});
 
 /** Each pool's secret, for {@linkcode poolSecret}. */
 const SECRETS = new WeakMap<WorkerPool, string>();
@@ -343,7 +346,7 @@ export class WorkerPool implements AsyncDisposable {
       tag,
       caller: parent.id,
       timeoutMs: timeoutMs ?? 0,
-      context: task.context ?? NO_CONTEXT,
+      context: task.context ?? {},
       traceparent: task.traceparent ?? "",
       tracestate: task.tracestate ?? "",
       depth,
@@ -357,6 +360,8 @@ export class WorkerPool implements AsyncDisposable {
     };
     if (tag !== "") view.tag = tag;
     if (timeoutMs !== undefined) view.timeoutMs = timeoutMs;
+    const context = decodeContext(task.context);
+    if (context !== undefined) view.context = context;
     return this.#startRun(frame, Object.freeze(view), undefined, timeoutMs);
   }
 
@@ -435,6 +440,10 @@ export class WorkerPool implements AsyncDisposable {
   #taskOf(call: DispatchCall): { frame: TaskFrame; view: Task } {
     const module = call.module instanceof URL ? call.module.href : call.module;
     const args = call.args ?? [];
+    // The caller's context variables as they are now, at call time: every
+    // attempt sends this record, however late a retry comes.
+    const snapshot = captureContext();
+    const context = encodeContext(snapshot);
     const bytes = encodeArgs(args);
     if (bytes.length > this.#maxMessageBytes) {
       throw new MessageTooLarge(
@@ -447,9 +456,10 @@ export class WorkerPool implements AsyncDisposable {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8: check the fields'
     // encoded size only when they might not fit.
     const chars = module.length + call.export.length + (call.tag?.length ?? 0);
-    if (bytes.length + 3 * chars > fieldsLimit) {
+    const payload = bytes.length + contextBytes(context);
+    if (payload + 3 * chars > fieldsLimit) {
       checkTaskFrameSize(
-        bytes.length,
+        payload,
         [module, call.export, call.tag ?? ""],
         fieldsLimit,
         call.export,
@@ -467,7 +477,7 @@ export class WorkerPool implements AsyncDisposable {
       tag: call.tag ?? "",
       caller: caller ?? "",
       timeoutMs: call.timeoutMs ?? 0,
-      context: NO_CONTEXT,
+      context,
       traceparent: "",
       tracestate: "",
       depth: 0,
@@ -482,6 +492,7 @@ export class WorkerPool implements AsyncDisposable {
     if (call.tag !== undefined) view.tag = call.tag;
     if (caller !== undefined) view.caller = caller;
     if (call.timeoutMs !== undefined) view.timeoutMs = call.timeoutMs;
+    if (Object.keys(snapshot).length > 0) view.context = snapshot;
     return { frame, view: Object.freeze(view) };
   }
 }

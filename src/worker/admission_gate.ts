@@ -10,10 +10,23 @@
  * tasks in, however many dispatches arrive at once and however slow the
  * hook is. Wool runs async hooks concurrently and can over-admit.
  *
+ * A hook that learns (an object with `settled`, see `hook_object.ts`) hears
+ * from the gate, through {@linkcode AdmissionGate.settle}, once for each
+ * task it admitted, when the task leaves the docket: the `ctx.task` it
+ * decided on, how long the task waited for admission and ran, and how it
+ * ended. A rejected task never settles. The gate keeps a record per
+ * admitted task only for such a hook.
+ *
  * @module
  */
 import { acceptAll, admit, rejectStopping } from "../backpressure/admission.ts";
 import { createBackpressureContext } from "../backpressure/context.ts";
+import {
+  type NormalizedHook,
+  normalizeHook,
+  type SettledTask,
+  type TaskOutcome,
+} from "../backpressure/hook_object.ts";
 import type {
   Admission,
   BackpressureHook,
@@ -23,7 +36,8 @@ import type { Docket, DocketEntry } from "./docket.ts";
 
 /** What the gate needs to know of the worker. */
 export interface AdmissionGateOptions {
-  readonly hook: BackpressureHook | null;
+  /** The worker's hook: normalized, or a plain function (tests). */
+  readonly hook: NormalizedHook | BackpressureHook | null;
   /** Milliseconds a hook gets to answer before it counts as a rejection. */
   readonly timeoutMs: number;
   readonly docket: Docket;
@@ -32,20 +46,42 @@ export interface AdmissionGateOptions {
 interface Pending {
   readonly task: Task;
   readonly entry: DocketEntry;
+  readonly receivedAt: number;
   readonly resolve: (admission: Admission) => void;
+}
+
+/** An admitted task, as a learning hook will hear of it. */
+interface Admitted {
+  readonly task: Task;
+  readonly receivedAt: number;
+  readonly admittedAt: number;
+}
+
+/** How an admitted task ended, as its session tells the gate. */
+export interface TaskEnd {
+  readonly outcome: TaskOutcome;
+  /** The routine returned a generator. */
+  readonly generator: boolean;
 }
 
 /** Admits tasks into a docket through a backpressure hook, one at a time. */
 export class AdmissionGate {
-  readonly #hook: BackpressureHook | null;
+  readonly #hook: NormalizedHook | null;
+  readonly #settled: ((task: SettledTask) => void) | null;
   readonly #timeoutMs: number;
   readonly #docket: Docket;
+  /** The tasks admitted and not yet settled, for a hook with `settled`. */
+  readonly #admitted = new Map<DocketEntry, Admitted>();
   readonly #queue: Pending[] = [];
   #busy = false;
   #stopping = false;
 
   constructor(options: AdmissionGateOptions) {
-    this.#hook = options.hook;
+    const hook = typeof options.hook === "function"
+      ? normalizeHook(options.hook)
+      : options.hook;
+    this.#hook = hook;
+    this.#settled = hook?.settled ?? null;
     this.#timeoutMs = options.timeoutMs;
     this.#docket = options.docket;
   }
@@ -58,14 +94,21 @@ export class AdmissionGate {
   /**
    * Decides on `task`; when it is accepted, `entry` is in the docket by the
    * time the answer is seen.
+   *
+   * @param receivedAt When the worker read the task's Task frame
+   * (`performance.now()`), for the hook's `queuedMs`.
    */
-  admit(task: Task, entry: DocketEntry): Admission | Promise<Admission> {
+  admit(
+    task: Task,
+    entry: DocketEntry,
+    receivedAt: number = performance.now(),
+  ): Admission | Promise<Admission> {
     if (this.#busy) {
       return new Promise((resolve) =>
-        this.#queue.push({ task, entry, resolve })
+        this.#queue.push({ task, entry, receivedAt, resolve })
       );
     }
-    const decision = this.#decide(task, entry);
+    const decision = this.#decide(task, entry, receivedAt);
     if (!(decision instanceof Promise)) return decision;
     this.#busy = true;
     return decision.finally(() => {
@@ -73,26 +116,64 @@ export class AdmissionGate {
     });
   }
 
-  #decide(task: Task, entry: DocketEntry): Admission | Promise<Admission> {
+  /**
+   * The task of `entry` has left the docket: a hook with `settled` hears
+   * how it ended, once. Nothing happens for an entry the gate did not
+   * admit, or one already settled.
+   */
+  settle(entry: DocketEntry, end: TaskEnd): void {
+    if (this.#settled === null) return;
+    const admitted = this.#admitted.get(entry);
+    if (admitted === undefined) return;
+    this.#admitted.delete(entry);
+    this.#settled(Object.freeze({
+      task: admitted.task,
+      queuedMs: admitted.admittedAt - admitted.receivedAt,
+      runMs: performance.now() - admitted.admittedAt,
+      outcome: end.outcome,
+      generator: end.generator,
+    }));
+  }
+
+  #decide(
+    task: Task,
+    entry: DocketEntry,
+    receivedAt: number,
+  ): Admission | Promise<Admission> {
     if (this.#stopping) return rejectStopping();
     if (this.#hook === null) return this.#enter(acceptAll(), entry);
     const context = createBackpressureContext(this.#docket.size, task);
-    const admission = admit(this.#hook, context, this.#timeoutMs);
+    const admission = admit(this.#hook.admit, context, this.#timeoutMs);
     if (admission instanceof Promise) {
-      return admission.then((answer) => this.#enter(answer, entry));
+      return admission.then((answer) =>
+        this.#enter(answer, entry, context.task, receivedAt)
+      );
     }
-    return this.#enter(admission, entry);
+    return this.#enter(admission, entry, context.task, receivedAt);
   }
 
-  #enter(admission: Admission, entry: DocketEntry): Admission {
-    if (admission.accepted) this.#docket.add(entry);
+  #enter(
+    admission: Admission,
+    entry: DocketEntry,
+    task?: Task,
+    receivedAt = 0,
+  ): Admission {
+    if (!admission.accepted) return admission;
+    this.#docket.add(entry);
+    if (this.#settled !== null && task !== undefined) {
+      this.#admitted.set(entry, {
+        task,
+        receivedAt,
+        admittedAt: performance.now(),
+      });
+    }
     return admission;
   }
 
   async #drainQueue(): Promise<void> {
     while (this.#queue.length > 0) {
-      const { task, entry, resolve } = this.#queue.shift()!;
-      const decision = this.#decide(task, entry);
+      const { task, entry, receivedAt, resolve } = this.#queue.shift()!;
+      const decision = this.#decide(task, entry, receivedAt);
       resolve(decision instanceof Promise ? await decision : decision);
     }
     this.#busy = false;

@@ -9,6 +9,10 @@
  *
  * @module
  */
+import {
+  type NormalizedHook,
+  normalizeHook,
+} from "../backpressure/hook_object.ts";
 import type {
   BackpressureContext,
   BackpressureHook,
@@ -20,19 +24,24 @@ import type {
  * docket, and otherwise answers as `hook` does (accepts without one).
  *
  * @param capacity Tasks at once, at most (≥ 1).
- * @param hook The worker's own hook, or `null`.
- * @returns The hook to admit tasks with.
+ * @param given The worker's own hook (a function or normalized), or `null`.
+ * @returns The hook to admit tasks with: its `settled` is the worker's
+ * hook's, which hears only of tasks its own `admit` accepted.
  */
 export function withCapacity(
   capacity: number,
-  hook: BackpressureHook | null,
-): BackpressureHook {
+  given: NormalizedHook | BackpressureHook | null,
+): NormalizedHook {
+  const hook = typeof given === "function" ? normalizeHook(given) : given;
   const full: Verdict = Object.freeze({
     reject: true,
     reason: `the worker runs ${capacity} tasks at once, its --capacity`,
   });
-  return (ctx: BackpressureContext) => {
-    if (ctx.activeTaskCount >= capacity) return full;
-    return hook === null ? false : hook(ctx);
-  };
+  return Object.freeze({
+    admit(ctx: BackpressureContext) {
+      if (ctx.activeTaskCount >= capacity) return full;
+      return hook === null ? false : hook.admit(ctx);
+    },
+    settled: hook?.settled ?? null,
+  });
 }

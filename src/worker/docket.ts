@@ -31,12 +31,17 @@ export class Docket {
     if (this.#entries.size === 1) this.#clock.markBusy();
   }
 
-  /** Removes a finished task; an entry not in the docket is ignored. */
-  remove(entry: DocketEntry): void {
-    if (!this.#entries.delete(entry)) return;
-    if (this.#entries.size > 0) return;
+  /**
+   * Removes a finished task; an entry not in the docket is ignored.
+   *
+   * @returns `true` when the entry was in the docket (so it left now).
+   */
+  remove(entry: DocketEntry): boolean {
+    if (!this.#entries.delete(entry)) return false;
+    if (this.#entries.size > 0) return true;
     this.#clock.markEmpty();
     this.#drained.wakeAll();
+    return true;
   }
 
   /** Cancels every task in the docket. Each leaves when it actually ends. */

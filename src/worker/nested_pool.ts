@@ -27,7 +27,8 @@ import type { TaskPool } from "../task/task_pool.ts";
 import type { TaskFrame } from "../wire/frames.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
-import { encodeArgs, encodeValue } from "../wire/values.ts";
+import { encodeArgs } from "../wire/values.ts";
+import { encodeContext } from "../wire/context_values.ts";
 import type { NestedCalls } from "./nested_calls.ts";
 
 /** The task that makes the calls. */
@@ -115,15 +116,4 @@ export class NestedPool implements TaskPool {
       depth: this.#parent.depth + 1,
     };
   }
-}
-
-/** The task's context variables, each value serialized, as a Task frame carries them. */
-function encodeContext(
-  values: Readonly<Record<string, unknown>>,
-): Record<string, Uint8Array> {
-  const encoded: Record<string, Uint8Array> = {};
-  for (const [name, value] of Object.entries(values)) {
-    encoded[name] = encodeValue(value, `context variable "${name}"`);
-  }
-  return encoded;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ContextScope } from "../task/context_var.ts";
 import { runInTaskContext, type TaskContext } from "../task/task_context.ts";
 import { decodeError } from "../wire/errors.ts";
 import type { RequestFrame } from "../wire/frames.ts";
@@ -25,6 +26,20 @@ export function isStepper(value: unknown): value is Stepper {
 }
 
 /**
+ * What a routine runs in: its task's context (id, signal) and the scope of
+ * its context variables, made from the caller's record.
+ */
+export interface RoutineContext {
+  readonly task: TaskContext;
+  readonly scope: ContextScope;
+}
+
+/** Runs `fn` in the task's context and its variables' scope. */
+function runAsTask<T>(context: RoutineContext, fn: () => T): T {
+  return context.scope.run(() => runInTaskContext(context.task, fn));
+}
+
+/**
  * Calls `routine` as the body of the task `context` describes. A
  * synchronous throw becomes a rejected promise, as an async function's
  * would.
@@ -32,10 +47,10 @@ export function isStepper(value: unknown): value is Stepper {
 export function callRoutine(
   routine: Routine,
   args: readonly unknown[],
-  context: TaskContext,
+  context: RoutineContext,
 ): unknown {
   try {
-    return runInTaskContext(context, () => routine(...args));
+    return runAsTask(context, () => routine(...args));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -43,13 +58,15 @@ export function callRoutine(
 
 /**
  * A generator routine in flight: each step, and its closing, run in its
- * task's context.
+ * task's context and its variables' scope (a generator resumes in its
+ * resumer's context, so each step re-enters them; what the task set in one
+ * step it sees in the next).
  */
 export class GeneratorRun {
   readonly #generator: Stepper;
-  readonly #context: TaskContext;
+  readonly #context: RoutineContext;
 
-  constructor(generator: Stepper, context: TaskContext) {
+  constructor(generator: Stepper, context: RoutineContext) {
     this.#generator = generator;
     this.#context = context;
   }
@@ -60,10 +77,7 @@ export class GeneratorRun {
   ):
     | IteratorResult<unknown, unknown>
     | Promise<IteratorResult<unknown, unknown>> {
-    return runInTaskContext(
-      this.#context,
-      () => advance(this.#generator, frame),
-    );
+    return runAsTask(this.#context, () => advance(this.#generator, frame));
   }
 
   /**
@@ -75,7 +89,7 @@ export class GeneratorRun {
     const generator = this.#generator;
     if (!generator.return) return;
     try {
-      await runInTaskContext(this.#context, () => generator.return!());
+      await runAsTask(this.#context, () => generator.return!());
     } catch {
       // See above: the caller has gone.
     }

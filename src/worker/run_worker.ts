@@ -10,6 +10,7 @@
 import { dirname } from "node:path";
 import { writeAll } from "../_util/write_all.ts";
 import { loadBackpressureHook } from "../backpressure/hook_loader.ts";
+import { reportSettledErrorsOnce } from "./settled_reporter.ts";
 import { toErrorRecord } from "../wire/errors.ts";
 import {
   formatFailedLine,
@@ -44,7 +45,10 @@ export async function runWorker(
   let serving: Serving;
   try {
     const hook = config.backpressure
-      ? await loadBackpressureHook(config.backpressure)
+      ? await loadBackpressureHook(config.backpressure, {
+        onSettledError: reportSettledErrorsOnce(`wool worker ${config.id}`)
+          .report,
+      })
       : null;
     const service = new WorkerService({
       hook,

@@ -28,7 +28,8 @@ import {
   RECOMMENDED_DENO_VERSION,
 } from "../_util/known_bad_deno.ts";
 import { loadBackpressureHook } from "../backpressure/hook_loader.ts";
-import type { BackpressureHook } from "../backpressure/types.ts";
+import type { NormalizedHook } from "../backpressure/hook_object.ts";
+import { reportSettledErrorsOnce } from "./settled_reporter.ts";
 import { parseWorkerArgs, WorkerUsageError } from "./cli.ts";
 import type { StandaloneWorkerOptions } from "./cli_options.ts";
 import {
@@ -83,7 +84,7 @@ export async function runStandaloneWorker(
     }
   }
   let credentials: WorkerCredentials;
-  let hook: BackpressureHook | null;
+  let hook: NormalizedHook | null;
   try {
     credentials = await readWorkerCredentials(options);
     hook = await loadHook(options);
@@ -165,14 +166,14 @@ function halt(worker: StandaloneWorker, code: number): never {
 
 function loadHook(
   options: StandaloneWorkerOptions,
-): Promise<BackpressureHook> | null {
+): Promise<NormalizedHook> | null {
   const spec = options.backpressure;
   if (spec === undefined) return null;
   return loadBackpressureHook({
     module: spec.module,
     export: spec.export ?? "default",
     ...(spec.options === undefined ? {} : { options: spec.options }),
-  });
+  }, { onSettledError: reportSettledErrorsOnce(LABEL).report });
 }
 
 /** Exits with a usage error's code (2), or 1 for any other failure. */

@@ -20,7 +20,7 @@
  */
 import { formatHostPort } from "../_util/host_port.ts";
 import { withTimeout } from "../_util/timeout.ts";
-import type { BackpressureHook } from "../backpressure/types.ts";
+import type { NormalizedHook } from "../backpressure/hook_object.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/message_too_large.ts";
 import type { ConnectionLimits } from "../wire/launch.ts";
 import { withCapacity } from "./capacity.ts";
@@ -68,7 +68,7 @@ export class StandaloneWorker {
 
   private constructor(
     options: StandaloneWorkerOptions,
-    hook: BackpressureHook | null,
+    hook: NormalizedHook | null,
     onStopped: () => void,
   ) {
     this.#options = options;
@@ -102,7 +102,7 @@ export class StandaloneWorker {
   static async start(
     options: StandaloneWorkerOptions,
     credentials: WorkerCredentials,
-    hook: BackpressureHook | null,
+    hook: NormalizedHook | null,
     onStopped: () => void,
   ): Promise<StandaloneWorker> {
     const worker = new StandaloneWorker(options, hook, onStopped);

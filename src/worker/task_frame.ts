@@ -15,6 +15,7 @@ import {
 import { Status, statusFrame } from "../wire/status.ts";
 import { TaskLoadError } from "../wire/task_load_error.ts";
 import { decodeArgs } from "../wire/values.ts";
+import { decodeContext } from "../wire/context_values.ts";
 
 /**
  * The Task frame a task's first frame must be, or the status refusing it:
@@ -47,13 +48,15 @@ export function readFirstFrame(
  * The task a Task frame describes, its arguments decoded (proto3 leaves
  * empty fields out).
  *
- * @throws {TaskLoadError} naming the task when its arguments cannot be
- * decoded.
+ * @throws {TaskLoadError} naming the task when its arguments, or a context
+ * variable, cannot be decoded.
  */
 export function decodeTask(frame: TaskFrame): Task {
   let args: unknown[];
+  let context: Readonly<Record<string, unknown>> | undefined;
   try {
     args = decodeArgs(frame.args ?? new Uint8Array());
+    context = decodeContext(frame.context);
   } catch (error) {
     throw new TaskLoadError(
       frame.module ?? "",
@@ -70,5 +73,6 @@ export function decodeTask(frame: TaskFrame): Task {
     ...(frame.tag ? { tag: frame.tag } : {}),
     ...(frame.caller ? { caller: frame.caller } : {}),
     ...(frame.timeoutMs ? { timeoutMs: frame.timeoutMs } : {}),
+    ...(context === undefined ? {} : { context }),
   };
 }

@@ -34,12 +34,17 @@
  *
  * The task leaves the docket when its routine has actually ended — a
  * coroutine settled, a generator finished or closed — which may be after
- * the conversation closed.
+ * the conversation closed. Then the gate tells a learning hook how it
+ * ended, from the last frame sent: a Result of a coroutine or Done is
+ * `"ok"`; an Exception or a Nack is `"error"`; no final frame (the caller
+ * cancelled, went away or stopped pulling, the worker stopped) is
+ * `"cancelled"`.
  *
  * @module
  */
 import { describeErrorMessage } from "../_util/describe.ts";
 import type { Task } from "../backpressure/types.ts";
+import type { TaskOutcome } from "../backpressure/hook_object.ts";
 import { ResponseEncoder } from "../wire/frame_codec.ts";
 import type {
   RequestFrame,
@@ -59,6 +64,10 @@ import { NestedCalls } from "./nested_calls.ts";
 import { NestedPool } from "./nested_pool.ts";
 import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
+import { createContextScope } from "../task/context_var.ts";
+
+/** The context variables of a task whose caller set none. */
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Why a session closed. */
 export type CloseReason =
@@ -102,6 +111,10 @@ export class TaskSession implements DocketEntry {
   #steps: Promise<void> = Promise.resolve();
   /** The nested calls the task makes, once it runs. */
   #calls: NestedCalls | undefined;
+  /** How the task ended, by the last frame sent (see the module doc). */
+  #outcome: TaskOutcome = "cancelled";
+  /** The routine returned a generator. */
+  #generator = false;
 
   constructor(deps: TaskSessionDeps, responder: TaskResponder) {
     this.#deps = deps;
@@ -188,6 +201,7 @@ export class TaskSession implements DocketEntry {
   }
 
   async #start(frame: RequestFrame): Promise<void> {
+    const receivedAt = performance.now();
     const first = readFirstFrame(frame);
     if ("refused" in first) return this.#fail(first.refused);
     this.#frames = new ResponseEncoder(
@@ -201,7 +215,7 @@ export class TaskSession implements DocketEntry {
       return this.#answer(this.#frames.nack(error));
     }
     this.#move({ name: "admitting" });
-    const pending = this.#deps.gate.admit(task, this);
+    const pending = this.#deps.gate.admit(task, this, receivedAt);
     const admission = pending instanceof Promise ? await pending : pending;
     if (!admission.accepted) return this.#fail(encodeRejection(admission));
     // In the docket now: a caller gone meanwhile takes it out at once.
@@ -231,9 +245,15 @@ export class TaskSession implements DocketEntry {
       { id: task.id, depth, signal },
       this.#deps.maxMessageBytes,
     );
-    const context = { id: task.id, signal, pool };
+    const context = {
+      task: { id: task.id, signal, pool },
+      // A scope of its own even with no variables: what the task sets
+      // never reaches another task.
+      scope: createContextScope(task.context ?? NO_VARIABLES),
+    };
     const returned = callRoutine(routine, task.args, context);
     if (isStepper(returned)) {
+      this.#generator = true;
       this.#move({
         name: "streaming",
         generator: new GeneratorRun(returned, context),
@@ -300,6 +320,9 @@ export class TaskSession implements DocketEntry {
       return;
     }
     if (!this.#move({ name: "closed", reason: "answered" })) return;
+    this.#outcome = frame.frame === "result" || frame.frame === "done"
+      ? "ok"
+      : "error";
     this.#responder.send(frame);
     this.#responder.end();
   }
@@ -332,9 +355,16 @@ export class TaskSession implements DocketEntry {
     this.#leaveDocket();
   }
 
-  /** The routine has ended: out of the docket (no-op when not in it). */
+  /**
+   * The routine has ended: out of the docket (no-op when not in it), and a
+   * learning hook hears how it ended.
+   */
   #leaveDocket(): void {
-    this.#deps.docket.remove(this);
+    if (!this.#deps.docket.remove(this)) return;
+    this.#deps.gate.settle(this, {
+      outcome: this.#outcome,
+      generator: this.#generator,
+    });
   }
 
   #internalError(error: unknown): void {

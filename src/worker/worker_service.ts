@@ -6,6 +6,7 @@
  * @module
  */
 import type { grpc } from "../wire/grpc.ts";
+import type { NormalizedHook } from "../backpressure/hook_object.ts";
 import type { BackpressureHook } from "../backpressure/types.ts";
 import {
   FRAME_OVERHEAD_BYTES,
@@ -48,7 +49,7 @@ export interface WorkerProfile {
 /** What a worker service is built from. */
 export interface WorkerServiceOptions {
   /** The loaded backpressure hook, or `null` to accept every task. */
-  readonly hook: BackpressureHook | null;
+  readonly hook: NormalizedHook | BackpressureHook | null;
   /** Milliseconds a hook gets to answer before it counts as a rejection. */
   readonly backpressureTimeoutMs: number;
   /** Largest value or error payload, in bytes, the worker sends. */

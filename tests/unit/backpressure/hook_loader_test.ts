@@ -44,12 +44,12 @@ Deno.test("loadBackpressureHook() returns a module's default export", async () =
     module: fixture("reject_all.ts"),
     export: "default",
   });
-  assert.equal(hook(CTX), true);
+  assert.equal(hook.admit(CTX), true);
   const accept = await loadBackpressureHook({
     module: fixture("accept_all.ts"),
     export: "default",
   });
-  assert.equal(accept(CTX), false);
+  assert.equal(accept.admit(CTX), false);
 });
 
 Deno.test("loadBackpressureHook() returns the hook a factory makes from the options", async () => {
@@ -58,7 +58,7 @@ Deno.test("loadBackpressureHook() returns the hook a factory makes from the opti
     export: "capAt",
     options: { limit: 2 },
   });
-  assert.deepEqual(hook(CTX), { reject: true, reason: "cap 2" });
+  assert.deepEqual(hook.admit(CTX), { reject: true, reason: "cap 2" });
 });
 
 Deno.test("loadBackpressureHook() loads the built-in hooks by their bare specifier", async () => {
@@ -67,7 +67,7 @@ Deno.test("loadBackpressureHook() loads the built-in hooks by their bare specifi
     export: "maxActive",
     options: { limit: 3 },
   });
-  assert.equal(hook(CTX), false);
+  assert.equal(hook.admit(CTX), false);
 });
 
 Deno.test("loadBackpressureHook() resolves a relative specifier against the current directory", async () => {
@@ -78,7 +78,7 @@ Deno.test("loadBackpressureHook() resolves a relative specifier against the curr
     module: specifier,
     export: "default",
   });
-  assert.deepEqual(hook(CTX), { reject: true, reason: "busy" });
+  assert.deepEqual(hook.admit(CTX), { reject: true, reason: "busy" });
 });
 
 Deno.test("loadBackpressureHook() returns the very function the module exports", async () => {
@@ -87,7 +87,7 @@ Deno.test("loadBackpressureHook() returns the very function the module exports",
     export: "default",
   });
   seen.length = 0;
-  assert.equal(hook(CTX), false);
+  assert.equal(hook.admit(CTX), false);
   assert.deepEqual(seen, [CTX]);
   seen.length = 0;
 });
@@ -112,7 +112,7 @@ Deno.test("loadBackpressureHook() fails when the export is not a function", asyn
   const module = fixture("not_a_function.ts");
   await assertLoadFails(
     { module, export: "default" },
-    `Cannot load backpressure hook "default" from "${module}": the export is a string, not a function`,
+    `Cannot load backpressure hook "default" from "${module}": the export is a string, not a function or a hook object with admit(ctx)`,
   );
 });
 
@@ -158,7 +158,7 @@ Deno.test("loadBackpressureHook() fails when the factory returns something other
   const module = fixture("factory.ts");
   await assertLoadFails(
     { module, export: "badFactory", options: 1 },
-    `Cannot load backpressure hook "badFactory" from "${module}": the factory returned 42, not a hook function`,
+    `Cannot load backpressure hook "badFactory" from "${module}": the factory returned 42, not a hook function or a hook object with admit(ctx)`,
   );
 });
 
@@ -166,7 +166,7 @@ Deno.test("loadBackpressureHook() fails when the factory returns undefined", asy
   const module = fixture("factory.ts");
   await assertLoadFails(
     { module, export: "voidFactory", options: { limit: 1 } },
-    `Cannot load backpressure hook "voidFactory" from "${module}": the factory returned undefined, not a hook function`,
+    `Cannot load backpressure hook "voidFactory" from "${module}": the factory returned undefined, not a hook function or a hook object with admit(ctx)`,
   );
 });
 
@@ -174,7 +174,29 @@ Deno.test("loadBackpressureHook() fails when options are given for a plain hook,
   seen.length = 0;
   await assertLoadFails(
     { module: fixture("records.ts"), export: "default", options: { limit: 1 } },
-    /: the factory returned false, not a hook function$/,
+    /: the factory returned false, not a hook function or a hook object with admit\(ctx\)$/,
   );
   seen.length = 0;
+});
+
+Deno.test("loadBackpressureHook() takes a hook object, from an export or a factory, keeping its settled", async () => {
+  const module = fixture("learning.ts");
+  const plain = await loadBackpressureHook({ module, export: "default" });
+  assert.equal(plain.admit(CTX), false);
+  assert.equal(typeof plain.settled, "function");
+  const made = await loadBackpressureHook({
+    module,
+    export: "learningFactory",
+    options: { limit: 0 },
+  });
+  assert.deepEqual(made.admit(CTX), { reject: true, reason: "limit 0" });
+  assert.equal(typeof made.settled, "function");
+});
+
+Deno.test("loadBackpressureHook() fails when a hook object's settled is not a function", async () => {
+  const module = fixture("learning.ts");
+  await assertLoadFails(
+    { module, export: "badSettled" },
+    `Cannot load backpressure hook "badSettled" from "${module}": A backpressure hook object's "settled" must be a function when present, received 3`,
+  );
 });

@@ -24,9 +24,9 @@ Deno.test("withCapacity() rejects at its capacity, naming --capacity, before ask
     return false;
   };
   const capped = withCapacity(2, hook);
-  assert.equal(capped(at(0)), false);
-  assert.equal(capped(at(1)), false);
-  const full = capped(at(2));
+  assert.equal(capped.admit(at(0)), false);
+  assert.equal(capped.admit(at(1)), false);
+  const full = capped.admit(at(2));
   assert.deepStrictEqual(full, {
     reject: true,
     reason: "the worker runs 2 tasks at once, its --capacity",
@@ -39,13 +39,13 @@ Deno.test("withCapacity() below its capacity answers as the hook does, or accept
     4,
     () => Promise.resolve({ reject: true, reason: "mine" }),
   );
-  assert.deepStrictEqual(await rejecting(at(0)), {
+  assert.deepStrictEqual(await rejecting.admit(at(0)), {
     reject: true,
     reason: "mine",
   });
-  assert.equal(withCapacity(1, null)(at(0)), false);
+  assert.equal(withCapacity(1, null).admit(at(0)), false);
   assert.equal(
-    (withCapacity(1, null)(at(1)) as { reject: boolean }).reject,
+    (withCapacity(1, null).admit(at(1)) as { reject: boolean }).reject,
     true,
   );
 });
