@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { currentPool, taskSignal } from "../../src/task/mod.ts";
+import { ContextVar, currentPool, taskSignal } from "../../src/task/mod.ts";
 import { currentTaskContext } from "../../src/task/task_context.ts";
 import { waitAtGate } from "./tasks.ts";
 
@@ -12,6 +12,9 @@ type Self = typeof import("./nested_tasks.ts");
 type Tasks = typeof import("./tasks.ts");
 
 const TASKS = new URL("./tasks.ts", import.meta.url).href;
+
+/** The tenant a call is made for, set by the test's caller. */
+const tenant = new ContextVar<string>("tenant", { default: "(none)" });
 
 function self() {
   return currentPool().remote<Self>(import.meta.url);
@@ -131,4 +134,25 @@ export function poolSurface(): string[] {
   const pool = currentPool();
   taskSignal();
   return [typeof pool.dispatch, typeof pool.remote];
+}
+
+/** The tenant this task runs for. */
+export function readTenant(): string {
+  return tenant.get();
+}
+
+/**
+ * The tenant as this task sees it, as a child sees it, and as a child sees
+ * it after this task set it anew.
+ */
+export async function tenantTree(): Promise<{
+  parent: string;
+  child: string;
+  afterSet: string;
+}> {
+  const parent = tenant.get();
+  const child = await self().readTenant();
+  tenant.set(`${parent}/sub`);
+  const afterSet = await self().readTenant();
+  return { parent, child, afterSet };
 }

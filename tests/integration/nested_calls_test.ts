@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { CallDepthExceeded, NoRunningTask, WorkerPool } from "../../mod.ts";
-import { currentPool } from "../../src/task/mod.ts";
+import { ContextVar, currentPool } from "../../src/task/mod.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { Gate } from "../_helpers/gate.ts";
 import { settles } from "../_helpers/deadline.ts";
@@ -71,6 +71,19 @@ for (const transport of TRANSPORTS) {
       values: [0, 1, 2],
       returned: "done",
     });
+  });
+
+  Deno.test(`nested calls: a child runs with its parent's context variables, as the parent has them when it calls (transport "${transport}")`, async () => {
+    await using pool = await WorkerPool.start({ spawn: 2, transport });
+    const tasks = pool.remote<Nested>(NESTED);
+    const tenant = new ContextVar<string>("tenant");
+    assert.deepStrictEqual(await tenant.run("acme", () => tasks.tenantTree()), {
+      parent: "acme",
+      child: "acme",
+      afterSet: "acme/sub",
+    });
+    // What the parent set stayed in its own task.
+    assert.equal(await tasks.readTenant(), "(none)");
   });
 
   Deno.test(`nested calls: a child's error reaches its parent with its class (transport "${transport}")`, async () => {
