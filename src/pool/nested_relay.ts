@@ -33,7 +33,7 @@ import type {
   StreamId,
   TaskFrame,
 } from "../wire/frames.ts";
-import { Status, statusFrame } from "../wire/status.ts";
+import { isTerminal, Status, statusFrame } from "../wire/status.ts";
 import type { CallRun } from "./call_run.ts";
 
 /** Starts one child call of a task; throws when it cannot start. */
@@ -139,7 +139,8 @@ export class NestedRelay implements CallHandler {
       } catch (error) {
         return this.#reply(id, encoder.nack(error));
       }
-      this.#reply(id, encoder.ack(generator ? "generator" : "coroutine"));
+      const kind = generator ? "generator" : "coroutine";
+      this.#reply(id, encoder.ack(kind));
       for (;;) {
         let event;
         try {
@@ -149,6 +150,7 @@ export class NestedRelay implements CallHandler {
         }
         if (event.kind === "frame") {
           this.#reply(id, event.frame);
+          if (isTerminal(event.frame, kind)) return;
           continue;
         }
         if (event.status.code !== Status.OK) {
