@@ -156,3 +156,18 @@ export async function tenantTree(): Promise<{
   const afterSet = await self().readTenant();
   return { parent, child, afterSet };
 }
+
+/**
+ * Starts the test tasks' `waitForAbort(abortPort)` as a child, waits at
+ * the gate on `gatePort`, then ends its worker's process: the loss of the
+ * parent's worker must abort the child.
+ */
+export async function crashWithChild(
+  gatePort: number,
+  abortPort: number,
+): Promise<never> {
+  const child = currentPool().remote<Tasks>(TASKS).waitForAbort(abortPort);
+  child.catch(() => {});
+  await waitAtGate(gatePort, null);
+  Deno.exit(3);
+}

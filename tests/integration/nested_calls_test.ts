@@ -5,7 +5,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { CallDepthExceeded, NoRunningTask, WorkerPool } from "../../mod.ts";
+import {
+  CallDepthExceeded,
+  NoRunningTask,
+  WorkerCrashed,
+  WorkerPool,
+} from "../../mod.ts";
 import { ContextVar, currentPool } from "../../src/task/mod.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { Gate } from "../_helpers/gate.ts";
@@ -141,6 +146,29 @@ for (const transport of TRANSPORTS) {
     await gate.arrived(1);
     await gate.release();
     assert.equal(await settles(parent, "the parent call"), "left");
+    assert.equal(
+      await settles(report.line, "the child's abort"),
+      "aborted:AbortError",
+    );
+  });
+
+  Deno.test(`nested calls: losing the parent's worker aborts its child running on another (transport "${transport}")`, async () => {
+    await using pool = await WorkerPool.start({ spawn: 2, transport });
+    await using gate = Gate.open();
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const report = await abortReport(listener);
+    const parent = pool.remote<Nested>(NESTED).crashWithChild(
+      gate.port,
+      listener.addr.port,
+    );
+    await report.arrived;
+    await gate.arrived(1);
+    await gate.release();
+    const error = await settles(
+      parent.then(() => null, (e) => e),
+      "the parent call",
+    );
+    assert.ok(error instanceof WorkerCrashed, String(error));
     assert.equal(
       await settles(report.line, "the child's abort"),
       "aborted:AbortError",
