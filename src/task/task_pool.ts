@@ -16,6 +16,20 @@ import type { RemoteCall } from "../call/remote_call.ts";
  * admission), as a child of the task: its `caller` is the task's id, it
  * carries the task's context variables, and it is cancelled when the task
  * is (or ends).
+ *
+ * @example A task that fans out to another module's export
+ * ```ts
+ * import { currentPool, type TaskPool } from "@wool/core/task";
+ *
+ * export async function sizes(urls: string[]): Promise<number[]> {
+ *   const pool: TaskPool = currentPool();
+ *   const fetcher = pool.remote<{ size(url: string): Promise<number> }>(
+ *     "jsr:@example/fetcher",
+ *     { timeoutMs: 10_000 },
+ *   );
+ *   return await Promise.all(urls.map((url) => fetcher.size(url)));
+ * }
+ * ```
  */
 export interface TaskPool {
   /**

@@ -27,6 +27,12 @@
  * | any         | the caller cancelling                      | aborts the task's signal, answers nothing more                                                                 | `closed`               |
  * | any         | the worker stopping                        | aborts the task's signal, CANCELLED                                                                            | `closed`               |
  *
+ * A CallReply frame (the caller's answer to a nested call the task made
+ * through `currentPool()`) is never out of turn once the Task frame was
+ * read: it goes to the task's {@linkcode NestedCalls} by the call's id,
+ * whatever the state, and is dropped once the session is closed — the
+ * task's open calls end when it closes.
+ *
  * The hook decides before the task's module is imported for the first
  * time, so a rejected task runs none of its module's code, not even its
  * top-level code. Reading the Task frame and decoding its arguments (which
