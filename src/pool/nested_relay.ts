@@ -117,11 +117,6 @@ export class NestedRelay implements CallHandler {
     } catch (error) {
       return this.#reply(id, encoder.nack(error));
     }
-    if (run.ended) {
-      // Refused before it could start; its handle's error is in `accepted`.
-      run.accepted.catch((error) => this.#reply(id, encoder.nack(error)));
-      return;
-    }
     (this.#children ??= new Map()).set(id, run);
     void this.#pump(id, run, encoder);
   }
