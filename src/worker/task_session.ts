@@ -72,6 +72,14 @@ import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 import { createContextScope } from "../task/context_var.ts";
 
+/** Why a task's nested calls end when its conversation closes. */
+function parentEnded(): DOMException {
+  return new DOMException(
+    "The task that made the nested call ended",
+    "AbortError",
+  );
+}
+
 /** The context variables of a task whose caller set none. */
 const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -115,8 +123,10 @@ export class TaskSession implements DocketEntry {
   #frames: ResponseEncoder;
   /** Steps of a streaming generator, answered one after another. */
   #steps: Promise<void> = Promise.resolve();
-  /** The nested calls the task makes, once it runs. */
+  /** The nested calls the task makes, from its first. */
   #calls: NestedCalls | undefined;
+  /** True once the task's Ack was sent: its nested calls may go. */
+  #acked = false;
   /** How the task ended, by the last frame sent (see the module doc). */
   #outcome: TaskOutcome = "cancelled";
   /** The routine returned a generator. */
@@ -195,14 +205,7 @@ export class TaskSession implements DocketEntry {
       );
     }
     this.#state = next;
-    if (next.name === "closed") {
-      this.#calls?.parentEnded(
-        new DOMException(
-          "The task that made the nested call ended",
-          "AbortError",
-        ),
-      );
-    }
+    if (next.name === "closed") this.#calls?.parentEnded(parentEnded());
     return true;
   }
 
@@ -240,19 +243,22 @@ export class TaskSession implements DocketEntry {
 
   #run(routine: Routine, task: Task, depth: number): void {
     const signal = this.#controller.signal;
-    const calls = this.#calls = new NestedCalls(
-      (frame) => {
-        if (this.#state.name !== "closed") this.#responder.send(frame);
-      },
-      this.#deps.maxMessageBytes,
-    );
-    const pool = new NestedPool(
-      calls,
-      { id: task.id, depth, signal },
-      this.#deps.maxMessageBytes,
-    );
+    // Made at the first currentPool(): most tasks never call one.
+    let pool: NestedPool | undefined;
+    const poolOf = () =>
+      pool ??= new NestedPool(
+        this.#nestedCalls(),
+        { id: task.id, depth, signal },
+        this.#deps.maxMessageBytes,
+      );
     const context = {
-      task: { id: task.id, signal, pool },
+      task: {
+        id: task.id,
+        signal,
+        get pool(): NestedPool {
+          return poolOf();
+        },
+      },
       // A scope of its own even with no variables: what the task sets
       // never reaches another task.
       scope: createContextScope(task.context ?? NO_VARIABLES),
@@ -265,17 +271,37 @@ export class TaskSession implements DocketEntry {
         generator: new GeneratorRun(returned, context),
       });
       this.#answer(this.#frames.ack("generator"));
-      calls.acked();
+      this.#ackSent();
       if (this.#responder.callerDone?.()) this.#noMorePulls();
       return;
     }
     this.#move({ name: "running" });
     this.#answer(this.#frames.ack("coroutine"));
-    calls.acked();
+    this.#ackSent();
     Promise.resolve(returned).then(
       (value) => this.#answer(this.#frames.value("result", value)),
       (error) => this.#answer(this.#frames.exception(error)),
     ).finally(() => this.#leaveDocket());
+  }
+
+  /** The task's Ack went out: the nested calls it made meanwhile may go. */
+  #ackSent(): void {
+    this.#acked = true;
+    this.#calls?.acked();
+  }
+
+  /** The task's nested calls, made at its first call. */
+  #nestedCalls(): NestedCalls {
+    if (this.#calls) return this.#calls;
+    const calls = this.#calls = new NestedCalls(
+      (frame) => {
+        if (this.#state.name !== "closed") this.#responder.send(frame);
+      },
+      this.#deps.maxMessageBytes,
+    );
+    if (this.#acked) calls.acked();
+    if (this.#state.name === "closed") calls.parentEnded(parentEnded());
+    return calls;
   }
 
   async #step(state: Streaming, frame: RequestFrame): Promise<void> {

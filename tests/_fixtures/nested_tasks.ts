@@ -171,3 +171,23 @@ export async function crashWithChild(
   await waitAtGate(gatePort, null);
   Deno.exit(3);
 }
+
+/**
+ * Returns at once, and only then, in a later turn, tries a nested call;
+ * reports to `port` how it ended: `ran`, or the name of its error.
+ */
+export function callAfterReturning(port: number): string {
+  setTimeout(async () => {
+    let outcome: string;
+    try {
+      await currentPool().remote<Tasks>(TASKS).add(1, 2);
+      outcome = "ran";
+    } catch (error) {
+      outcome = (error as Error).name;
+    }
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode(`${outcome}\n`));
+    conn.close();
+  }, 0);
+  return "returned";
+}

@@ -175,6 +175,19 @@ for (const transport of TRANSPORTS) {
     );
   });
 
+  Deno.test(`nested calls: a call a task makes after it ended fails at once, never dispatched (transport "${transport}")`, async () => {
+    await using pool = await WorkerPool.start({ spawn: 1, transport });
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const report = await abortReport(listener);
+    const accepted = () => pool.stats().workers[0].accepted;
+    assert.equal(
+      await pool.remote<Nested>(NESTED).callAfterReturning(listener.addr.port),
+      "returned",
+    );
+    assert.equal(await settles(report.line, "the late call"), "AbortError");
+    assert.equal(accepted(), 1, "only the parent was dispatched");
+  });
+
   Deno.test(`nested calls: a child refused by a worker's admission moves to another (transport "${transport}")`, async () => {
     await using pool = await WorkerPool.start({
       spawn: 2,
