@@ -28,6 +28,12 @@ export interface Budget {
   readonly overloadMs: number;
   /** Cold starts of a 2-worker pool measured (after one unmeasured). */
   readonly coldStarts: number;
+  /** Milliseconds each load of section `adaptive` is measured (after a 500 ms warm-up). */
+  readonly adaptiveLoadMs: number;
+  /** Milliseconds the cost-change run of section `adaptive` is measured; the cost doubles halfway. */
+  readonly adaptiveChangeMs: number;
+  /** Calls, one at a time, that give section `adaptive` its unloaded p99. */
+  readonly adaptiveBaselineCalls: number;
 }
 
 /** The budget of `deno task bench`. */
@@ -39,6 +45,9 @@ export const FULL_BUDGET: Budget = {
   generatorCalls: 40,
   overloadMs: 3000,
   coldStarts: 5,
+  adaptiveLoadMs: 2000,
+  adaptiveChangeMs: 6000,
+  adaptiveBaselineCalls: 100,
 };
 
 /** The budget of `deno task bench --quick`. */
@@ -50,4 +59,7 @@ export const QUICK_BUDGET: Budget = {
   generatorCalls: 8,
   overloadMs: 800,
   coldStarts: 2,
+  adaptiveLoadMs: 800,
+  adaptiveChangeMs: 3000,
+  adaptiveBaselineCalls: 30,
 };

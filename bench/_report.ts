@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { AdaptiveResults } from "./_adaptive.ts";
 import type { ListenResults } from "./_listen.ts";
 import type { RemoteResults } from "./_remote.ts";
 import type { FloorResults } from "./_floors.ts";
@@ -41,6 +42,7 @@ export interface BenchResults {
   readonly startup?: StartupResults;
   readonly listen?: ListenResults;
   readonly remote?: RemoteResults;
+  readonly adaptive?: AdaptiveResults;
 }
 
 /** Whether a figure meets its target. */

@@ -14,7 +14,11 @@
  * 6. the trivial task with workers on Unix sockets (the default) next to
  *    TCP loopback, alternating rounds, and the ratio (`bench/_listen.ts`);
  * 7. the trivial task on a durable pool over TCP+TLS to two standalone
- *    workers next to the spawned pool, likewise (`bench/_remote.ts`).
+ *    workers next to the spawned pool, likewise (`bench/_remote.ts`);
+ * 8. adaptive: CPU-bound tasks on one worker at 1×, 2×, 5× and 10× its
+ *    capacity, and a run whose task cost doubles halfway, with no hook,
+ *    `maxActive` right and 4× too high, and `adaptiveConcurrency`
+ *    (`bench/_adaptive.ts`; chart `docs/adaptive.svg`).
  *
  * Prints a markdown table, writes `bench/results/<timestamp>.json` and
  * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
@@ -26,7 +30,7 @@
  *     deno task bench --only floors,pool   # some sections only
  *
  * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`,
- * `remote`. Files
+ * `remote`, `adaptive` (about 100 s alone: `--only adaptive`). Files
  * are written only by a run of every section, unless `--write` is given.
  *
  * @module
@@ -50,6 +54,11 @@ import {
 import { renderOverloadChart } from "./_chart.ts";
 import { measureListen, renderListenTable } from "./_listen.ts";
 import { measureRemote, renderRemoteTable } from "./_remote.ts";
+import { measureAdaptive } from "./_adaptive.ts";
+import {
+  renderAdaptiveChart,
+  renderAdaptiveTable,
+} from "./_adaptive_report.ts";
 import {
   type BenchResults,
   buildSummary,
@@ -64,6 +73,7 @@ const SECTIONS = [
   "startup",
   "listen",
   "remote",
+  "adaptive",
 ] as const;
 type Section = typeof SECTIONS[number];
 
@@ -76,6 +86,7 @@ const OVERLOAD_TASK_MS = 5;
 
 const RESULTS_DIR = new URL("./results/", import.meta.url);
 const CHART = new URL("../docs/bench.svg", import.meta.url);
+const ADAPTIVE_CHART = new URL("../docs/adaptive.svg", import.meta.url);
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -164,6 +175,9 @@ if (sections.has("listen")) {
 if (sections.has("remote")) {
   results.remote = await section("remote", () => measureRemote(budget));
 }
+if (sections.has("adaptive")) {
+  results.adaptive = await section("adaptive", () => measureAdaptive(budget));
+}
 
 const finishedAt = new Date();
 const summary = buildSummary(results);
@@ -184,9 +198,14 @@ const report = {
   results,
 };
 
-console.log(table);
+// A run of sections with no summary rows (listen, remote, adaptive) has
+// only their own tables to show.
+if (summary.length > 0) console.log(table);
 if (results.listen) console.log(`\n${renderListenTable(results.listen)}`);
 if (results.remote) console.log(`\n${renderRemoteTable(results.remote)}`);
+if (results.adaptive) {
+  console.log(`\n${renderAdaptiveTable(results.adaptive)}`);
+}
 // Every child has exited and been waited for by now, so the CPU they used
 // is in this process's own figure: the rest of the machine's was others'.
 const foreign = foreignCpuShare(
@@ -221,24 +240,31 @@ if (write) {
   await Deno.writeTextFile(file, json);
   await Deno.writeTextFile(new URL("latest.json", RESULTS_DIR), json);
   console.log(`\nWrote ${relative(file)} and bench/results/latest.json`);
+  const subtitle = `${
+    describeMachine(environment)
+  }; ${startedAt.toISOString()}`;
   if (results.overload) {
-    await Deno.writeTextFile(
-      CHART,
-      renderOverloadChart(
-        results.overload,
-        `${describeMachine(environment)}; ${startedAt.toISOString()}`,
-      ),
+    await writeChart(CHART, renderOverloadChart(results.overload, subtitle));
+  }
+  if (results.adaptive) {
+    await writeChart(
+      ADAPTIVE_CHART,
+      renderAdaptiveChart(results.adaptive, subtitle),
     );
-    // Leave the chart as `deno fmt` would, so `deno fmt --check` passes.
-    await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--quiet", fileURLToPath(CHART)],
-      stdout: "null",
-      stderr: "inherit",
-    }).output();
-    console.log(`Wrote ${relative(CHART)}`);
   }
 }
 clearTimeout(watchdog);
+
+async function writeChart(file: URL, svg: string): Promise<void> {
+  await Deno.writeTextFile(file, svg);
+  // Leave the chart as `deno fmt` would, so `deno fmt --check` passes.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", fileURLToPath(file)],
+    stdout: "null",
+    stderr: "inherit",
+  }).output();
+  console.log(`Wrote ${relative(file)}`);
+}
 
 function parseSections(only: string | undefined): Set<Section> {
   if (only === undefined) return new Set(SECTIONS);

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { taskSignal } from "@wool/core/task";
+import { ContextVar, taskSignal } from "@wool/core/task";
+
+/** Who a call is for: set by the caller with `tenant.run(…)`, read by tasks. */
+export const tenant = new ContextVar<string>("tenant", {
+  default: "anonymous",
+});
 
 /** Adds two numbers. */
 export async function add(a: number, b: number): Promise<number> {
@@ -27,4 +32,10 @@ export async function work(ms: number, label: string): Promise<string> {
     }, { once: true });
   });
   return `${label} done in worker ${Deno.pid}`;
+}
+
+/** Works for `ms` milliseconds, then says for which tenant. */
+export async function serve(ms: number, request: number): Promise<string> {
+  await work(ms, "");
+  return `${tenant.get()} #${request}`;
 }
