@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ContextVar, currentPool, taskSignal } from "../../src/task/mod.ts";
+import { ContextVar, currentPool } from "../../src/task/mod.ts";
 import { currentTaskContext } from "../../src/task/task_context.ts";
 import { waitAtGate } from "./tasks.ts";
 
@@ -56,14 +56,6 @@ export async function sum(
 export async function chain(levels: number, reached = 0): Promise<number> {
   if (levels === 0) return reached;
   return await self().chain(levels - 1, reached + 1);
-}
-
-/** What a child told of itself. */
-export interface ChildInfo {
-  readonly pid: number;
-  readonly id: string;
-  readonly parent: string;
-  readonly value: unknown;
 }
 
 /** Calls `export` of the test tasks with `args` as a child; answers what it returned, and who ran it. */
@@ -127,13 +119,6 @@ export async function leaveChildBehind(
   const child = currentPool().remote<Tasks>(TASKS).waitForAbort(abortPort);
   child.catch(() => {});
   return await waitAtGate(gatePort, "left");
-}
-
-/** Whether `currentPool()` works in a task: answers its surface's kinds. */
-export function poolSurface(): string[] {
-  const pool = currentPool();
-  taskSignal();
-  return [typeof pool.dispatch, typeof pool.remote];
 }
 
 /** The tenant this task runs for. */
