@@ -357,6 +357,7 @@ export class WorkerPool implements AsyncDisposable {
       export: exportName,
       args: Object.freeze(args),
       caller: parent.id,
+      depth,
     };
     if (tag !== "") view.tag = tag;
     if (timeoutMs !== undefined) view.timeoutMs = timeoutMs;

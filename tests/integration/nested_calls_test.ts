@@ -246,6 +246,19 @@ for (const transport of TRANSPORTS) {
   });
 }
 
+Deno.test("nested calls: a hook sees a nested call's depth and caller", async () => {
+  await using pool = await WorkerPool.start({
+    spawn: 2,
+    backpressure: import.meta.resolve("../_fixtures/hooks/reject_deep.ts"),
+  });
+  const tasks = pool.remote<Nested>(NESTED);
+  assert.equal(await tasks.chain(1), 1);
+  const error = await tasks.chain(2).then(() => null, (e) => e);
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, "NoWorkersAvailable");
+  assert.match(error.message, /depth 2 from \S+-\d+/);
+});
+
 Deno.test("nested calls: maxCallDepth 0 allows none, and the option is validated", async () => {
   await using pool = await WorkerPool.start({ spawn: 1, maxCallDepth: 0 });
   const error = await pool.remote<Nested>(NESTED).chain(1).then(
