@@ -23,9 +23,13 @@ export { type PoolState, WorkerPool } from "./src/pool/worker_pool.ts";
 export type { WorkerPoolOptions } from "./src/pool/options.ts";
 export type { PoolCredentials } from "./src/pool/discovery_options.ts";
 export type { CloseOptions } from "./src/pool/close_options.ts";
-export type { DispatchCall, RemoteOptions } from "./src/pool/dispatch_call.ts";
-export { RemoteCall, type ResultOf, type YieldOf } from "./src/pool/call.ts";
-export type { Remote } from "./src/pool/remote.ts";
+export type { DispatchCall, RemoteOptions } from "./src/call/dispatch_call.ts";
+export {
+  RemoteCall,
+  type ResultOf,
+  type YieldOf,
+} from "./src/call/remote_call.ts";
+export type { Remote } from "./src/call/remote.ts";
 export type { PoolStats, WorkerStats } from "./src/pool/stats.ts";
 export type {
   LeaveReason,
@@ -61,6 +65,8 @@ export type {
   WorkerInfo,
 } from "./src/loadbalancer/load_balancer.ts";
 export { NoRunningTask, taskSignal } from "./src/task/task_context.ts";
+export { currentPool } from "./src/task/current_pool.ts";
+export type { TaskPool } from "./src/task/task_pool.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";
 export {
@@ -82,6 +88,7 @@ export {
   WorkerCrashed,
 } from "./src/pool/errors.ts";
 export { RemoteError } from "./src/wire/remote_error.ts";
+export { CallDepthExceeded } from "./src/wire/call_depth_exceeded.ts";
 export { MessageTooLarge } from "./src/wire/message_too_large.ts";
 export { TaskLoadError } from "./src/wire/task_load_error.ts";
 export { TaskPermissionDenied } from "./src/wire/task_permission_denied.ts";

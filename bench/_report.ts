@@ -6,6 +6,7 @@
  * @module
  */
 import type { AdaptiveResults } from "./_adaptive.ts";
+import type { NestedResults } from "./_nested.ts";
 import type { ListenResults } from "./_listen.ts";
 import type { RemoteResults } from "./_remote.ts";
 import type { FloorResults } from "./_floors.ts";
@@ -43,6 +44,7 @@ export interface BenchResults {
   readonly listen?: ListenResults;
   readonly remote?: RemoteResults;
   readonly adaptive?: AdaptiveResults;
+  readonly nested?: NestedResults;
 }
 
 /** Whether a figure meets its target. */

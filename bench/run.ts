@@ -18,7 +18,10 @@
  * 8. adaptive: CPU-bound tasks on one worker at 1×, 2×, 5× and 10× its
  *    capacity, and a run whose task cost doubles halfway, with no hook,
  *    `maxActive` right and 4× too high, and `adaptiveConcurrency`
- *    (`bench/_adaptive.ts`; chart `docs/adaptive.svg`).
+ *    (`bench/_adaptive.ts`; chart `docs/adaptive.svg`);
+ * 9. nested: the trivial task called directly next to a task making one
+ *    nested call of it through `currentPool()`, on both transports
+ *    (`bench/_nested.ts`).
  *
  * Prints a markdown table, writes `bench/results/<timestamp>.json` and
  * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
@@ -30,7 +33,7 @@
  *     deno task bench --only floors,pool   # some sections only
  *
  * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`,
- * `remote`, `adaptive` (about 100 s alone: `--only adaptive`). Files
+ * `remote`, `adaptive` (about 100 s alone: `--only adaptive`), `nested`. Files
  * are written only by a run of every section, unless `--write` is given.
  *
  * @module
@@ -55,6 +58,7 @@ import { renderOverloadChart } from "./_chart.ts";
 import { measureListen, renderListenTable } from "./_listen.ts";
 import { measureRemote, renderRemoteTable } from "./_remote.ts";
 import { measureAdaptive } from "./_adaptive.ts";
+import { measureNested, renderNestedTable } from "./_nested.ts";
 import {
   renderAdaptiveChart,
   renderAdaptiveTable,
@@ -74,6 +78,7 @@ const SECTIONS = [
   "listen",
   "remote",
   "adaptive",
+  "nested",
 ] as const;
 type Section = typeof SECTIONS[number];
 
@@ -175,6 +180,9 @@ if (sections.has("listen")) {
 if (sections.has("remote")) {
   results.remote = await section("remote", () => measureRemote(budget));
 }
+if (sections.has("nested")) {
+  results.nested = await section("nested", () => measureNested(budget));
+}
 if (sections.has("adaptive")) {
   results.adaptive = await section("adaptive", () => measureAdaptive(budget));
 }
@@ -203,6 +211,7 @@ const report = {
 if (summary.length > 0) console.log(table);
 if (results.listen) console.log(`\n${renderListenTable(results.listen)}`);
 if (results.remote) console.log(`\n${renderRemoteTable(results.remote)}`);
+if (results.nested) console.log(`\n${renderNestedTable(results.nested)}`);
 if (results.adaptive) {
   console.log(`\n${renderAdaptiveTable(results.adaptive)}`);
 }

@@ -10,7 +10,8 @@ import type { BackpressureContext, Task } from "./types.ts";
  *
  * The context, its `task` and the `task.args` array are frozen; the values
  * inside `args` are the task's own and are not frozen. Optional task fields
- * (`tag`, `caller`, `timeoutMs`, `context`) are present only when the task has them.
+ * (`tag`, `caller`, `depth`, `timeoutMs`, `context`) are present only when
+ * the task has them.
  * `args` is copied before it is frozen, unless it is frozen already.
  *
  * @param activeTaskCount Tasks in the worker's docket, not counting this one.
@@ -28,6 +29,7 @@ export function createBackpressureContext(
     args: readonly unknown[];
     tag?: string;
     caller?: string;
+    depth?: number;
     timeoutMs?: number;
     context?: Readonly<Record<string, unknown>>;
   } = {
@@ -40,6 +42,7 @@ export function createBackpressureContext(
   };
   if (task.tag !== undefined) view.tag = task.tag;
   if (task.caller !== undefined) view.caller = task.caller;
+  if (task.depth !== undefined) view.depth = task.depth;
   if (task.timeoutMs !== undefined) view.timeoutMs = task.timeoutMs;
   if (task.context !== undefined) {
     view.context = Object.isFrozen(task.context)

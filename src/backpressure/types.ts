@@ -34,6 +34,13 @@ export interface Task {
   readonly tag?: string;
   /** The id of the task that dispatched this one, when dispatched from a task. */
   readonly caller?: string;
+  /**
+   * How deep in nested calls the task is, when it is a nested call (made
+   * by a task through `currentPool()`): 1 for a call a top-level task
+   * made, its depth + 1 for a call a nested task made. Absent for a call
+   * made outside any task.
+   */
+  readonly depth?: number;
   /** Milliseconds left of the caller's time budget, when it set one. */
   readonly timeoutMs?: number;
   /**

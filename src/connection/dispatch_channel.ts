@@ -13,6 +13,7 @@ import {
   markDeliveryUnknown,
 } from "../wire/status.ts";
 import {
+  type CallHandler,
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
@@ -68,6 +69,9 @@ export function openDispatchChannel(
     },
     receive(): Promise<ChannelEvent> {
       return events.next();
+    },
+    relayCalls(handler: CallHandler): void {
+      events.relayCalls(handler);
     },
     cancel(): void {
       if (events.ended || events.finished) return;

@@ -5,17 +5,14 @@
  *
  * @module
  */
-import type {
-  RequestFrame,
-  ResponseFrame,
-  StatusFrame,
-} from "../wire/frames.ts";
-import { isTerminal, kindOfAck, type TaskKind } from "../wire/status.ts";
+import type { RequestFrame } from "../wire/frames.ts";
+import type { CallHandler, ChannelEvent } from "../call/channel_events.ts";
 
-/** What a task channel delivers: a frame, or the end of the task. */
-export type ChannelEvent =
-  | { readonly kind: "frame"; readonly frame: ResponseFrame }
-  | { readonly kind: "end"; readonly status: StatusFrame };
+export {
+  type CallHandler,
+  type ChannelEvent,
+  ChannelEvents,
+} from "../call/channel_events.ts";
 
 /** One task's conversation with one worker. */
 export interface TaskChannel {
@@ -25,66 +22,9 @@ export interface TaskChannel {
   receive(): Promise<ChannelEvent>;
   /** Abandons the task: the worker aborts it. Idempotent. */
   cancel(): void;
-}
-
-/**
- * A buffer of channel events with one reader: transports push, the task
- * pulls.
- */
-export class ChannelEvents {
-  /** Events not read yet; made when the first one waits. */
-  #buffered: ChannelEvent[] | undefined;
-  #waiting: ((event: ChannelEvent) => void) | undefined;
-  #end: ChannelEvent | undefined;
-  #kind: TaskKind = "coroutine";
-  #finished = false;
-
-  /** True once the end was pushed. */
-  get ended(): boolean {
-    return this.#end !== undefined;
-  }
-
   /**
-   * True once the task's terminal frame arrived (a coroutine's Result, a
-   * Done, an Exception or a Nack): the worker ends the task by itself, and
-   * cancelling it would only reset a finished stream.
+   * Hands the nested calls the task makes over this conversation to
+   * `handler`, while the task is in flight (see `ChannelEvents`).
    */
-  get finished(): boolean {
-    return this.#finished;
-  }
-
-  /** Delivers a frame, unless the channel has ended. */
-  pushFrame(frame: ResponseFrame): void {
-    if (this.#end) return;
-    if (frame.frame === "ack") this.#kind = kindOfAck(frame.ack);
-    else if (isTerminal(frame, this.#kind)) this.#finished = true;
-    this.#deliver({ kind: "frame", frame });
-  }
-
-  /** Delivers the end; later pushes are ignored. */
-  pushEnd(status: StatusFrame): void {
-    if (this.#end) return;
-    this.#end = { kind: "end", status };
-    this.#deliver(this.#end);
-  }
-
-  /** The next event. */
-  next(): Promise<ChannelEvent> {
-    const event = this.#buffered?.shift();
-    if (event) return Promise.resolve(event);
-    if (this.#end) return Promise.resolve(this.#end);
-    return new Promise((resolve) => {
-      this.#waiting = resolve;
-    });
-  }
-
-  #deliver(event: ChannelEvent): void {
-    const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      waiting(event);
-      return;
-    }
-    (this.#buffered ??= []).push(event);
-  }
+  relayCalls?(handler: CallHandler): void;
 }

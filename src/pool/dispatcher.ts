@@ -75,6 +75,14 @@ export interface DispatcherOptions {
    * @default {() => {}}
    */
   readonly refused?: (id: WorkerId, cause: RejectionCause) => void;
+  /**
+   * Called with each task channel opened for `frame`, before the Task
+   * frame is sent: hands the nested calls the task may make over it to
+   * their relay.
+   *
+   * @default {() => {}}
+   */
+  readonly relay?: (channel: TaskChannel, frame: TaskFrame) => void;
 }
 
 /** Why the dispatcher removes a worker. */
@@ -227,6 +235,7 @@ export class Dispatcher {
         remove: undefined,
       };
     }
+    this.#options.relay?.(channel, frame);
     const onAbort = () => channel.cancel();
     signal?.addEventListener("abort", onAbort, { once: true });
     let settled = false;

@@ -128,6 +128,14 @@ export interface WorkerPoolOptions {
    */
   maxConcurrentDispatches?: number;
   /**
+   * How deep tasks may nest calls through `currentPool()`: a call made
+   * outside any task has depth 0, a call a task makes its own depth + 1.
+   * A nested call deeper than this fails with `CallDepthExceeded`, without
+   * being dispatched; 0 allows no nested call. An integer ≥ 0.
+   * @default {16}
+   */
+  maxCallDepth?: number;
+  /**
    * Largest serialized argument list, result, yielded or sent value, in
    * bytes. A larger one fails with `MessageTooLarge` before it is sent.
    * @default {67108864}
@@ -197,6 +205,7 @@ export interface ResolvedPoolOptions extends ResolvedDiscoveryOptions {
   readonly backpressureTimeoutMs: number;
   readonly admissionWaitMs: number;
   readonly maxConcurrentDispatches: number;
+  readonly maxCallDepth: number;
   readonly maxMessageBytes: number;
   readonly respawn: boolean;
   readonly recycle: RecycleLimits;
@@ -221,6 +230,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "backpressureTimeoutMs",
   "admissionWaitMs",
   "maxConcurrentDispatches",
+  "maxCallDepth",
   "maxMessageBytes",
   "respawn",
   "recycle",
@@ -253,6 +263,9 @@ const WORKER_ENTRY = new URL("../worker/main.ts", import.meta.url);
  */
 const CACHE_HINT_ONLY = false as boolean;
 if (CACHE_HINT_ONLY) void import("../worker/main.ts");
+
+/** Default `maxCallDepth`: how deep tasks may nest calls. */
+export const DEFAULT_MAX_CALL_DEPTH = 16;
 
 /**
  * Validates `options` and fills in defaults, then checks that `denoVersion`
@@ -307,6 +320,12 @@ export function validatePoolOptions(
       options.maxConcurrentDispatches,
       100,
       1,
+    ),
+    maxCallDepth: integerOption(
+      "maxCallDepth",
+      options.maxCallDepth,
+      DEFAULT_MAX_CALL_DEPTH,
+      0,
     ),
     maxMessageBytes: integerOption(
       "maxMessageBytes",

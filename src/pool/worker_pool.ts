@@ -13,13 +13,26 @@ import type {
 } from "../loadbalancer/load_balancer.ts";
 import { currentTaskContext } from "../task/task_context.ts";
 import { captureContext } from "../task/context_var.ts";
-import { contextBytes, encodeContext } from "../wire/context_values.ts";
+import {
+  contextBytes,
+  decodeContext,
+  encodeContext,
+} from "../wire/context_values.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
-import { encodeArgs } from "../wire/values.ts";
+import { decodeArgs, encodeArgs } from "../wire/values.ts";
+import { CallDepthExceeded } from "../wire/call_depth_exceeded.ts";
+import { TaskLoadError } from "../wire/task_load_error.ts";
+import { describeErrorMessage } from "../_util/describe.ts";
+import { MAX_TIMER_MS } from "../_util/timeout.ts";
+import { NestedRelay } from "./nested_relay.ts";
 import type { TaskFrame } from "../wire/frames.ts";
 import type { SocketDirectory } from "../process/socket_directory.ts";
-import { failedCall, type RemoteCall, startedCall } from "./call.ts";
+import {
+  failedCall,
+  type RemoteCall,
+  startedCall,
+} from "../call/remote_call.ts";
 import { CallRun } from "./call_run.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { PoolClosed } from "./errors.ts";
@@ -28,7 +41,7 @@ import { startMembers } from "./pool_start.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { type CloseOptions, validateCloseOptions } from "./close_options.ts";
 import { validatePoolOptions, type WorkerPoolOptions } from "./options.ts";
-import { createRemote, type Remote } from "./remote.ts";
+import { createRemote, type Remote } from "../call/remote.ts";
 import {
   type PoolEvent,
   Roster,
@@ -38,12 +51,13 @@ import {
 } from "./roster.ts";
 import { type PoolStats, StatsBook } from "./stats.ts";
 import {
+  describeDispatchCall,
   type DispatchCall,
   type RemoteOptions,
   validateDispatchCall,
   validateModule,
   validateRemoteOptions,
-} from "./dispatch_call.ts";
+} from "../call/dispatch_call.ts";
 
 /**
  * The lifecycle of a pool:
@@ -106,6 +120,7 @@ export class WorkerPool implements AsyncDisposable {
   readonly #sockets: SocketDirectory | undefined;
   readonly #stats: StatsBook;
   readonly #maxMessageBytes: number;
+  readonly #maxCallDepth: number;
   /** The calls in flight, by number (an IdTable: see why there). */
   readonly #runs = new IdTable<CallRun>();
   #nextRun = 0;
@@ -123,12 +138,14 @@ export class WorkerPool implements AsyncDisposable {
     loadBalancer: LoadBalancer,
     admissionWaitMs: number,
     maxMessageBytes: number,
+    maxCallDepth: number,
   ) {
     this.#roster = roster;
     this.#members = members;
     this.#sockets = sockets;
     this.#stats = stats;
     this.#maxMessageBytes = maxMessageBytes;
+    this.#maxCallDepth = maxCallDepth;
     this.#dispatcher = new Dispatcher({
       roster,
       loadBalancer,
@@ -137,6 +154,14 @@ export class WorkerPool implements AsyncDisposable {
       evict: (id, cause, reason) => members.evict(id, cause, reason),
       accepted: (id) => members.accepted(id),
       refused: (id, cause) => members.refused(id, cause),
+      relay: (channel, frame) =>
+        channel.relayCalls?.(
+          new NestedRelay(
+            channel,
+            (task) => this.#startNested(task, frame),
+            maxMessageBytes,
+          ),
+        ),
     });
   }
 
@@ -181,6 +206,7 @@ export class WorkerPool implements AsyncDisposable {
       resolved.loadBalancer,
       resolved.admissionWaitMs,
       resolved.maxMessageBytes,
+      resolved.maxCallDepth,
     );
     SECRETS.set(pool, secret);
     return pool;
@@ -232,7 +258,7 @@ export class WorkerPool implements AsyncDisposable {
    * (generator).
    */
   dispatch<R = unknown>(call: DispatchCall): RemoteCall<R> {
-    const label = describeCall(call);
+    const label = describeDispatchCall(call);
     let frame: TaskFrame;
     let view: Task;
     try {
@@ -241,10 +267,23 @@ export class WorkerPool implements AsyncDisposable {
     } catch (error) {
       return failedCall<R>(error, label);
     }
+    return startedCall<R>(
+      this.#startRun(frame, view, call.signal, call.timeoutMs),
+      label,
+    );
+  }
+
+  /** Starts a call of `frame`, counted among the calls in flight until it ends. */
+  #startRun(
+    frame: TaskFrame,
+    view: Task,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ): CallRun {
     const key = this.#nextRun++;
     const run = new CallRun({
-      signal: call.signal,
-      timeoutMs: call.timeoutMs,
+      signal,
+      timeoutMs,
       maxMessageBytes: this.#maxMessageBytes,
       dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
       onEnd: () => {
@@ -253,7 +292,78 @@ export class WorkerPool implements AsyncDisposable {
       },
     });
     if (!run.ended) this.#runs.set(key, run);
-    return startedCall<R>(run, label);
+    return run;
+  }
+
+  /**
+   * Starts a nested call: the `task` a worker sent for the task `parent`
+   * it runs. The pool names the child (its id, `caller` the parent's id,
+   * depth the parent's + 1) and takes from the worker's frame only what
+   * the task asked for: module, export, arguments, tag, budget, context
+   * variables and trace context.
+   *
+   * @throws {CallDepthExceeded} when the child would be deeper than
+   * `maxCallDepth`.
+   * @throws {PoolClosed} once the pool is closing.
+   * @throws {TypeError} for a module or export that is not a specifier or
+   * a name; {TaskLoadError} for arguments that cannot be decoded.
+   */
+  #startNested(task: TaskFrame, parent: TaskFrame): CallRun {
+    if (this.#state !== "running") throw new PoolClosed();
+    const depth = (parent.depth ?? 0) + 1;
+    if (depth > this.#maxCallDepth) {
+      throw new CallDepthExceeded(depth, this.#maxCallDepth);
+    }
+    const module = task.module ?? "";
+    const exportName = task.export ?? "";
+    validateModule(module, "make a nested call");
+    if (exportName === "") {
+      throw new TypeError(
+        `Cannot make a nested call of "${module}": the export name is empty`,
+      );
+    }
+    const bytes = task.args ?? new Uint8Array();
+    let args: unknown[];
+    try {
+      args = decodeArgs(bytes);
+    } catch (error) {
+      throw new TaskLoadError(module, exportName, describeErrorMessage(error), {
+        cause: error,
+      });
+    }
+    const budget = task.timeoutMs ?? 0;
+    const timeoutMs = budget > 0 && budget <= MAX_TIMER_MS
+      ? Math.ceil(budget)
+      : undefined;
+    const id = `${this.#idPrefix}-${this.#nextTask++}`;
+    const tag = task.tag ?? "";
+    const frame: TaskFrame = {
+      protocolVersion: PROTOCOL_VERSION,
+      id,
+      module,
+      export: exportName,
+      args: bytes,
+      tag,
+      caller: parent.id,
+      timeoutMs: timeoutMs ?? 0,
+      context: task.context ?? {},
+      traceparent: task.traceparent ?? "",
+      tracestate: task.tracestate ?? "",
+      depth,
+    };
+    const view: { -readonly [K in keyof Task]: Task[K] } = {
+      id,
+      module,
+      export: exportName,
+      args: Object.freeze(args),
+      caller: parent.id,
+      depth,
+    };
+    if (tag !== "") view.tag = tag;
+    if (timeoutMs !== undefined) view.timeoutMs = timeoutMs;
+    const context = decodeContext(task.context);
+    if (context !== undefined) view.context = context;
+    return this.#startRun(frame, Object.freeze(view), undefined, timeoutMs);
   }
 
   /**
@@ -407,12 +517,4 @@ function checkTaskFrameSize(
   if (size > limit) {
     throw new MessageTooLarge(`task frame of "${exportName}"`, size, limit);
   }
-}
-
-function describeCall(call: DispatchCall): string {
-  if (call === null || typeof call !== "object") return "the call";
-  const module = call.module instanceof URL
-    ? call.module.href
-    : String(call.module);
-  return `"${String(call.export)}" from "${module}"`;
 }

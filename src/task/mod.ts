@@ -25,6 +25,9 @@
  * @module
  */
 export { NoRunningTask, taskSignal } from "./task_context.ts";
+export { currentPool } from "./current_pool.ts";
+export type { TaskPool } from "./task_pool.ts";
+export { CallDepthExceeded } from "../wire/call_depth_exceeded.ts";
 export {
   ContextVar,
   type ContextVarOptions,

@@ -15,6 +15,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { WoolError } from "../errors.ts";
+import type { TaskPool } from "./task_pool.ts";
 
 /** What a running task can read about itself. */
 export interface TaskContext {
@@ -22,6 +23,11 @@ export interface TaskContext {
   readonly id: string;
   /** Aborted when the caller cancels the task or its time runs out. */
   readonly signal: AbortSignal;
+  /**
+   * The pool the task was dispatched from, for nested calls (see
+   * `currentPool()`); absent where the runner gives none.
+   */
+  readonly pool?: TaskPool;
 }
 
 const STORAGE_KEY = Symbol.for("@wool/core/task-context");
@@ -74,7 +80,7 @@ export function currentTaskContext(): TaskContext | undefined {
 export function taskSignal(): AbortSignal {
   const context = currentTaskContext();
   if (context === undefined) {
-    throw new NoRunningTask("taskSignal()");
+    throw new NoRunningTask("taskSignal()", "the task signal");
   }
   return context.signal;
 }
@@ -96,10 +102,11 @@ export class NoRunningTask extends WoolError {
    * Builds the error.
    *
    * @param what What was called, e.g. `"taskSignal()"`.
+   * @param wanted What it gives, e.g. `"the task signal"`.
    */
-  constructor(what: string) {
+  constructor(what: string, wanted = "the task signal") {
     super(
-      `Cannot read the task signal: ${what} was called outside a running task`,
+      `Cannot read ${wanted}: ${what} was called outside a running task`,
     );
   }
 }

@@ -12,7 +12,7 @@ import { encodeError } from "./errors.ts";
 import type { RequestFrame, ResponseFrame } from "./frames.ts";
 import { MessageTooLarge } from "./message_too_large.ts";
 import { explainTaskPermissionError } from "./task_permission_denied.ts";
-import type { TaskKind } from "./status.ts";
+import type { TaskKind } from "./task_grammar.ts";
 import { encodeValue } from "./values.ts";
 
 /** The response frames of one task, as its worker sends them. */

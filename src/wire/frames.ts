@@ -13,6 +13,8 @@
  * @module
  */
 import type {
+  Call,
+  CallReply,
   Request,
   Response,
   SessionRequest,
@@ -35,6 +37,15 @@ export type RequestFrame = Request;
 
 /** A frame from the worker to the caller. */
 export type ResponseFrame = Response;
+
+/**
+ * A nested call's frame, from the worker running the parent task to the
+ * parent's caller (`Response.call`).
+ */
+export type { Call };
+
+/** The caller's answer to one nested call (`Request.callReply`). */
+export type { CallReply };
 
 /** A per-task gRPC status, as a Session carries it. */
 export type StatusFrame = Status;

@@ -29,8 +29,9 @@
  *
  * @module
  */
-import type { ResponseFrame, StatusFrame } from "./frames.ts";
+import type { StatusFrame } from "./frames.ts";
 import { grpc } from "./grpc.ts";
+export { isTerminal, kindOfAck, type TaskKind } from "./task_grammar.ts";
 import { MessageTooLarge } from "./message_too_large.ts";
 import { ProtocolError } from "./protocol_error.ts";
 
@@ -292,32 +293,4 @@ export function fromGrpcStatus(
   return sent && status.code !== Status.OK && !cameOverTheWire(map)
     ? markDeliveryUnknown(frame)
     : frame;
-}
-
-/**
- * What a task turned out to be, from its Ack: a coroutine answers one
- * Result; a generator answers a Result per step, then Done or an
- * Exception.
- */
-export type TaskKind = "coroutine" | "generator";
-
-/** The kind an Ack announces (proto3 leaves `generator: false` out). */
-export function kindOfAck(ack: { readonly generator?: boolean }): TaskKind {
-  return ack.generator ? "generator" : "coroutine";
-}
-
-/**
- * True when `frame` ends its task by itself: a Nack, an Exception, a Done,
- * or a coroutine's Result. The caller then expects no more frames; the
- * worker sends no more.
- */
-export function isTerminal(frame: ResponseFrame, kind: TaskKind): boolean {
-  switch (frame.frame) {
-    case "ack":
-      return false;
-    case "result":
-      return kind === "coroutine";
-    default:
-      return true;
-  }
 }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { CallDepthExceeded } from "./call_depth_exceeded.ts";
 import { MessageTooLarge } from "./message_too_large.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import { TaskLoadError } from "./task_load_error.ts";
@@ -35,6 +36,10 @@ const REBUILDERS: Readonly<
     if (typeof permission !== "string") return;
     if (target !== undefined && typeof target !== "string") return;
     return new TaskPermissionDenied({ name: permission, target }, options);
+  },
+  CallDepthExceeded({ depth, limit }, options) {
+    if (typeof depth !== "number" || typeof limit !== "number") return;
+    return new CallDepthExceeded(depth, limit, options);
   },
   ProtocolError(_props, options) {
     return new ProtocolError("", options);

@@ -37,7 +37,7 @@ import { WireEncodeError } from "./wire_codec_error.ts";
 
 /** The text of `proto/wool.proto` this module was generated from. */
 export const PROTO_SOURCE: string =
-  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n  // What a pool needs to know of a worker it meets (a discovered one\n  // especially): added after protocol version 1 shipped, without a version\n  // change; a worker that does not serve it answers UNIMPLEMENTED.\n  rpc Info(Void) returns (WorkerDetails);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\n// The answer to Info.\nmessage WorkerDetails {\n  // The protocol version of the Task frames the worker reads.\n  uint32 protocol_version = 1;\n  // The worker's id: its id in its pool for a spawned worker; for a\n  // standalone one, fresh at each start (the key it announces through NATS).\n  string id = 2;\n  // Where pools reach it: the standalone worker's --advertise address, else\n  // the address it listens on.\n  string address = 3;\n  // Its tags (--tag), for pools that admit only workers carrying theirs.\n  repeated string tags = 4;\n  // Its process id.\n  uint32 pid = 5;\n  // How many tasks it runs at once, when it says; 0 when it does not.\n  uint32 capacity = 6;\n  // True once it is draining (SIGTERM, SIGINT or Stop): it admits no new\n  // task and will exit once those in flight end.\n  bool draining = 7;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n  // The caller's context variables (ContextVar) by name, each value\n  // V8-serialized. Added in protocol version 2.\n  map<string, bytes> context = 9;\n  // W3C trace context of the caller's attempt, so the worker's span joins\n  // the caller's trace; empty when the caller traces nothing. Version 2.\n  string traceparent = 10;\n  string tracestate = 11;\n  // How deep in nested calls this call is: 0 for a call made outside any\n  // task, the parent's depth + 1 for a call a task makes. Version 2.\n  uint32 depth = 12;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
+  "// Wire protocol between a @wool/core caller and its worker processes.\n//\n// One task is one conversation. Its grammar, as the worker answers it:\n//\n//   Ack (Result* (Exception | Done)?) | Nack | <status RESOURCE_EXHAUSTED>\n//\n// The caller opens with a Task frame. The worker decodes it, runs its\n// admission hook, and either rejects it (gRPC status RESOURCE_EXHAUSTED with\n// metadata `wool-rejected: backpressure`; no Ack) or accepts it (Ack, then\n// runs it). A coroutine answers with one Result (or an Exception). A\n// generator is pulled: each Next/Send/Throw/Return frame from the caller\n// drives it one step, answered by one Result (a yielded value), Done (it\n// returned) or Exception (it threw).\n//\n// `Dispatch` carries one task per stream. `Session` multiplexes many tasks\n// over one long-lived stream; each frame names its task, and a per-task\n// status stands in for the stream status `Dispatch` would end with. Each\n// Session message carries a batch of frames: the frames one side produced\n// in the same turn of its event loop, so a busy stream costs one write,\n// not one per frame.\n//\n// A task may call other tasks through its pool (nested calls, protocol\n// version 3): the call travels back to the caller inside the parent task's\n// own conversation, as Call frames among the parent's responses, and the\n// caller answers with CallReply frames among the parent's requests. Inside\n// one parent task, each nested call is a sub-conversation named by its id,\n// with the grammar of a task (its Task frame, then the steps of a generator;\n// answered Ack (Result* (Exception | Done)?) | Nack), as tasks are on a\n// Session stream.\nsyntax = \"proto3\";\n\npackage wool.v1;\n\nservice Worker {\n  rpc Dispatch(stream Request) returns (stream Response);\n  rpc Session(stream SessionRequests) returns (stream SessionResponses);\n  rpc Stop(StopRequest) returns (Void);\n  rpc Idle(Void) returns (IdleTime);\n  // What a pool needs to know of a worker it meets (a discovered one\n  // especially): added after protocol version 1 shipped, without a version\n  // change; a worker that does not serve it answers UNIMPLEMENTED.\n  rpc Info(Void) returns (WorkerDetails);\n}\n\nmessage Void {}\n\nmessage StopRequest {\n  // Time in milliseconds that in-flight tasks get to finish before they are\n  // cancelled.\n  double grace_ms = 1;\n}\n\n// The answer to Idle, which is also the pool's liveness probe.\nmessage IdleTime {\n  // Seconds since the worker's docket last emptied; 0 while it holds a task.\n  double seconds = 1;\n  // The worker process's resident set size in bytes when it answered\n  // (`Deno.memoryUsage().rss`), for recycling by size. Added after\n  // protocol version 1 shipped, without a version change: the field is\n  // additive, so an older peer ignores it, and a worker that does not send\n  // it reads as 0 (never over a limit).\n  double rss_bytes = 2;\n}\n\n// The answer to Info.\nmessage WorkerDetails {\n  // The protocol version of the Task frames the worker reads.\n  uint32 protocol_version = 1;\n  // The worker's id: its id in its pool for a spawned worker; for a\n  // standalone one, fresh at each start (the key it announces through NATS).\n  string id = 2;\n  // Where pools reach it: the standalone worker's --advertise address, else\n  // the address it listens on.\n  string address = 3;\n  // Its tags (--tag), for pools that admit only workers carrying theirs.\n  repeated string tags = 4;\n  // Its process id.\n  uint32 pid = 5;\n  // How many tasks it runs at once, when it says; 0 when it does not.\n  uint32 capacity = 6;\n  // True once it is draining (SIGTERM, SIGINT or Stop): it admits no new\n  // task and will exit once those in flight end.\n  bool draining = 7;\n}\n\nmessage Task {\n  uint32 protocol_version = 1;\n  string id = 2;\n  // The module specifier, as the caller passed it (a URL as its href).\n  string module = 3;\n  string export = 4;\n  // V8-serialized array of arguments.\n  bytes args = 5;\n  string tag = 6;\n  string caller = 7;\n  // Milliseconds left of the caller's budget; 0 means none.\n  double timeout_ms = 8;\n  // The caller's context variables (ContextVar) by name, each value\n  // V8-serialized. Added in protocol version 2.\n  map<string, bytes> context = 9;\n  // W3C trace context of the caller's attempt, so the worker's span joins\n  // the caller's trace; empty when the caller traces nothing. Version 2.\n  string traceparent = 10;\n  string tracestate = 11;\n  // How deep in nested calls this call is: 0 for a call made outside any\n  // task, the parent's depth + 1 for a call a task makes. Version 2.\n  uint32 depth = 12;\n}\n\nmessage Next {}\n\nmessage Send {\n  bytes value = 1;\n}\n\nmessage Throw {\n  bytes error = 1;\n}\n\nmessage Return {\n  bytes value = 1;\n}\n\nmessage Request {\n  oneof frame {\n    Task task = 1;\n    Next next = 2;\n    Send send = 3;\n    Throw throw = 4;\n    Return return = 5;\n    // The caller's answer to a nested call the task made. Version 3.\n    CallReply call_reply = 6;\n  }\n}\n\nmessage Ack {\n  // True when the routine is an async generator: the caller pulls it.\n  bool generator = 1;\n}\n\nmessage Nack {\n  // V8-serialized error record of why the task could not be parsed.\n  bytes error = 1;\n}\n\nmessage Result {\n  bytes value = 1;\n}\n\nmessage Exception {\n  bytes error = 1;\n}\n\nmessage Done {\n  bytes value = 1;\n}\n\nmessage Response {\n  oneof frame {\n    Ack ack = 1;\n    Nack nack = 2;\n    Result result = 3;\n    Exception exception = 4;\n    Done done = 5;\n    // A nested call the task makes through its pool. Version 3.\n    Call call = 6;\n  }\n}\n\n// A nested call, from the worker running the parent task to the parent's\n// caller, within the parent's conversation. The caller accepts it only\n// while the parent is in flight there, dispatches its Task as its own\n// call (the parent's id as `caller`, the parent's depth + 1), and aborts it\n// when the parent ends.\nmessage Call {\n  // Names the call within its parent task: numbered from 1 by the worker.\n  uint64 id = 1;\n  oneof frame {\n    // The Task frame opens the call; Next, Send, Throw and Return drive a\n    // generator one step each, as on a task's own conversation.\n    Request request = 2;\n    // The task gave up on the call: the caller cancels it.\n    Cancel cancel = 3;\n  }\n}\n\n// The caller's answer to one nested call: the child's responses as its\n// worker sends them (a Nack also when it could not be dispatched at all,\n// carrying why); a Status only when the call ended without a terminal\n// frame.\nmessage CallReply {\n  uint64 id = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\n// Ends one task of a Session with a gRPC status, as a Dispatch stream would\n// end with it.\nmessage Status {\n  // The gRPC status code number.\n  uint32 code = 1;\n  string details = 2;\n  map<string, string> metadata = 3;\n}\n\n// Cancels one task of a Session, as cancelling a Dispatch stream would.\nmessage Cancel {}\n\nmessage SessionRequest {\n  uint64 stream = 1;\n  oneof frame {\n    Request request = 2;\n    Cancel cancel = 3;\n  }\n}\n\nmessage SessionResponse {\n  uint64 stream = 1;\n  oneof frame {\n    Response response = 2;\n    Status status = 3;\n  }\n}\n\nmessage SessionRequests {\n  repeated SessionRequest frames = 1;\n}\n\nmessage SessionResponses {\n  repeated SessionResponse frames = 1;\n}\n";
 
 const WRITER = new PbWriter();
 
@@ -1078,6 +1078,7 @@ export type Request =
   | { frame: "send"; send: Send }
   | { frame: "throw"; throw: Throw }
   | { frame: "return"; return: Return }
+  | { frame: "callReply"; callReply: CallReply }
   | { frame?: undefined };
 
 /** `wool.v1.Request` as the encoder takes it: every field may be left out. */
@@ -1087,6 +1088,7 @@ export type RequestInput =
   | { frame: "send"; send?: SendInput }
   | { frame: "throw"; throw?: ThrowInput }
   | { frame: "return"; return?: ReturnInput }
+  | { frame: "callReply"; callReply?: CallReplyInput }
   | {
     frame?: undefined;
     task?: TaskInput;
@@ -1094,6 +1096,7 @@ export type RequestInput =
     send?: SendInput;
     throw?: ThrowInput;
     return?: ReturnInput;
+    callReply?: CallReplyInput;
   };
 
 /**
@@ -1143,6 +1146,8 @@ function writeRequest(
         ? "throw"
         : $m.return != null
         ? "return"
+        : $m.callReply != null
+        ? "callReply"
         : undefined);
     switch ($kind) {
       case "task": {
@@ -1230,12 +1235,29 @@ function writeRequest(
         }
         break;
       }
+      case "callReply": {
+        const $v = $m.callReply ?? {};
+        if (!(typeof $v === "object" && $v !== null)) {
+          throw new WireEncodeError(
+            "wool.v1.Request.callReply",
+            "a CallReply object",
+            $v,
+          );
+        }
+        $w.byte(50);
+        {
+          const $at = $w.fork();
+          writeCallReply($w, $v as Record<string, unknown>, $depth + 1);
+          $w.join($at);
+        }
+        break;
+      }
       case undefined:
         break;
       default:
         throw new WireEncodeError(
           "wool.v1.Request.frame",
-          'one of "task", "next", "send", "throw", "return"',
+          'one of "task", "next", "send", "throw", "return", "callReply"',
           $kind,
         );
     }
@@ -1243,8 +1265,22 @@ function writeRequest(
 }
 
 function readRequest($r: PbReader, $depth: number): Request {
-  let $oneof_frame: "task" | "next" | "send" | "throw" | "return" | undefined;
-  let $oneof_frame_value: Task | Next | Send | Throw | Return | undefined;
+  let $oneof_frame:
+    | "task"
+    | "next"
+    | "send"
+    | "throw"
+    | "return"
+    | "callReply"
+    | undefined;
+  let $oneof_frame_value:
+    | Task
+    | Next
+    | Send
+    | Throw
+    | Return
+    | CallReply
+    | undefined;
   while ($r.pos < $r.end) {
     const $tag = $r.uint32();
     switch ($tag) {
@@ -1268,6 +1304,10 @@ function readRequest($r: PbReader, $depth: number): Request {
         $oneof_frame = "return";
         $oneof_frame_value = $r.message(readReturn, $depth);
         break;
+      case 50:
+        $oneof_frame = "callReply";
+        $oneof_frame_value = $r.message(readCallReply, $depth);
+        break;
       default:
         $r.skip($tag, $depth);
     }
@@ -1283,6 +1323,11 @@ function readRequest($r: PbReader, $depth: number): Request {
       return { frame: $oneof_frame, throw: $oneof_frame_value as Throw };
     case "return":
       return { frame: $oneof_frame, return: $oneof_frame_value as Return };
+    case "callReply":
+      return {
+        frame: $oneof_frame,
+        callReply: $oneof_frame_value as CallReply,
+      };
     default:
       return {};
   }
@@ -1669,6 +1714,7 @@ export type Response =
   | { frame: "result"; result: Result }
   | { frame: "exception"; exception: Exception }
   | { frame: "done"; done: Done }
+  | { frame: "call"; call: Call }
   | { frame?: undefined };
 
 /** `wool.v1.Response` as the encoder takes it: every field may be left out. */
@@ -1678,6 +1724,7 @@ export type ResponseInput =
   | { frame: "result"; result?: ResultInput }
   | { frame: "exception"; exception?: ExceptionInput }
   | { frame: "done"; done?: DoneInput }
+  | { frame: "call"; call?: CallInput }
   | {
     frame?: undefined;
     ack?: AckInput;
@@ -1685,6 +1732,7 @@ export type ResponseInput =
     result?: ResultInput;
     exception?: ExceptionInput;
     done?: DoneInput;
+    call?: CallInput;
   };
 
 /**
@@ -1734,6 +1782,8 @@ function writeResponse(
         ? "exception"
         : $m.done != null
         ? "done"
+        : $m.call != null
+        ? "call"
         : undefined);
     switch ($kind) {
       case "ack": {
@@ -1817,12 +1867,29 @@ function writeResponse(
         }
         break;
       }
+      case "call": {
+        const $v = $m.call ?? {};
+        if (!(typeof $v === "object" && $v !== null)) {
+          throw new WireEncodeError(
+            "wool.v1.Response.call",
+            "a Call object",
+            $v,
+          );
+        }
+        $w.byte(50);
+        {
+          const $at = $w.fork();
+          writeCall($w, $v as Record<string, unknown>, $depth + 1);
+          $w.join($at);
+        }
+        break;
+      }
       case undefined:
         break;
       default:
         throw new WireEncodeError(
           "wool.v1.Response.frame",
-          'one of "ack", "nack", "result", "exception", "done"',
+          'one of "ack", "nack", "result", "exception", "done", "call"',
           $kind,
         );
     }
@@ -1836,8 +1903,16 @@ function readResponse($r: PbReader, $depth: number): Response {
     | "result"
     | "exception"
     | "done"
+    | "call"
     | undefined;
-  let $oneof_frame_value: Ack | Nack | Result | Exception | Done | undefined;
+  let $oneof_frame_value:
+    | Ack
+    | Nack
+    | Result
+    | Exception
+    | Done
+    | Call
+    | undefined;
   while ($r.pos < $r.end) {
     const $tag = $r.uint32();
     switch ($tag) {
@@ -1861,6 +1936,10 @@ function readResponse($r: PbReader, $depth: number): Response {
         $oneof_frame = "done";
         $oneof_frame_value = $r.message(readDone, $depth);
         break;
+      case 50:
+        $oneof_frame = "call";
+        $oneof_frame_value = $r.message(readCall, $depth);
+        break;
       default:
         $r.skip($tag, $depth);
     }
@@ -1879,8 +1958,344 @@ function readResponse($r: PbReader, $depth: number): Response {
       };
     case "done":
       return { frame: $oneof_frame, done: $oneof_frame_value as Done };
+    case "call":
+      return { frame: $oneof_frame, call: $oneof_frame_value as Call };
     default:
       return {};
+  }
+}
+
+/** `wool.v1.Call` as the decoder returns it. */
+export type Call =
+  & {
+    id: number | bigint;
+  }
+  & (
+    | { frame: "request"; request: Request }
+    | { frame: "cancel"; cancel: Cancel }
+    | { frame?: undefined }
+  );
+
+/** `wool.v1.Call` as the encoder takes it: every field may be left out. */
+export type CallInput =
+  & {
+    id?: number | bigint;
+  }
+  & (
+    | { frame: "request"; request?: RequestInput }
+    | { frame: "cancel"; cancel?: CancelInput }
+    | { frame?: undefined; request?: RequestInput; cancel?: CancelInput }
+  );
+
+/**
+ * Encodes `wool.v1.Call`.
+ *
+ * @throws {WireEncodeError} when a field holds a value of the wrong type.
+ */
+export function encodeCall(message: CallInput): Buffer {
+  if (typeof message !== "object" || message === null) {
+    throw new WireEncodeError("wool.v1.Call", "an object", message);
+  }
+  WRITER.reset();
+  writeCall(WRITER, message as unknown as Record<string, unknown>, 0);
+  return WRITER.finish();
+}
+
+/**
+ * Decodes `wool.v1.Call`.
+ *
+ * @throws {WireDecodeError} when the bytes are not a valid encoding of it.
+ */
+export function decodeCall(bytes: Uint8Array): Call {
+  return decodeMessage(bytes, "wool.v1.Call", readCall);
+}
+
+function writeCall(
+  $w: PbWriter,
+  $m: Record<string, unknown>,
+  $depth: number,
+): void {
+  if ($depth > MAX_DEPTH) {
+    throw new WireEncodeError(
+      "wool.v1.Call",
+      "nesting at most " + MAX_DEPTH + " deep",
+      $m,
+    );
+  }
+  {
+    const $v = $m.id;
+    if ($v != null) {
+      if (!(isUint64($v))) {
+        throw new WireEncodeError(
+          "wool.v1.Call.id",
+          "a uint64 (safe integer or bigint)",
+          $v,
+        );
+      }
+      if ($v !== 0 && $v !== 0n) {
+        $w.byte(8);
+        $w.uint64($v);
+      }
+    }
+  }
+  {
+    const $kind = $m.frame ??
+      ($m.request != null
+        ? "request"
+        : $m.cancel != null
+        ? "cancel"
+        : undefined);
+    switch ($kind) {
+      case "request": {
+        const $v = $m.request ?? {};
+        if (!(typeof $v === "object" && $v !== null)) {
+          throw new WireEncodeError(
+            "wool.v1.Call.request",
+            "a Request object",
+            $v,
+          );
+        }
+        $w.byte(18);
+        {
+          const $at = $w.fork();
+          writeRequest($w, $v as Record<string, unknown>, $depth + 1);
+          $w.join($at);
+        }
+        break;
+      }
+      case "cancel": {
+        const $v = $m.cancel ?? {};
+        if (!(typeof $v === "object" && $v !== null)) {
+          throw new WireEncodeError(
+            "wool.v1.Call.cancel",
+            "a Cancel object",
+            $v,
+          );
+        }
+        $w.byte(26);
+        {
+          const $at = $w.fork();
+          writeCancel($w, $v as Record<string, unknown>, $depth + 1);
+          $w.join($at);
+        }
+        break;
+      }
+      case undefined:
+        break;
+      default:
+        throw new WireEncodeError(
+          "wool.v1.Call.frame",
+          'one of "request", "cancel"',
+          $kind,
+        );
+    }
+  }
+}
+
+function readCall($r: PbReader, $depth: number): Call {
+  let $_id: number | bigint = 0;
+  let $oneof_frame: "request" | "cancel" | undefined;
+  let $oneof_frame_value: Request | Cancel | undefined;
+  while ($r.pos < $r.end) {
+    const $tag = $r.uint32();
+    switch ($tag) {
+      case 8:
+        $_id = $r.uint64();
+        break;
+      case 18:
+        $oneof_frame = "request";
+        $oneof_frame_value = $r.message(readRequest, $depth);
+        break;
+      case 26:
+        $oneof_frame = "cancel";
+        $oneof_frame_value = $r.message(readCancel, $depth);
+        break;
+      default:
+        $r.skip($tag, $depth);
+    }
+  }
+  switch ($oneof_frame) {
+    case "request":
+      return {
+        id: $_id,
+        frame: $oneof_frame,
+        request: $oneof_frame_value as Request,
+      };
+    case "cancel":
+      return {
+        id: $_id,
+        frame: $oneof_frame,
+        cancel: $oneof_frame_value as Cancel,
+      };
+    default:
+      return { id: $_id };
+  }
+}
+
+/** `wool.v1.CallReply` as the decoder returns it. */
+export type CallReply =
+  & {
+    id: number | bigint;
+  }
+  & (
+    | { frame: "response"; response: Response }
+    | { frame: "status"; status: Status }
+    | { frame?: undefined }
+  );
+
+/** `wool.v1.CallReply` as the encoder takes it: every field may be left out. */
+export type CallReplyInput =
+  & {
+    id?: number | bigint;
+  }
+  & (
+    | { frame: "response"; response?: ResponseInput }
+    | { frame: "status"; status?: StatusInput }
+    | { frame?: undefined; response?: ResponseInput; status?: StatusInput }
+  );
+
+/**
+ * Encodes `wool.v1.CallReply`.
+ *
+ * @throws {WireEncodeError} when a field holds a value of the wrong type.
+ */
+export function encodeCallReply(message: CallReplyInput): Buffer {
+  if (typeof message !== "object" || message === null) {
+    throw new WireEncodeError("wool.v1.CallReply", "an object", message);
+  }
+  WRITER.reset();
+  writeCallReply(WRITER, message as unknown as Record<string, unknown>, 0);
+  return WRITER.finish();
+}
+
+/**
+ * Decodes `wool.v1.CallReply`.
+ *
+ * @throws {WireDecodeError} when the bytes are not a valid encoding of it.
+ */
+export function decodeCallReply(bytes: Uint8Array): CallReply {
+  return decodeMessage(bytes, "wool.v1.CallReply", readCallReply);
+}
+
+function writeCallReply(
+  $w: PbWriter,
+  $m: Record<string, unknown>,
+  $depth: number,
+): void {
+  if ($depth > MAX_DEPTH) {
+    throw new WireEncodeError(
+      "wool.v1.CallReply",
+      "nesting at most " + MAX_DEPTH + " deep",
+      $m,
+    );
+  }
+  {
+    const $v = $m.id;
+    if ($v != null) {
+      if (!(isUint64($v))) {
+        throw new WireEncodeError(
+          "wool.v1.CallReply.id",
+          "a uint64 (safe integer or bigint)",
+          $v,
+        );
+      }
+      if ($v !== 0 && $v !== 0n) {
+        $w.byte(8);
+        $w.uint64($v);
+      }
+    }
+  }
+  {
+    const $kind = $m.frame ??
+      ($m.response != null
+        ? "response"
+        : $m.status != null
+        ? "status"
+        : undefined);
+    switch ($kind) {
+      case "response": {
+        const $v = $m.response ?? {};
+        if (!(typeof $v === "object" && $v !== null)) {
+          throw new WireEncodeError(
+            "wool.v1.CallReply.response",
+            "a Response object",
+            $v,
+          );
+        }
+        $w.byte(18);
+        {
+          const $at = $w.fork();
+          writeResponse($w, $v as Record<string, unknown>, $depth + 1);
+          $w.join($at);
+        }
+        break;
+      }
+      case "status": {
+        const $v = $m.status ?? {};
+        if (!(typeof $v === "object" && $v !== null)) {
+          throw new WireEncodeError(
+            "wool.v1.CallReply.status",
+            "a Status object",
+            $v,
+          );
+        }
+        $w.byte(26);
+        {
+          const $at = $w.fork();
+          writeStatus($w, $v as Record<string, unknown>, $depth + 1);
+          $w.join($at);
+        }
+        break;
+      }
+      case undefined:
+        break;
+      default:
+        throw new WireEncodeError(
+          "wool.v1.CallReply.frame",
+          'one of "response", "status"',
+          $kind,
+        );
+    }
+  }
+}
+
+function readCallReply($r: PbReader, $depth: number): CallReply {
+  let $_id: number | bigint = 0;
+  let $oneof_frame: "response" | "status" | undefined;
+  let $oneof_frame_value: Response | Status | undefined;
+  while ($r.pos < $r.end) {
+    const $tag = $r.uint32();
+    switch ($tag) {
+      case 8:
+        $_id = $r.uint64();
+        break;
+      case 18:
+        $oneof_frame = "response";
+        $oneof_frame_value = $r.message(readResponse, $depth);
+        break;
+      case 26:
+        $oneof_frame = "status";
+        $oneof_frame_value = $r.message(readStatus, $depth);
+        break;
+      default:
+        $r.skip($tag, $depth);
+    }
+  }
+  switch ($oneof_frame) {
+    case "response":
+      return {
+        id: $_id,
+        frame: $oneof_frame,
+        response: $oneof_frame_value as Response,
+      };
+    case "status":
+      return {
+        id: $_id,
+        frame: $oneof_frame,
+        status: $oneof_frame_value as Status,
+      };
+    default:
+      return { id: $_id };
   }
 }
 

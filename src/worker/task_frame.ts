@@ -72,6 +72,7 @@ export function decodeTask(frame: TaskFrame): Task {
     args,
     ...(frame.tag ? { tag: frame.tag } : {}),
     ...(frame.caller ? { caller: frame.caller } : {}),
+    ...(frame.depth ? { depth: frame.depth } : {}),
     ...(frame.timeoutMs ? { timeoutMs: frame.timeoutMs } : {}),
     ...(context === undefined ? {} : { context }),
   };

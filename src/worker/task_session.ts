@@ -27,6 +27,12 @@
  * | any         | the caller cancelling                      | aborts the task's signal, answers nothing more                                                                 | `closed`               |
  * | any         | the worker stopping                        | aborts the task's signal, CANCELLED                                                                            | `closed`               |
  *
+ * A CallReply frame (the caller's answer to a nested call the task made
+ * through `currentPool()`) is never out of turn once the Task frame was
+ * read: it goes to the task's {@linkcode NestedCalls} by the call's id,
+ * whatever the state, and is dropped once the session is closed — the
+ * task's open calls end when it closes.
+ *
  * The hook decides before the task's module is imported for the first
  * time, so a rejected task runs none of its module's code, not even its
  * top-level code. Reading the Task frame and decoding its arguments (which
@@ -60,9 +66,19 @@ import {
 import type { DocketEntry } from "./docket.ts";
 import type { Routine } from "./routine_loader.ts";
 import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
+import { NestedCalls } from "./nested_calls.ts";
+import { NestedPool } from "./nested_pool.ts";
 import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 import { createContextScope } from "../task/context_var.ts";
+
+/** Why a task's nested calls end when its conversation closes. */
+function parentEnded(): DOMException {
+  return new DOMException(
+    "The task that made the nested call ended",
+    "AbortError",
+  );
+}
 
 /** The context variables of a task whose caller set none. */
 const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -109,6 +125,10 @@ export class TaskSession implements DocketEntry {
   docketSlot = -1;
   /** Steps of a streaming generator, answered one after another. */
   #steps: Promise<void> = Promise.resolve();
+  /** The nested calls the task makes, from its first. */
+  #calls: NestedCalls | undefined;
+  /** True once the task's Ack was sent: its nested calls may go. */
+  #acked = false;
   /** How the task ended, by the last frame sent (see the module doc). */
   #outcome: TaskOutcome = "cancelled";
   /** The routine returned a generator. */
@@ -125,6 +145,10 @@ export class TaskSession implements DocketEntry {
     const state = this.#state;
     if (state.name === "waiting") {
       this.#start(frame).catch((error) => this.#internalError(error));
+    } else if (frame.frame === "callReply") {
+      // An answer to a nested call: never out of turn, dropped once the
+      // task's conversation has closed (its calls ended with it).
+      this.#calls?.deliver(frame.callReply);
     } else if (state.name === "streaming") {
       this.#steps = this.#steps.then(() => this.#step(state, frame));
     } else {
@@ -183,6 +207,7 @@ export class TaskSession implements DocketEntry {
       );
     }
     this.#state = next;
+    if (next.name === "closed") this.#calls?.parentEnded(parentEnded());
     return true;
   }
 
@@ -215,12 +240,27 @@ export class TaskSession implements DocketEntry {
       return this.#leaveDocket();
     }
     if (this.#state.name === "closed") return this.#leaveDocket();
-    this.#run(routine, task);
+    this.#run(routine, task, first.task.depth ?? 0);
   }
 
-  #run(routine: Routine, task: Task): void {
+  #run(routine: Routine, task: Task, depth: number): void {
+    const signal = this.#controller.signal;
+    // Made at the first currentPool(): most tasks never call one.
+    let pool: NestedPool | undefined;
+    const poolOf = () =>
+      pool ??= new NestedPool(
+        this.#nestedCalls(),
+        { id: task.id, depth, signal },
+        this.#deps.maxMessageBytes,
+      );
     const context = {
-      task: { id: task.id, signal: this.#controller.signal },
+      task: {
+        id: task.id,
+        signal,
+        get pool(): NestedPool {
+          return poolOf();
+        },
+      },
       // A scope of its own even with no variables: what the task sets
       // never reaches another task.
       scope: createContextScope(task.context ?? NO_VARIABLES),
@@ -233,15 +273,37 @@ export class TaskSession implements DocketEntry {
         generator: new GeneratorRun(returned, context),
       });
       this.#answer(this.#frames.ack("generator"));
+      this.#ackSent();
       if (this.#responder.callerDone?.()) this.#noMorePulls();
       return;
     }
     this.#move({ name: "running" });
     this.#answer(this.#frames.ack("coroutine"));
+    this.#ackSent();
     Promise.resolve(returned).then(
       (value) => this.#answer(this.#frames.value("result", value)),
       (error) => this.#answer(this.#frames.exception(error)),
     ).finally(() => this.#leaveDocket());
+  }
+
+  /** The task's Ack went out: the nested calls it made meanwhile may go. */
+  #ackSent(): void {
+    this.#acked = true;
+    this.#calls?.acked();
+  }
+
+  /** The task's nested calls, made at its first call. */
+  #nestedCalls(): NestedCalls {
+    if (this.#calls) return this.#calls;
+    const calls = this.#calls = new NestedCalls(
+      (frame) => {
+        if (this.#state.name !== "closed") this.#responder.send(frame);
+      },
+      this.#deps.maxMessageBytes,
+    );
+    if (this.#acked) calls.acked();
+    if (this.#state.name === "closed") calls.parentEnded(parentEnded());
+    return calls;
   }
 
   async #step(state: Streaming, frame: RequestFrame): Promise<void> {

@@ -9,6 +9,7 @@ import {
 /** How each scalar option is checked. */
 type Kind =
   | "integer"
+  | "count"
   | "positiveDuration"
   | "duration"
   | "boolean"
@@ -18,6 +19,7 @@ type Kind =
 const OPTIONS: Readonly<Record<string, Kind>> = {
   spawn: "integer",
   maxConcurrentDispatches: "integer",
+  maxCallDepth: "count",
   maxMessageBytes: "integer",
   backpressureTimeoutMs: "positiveDuration",
   startTimeoutMs: "positiveDuration",
@@ -67,6 +69,8 @@ function isValid(kind: Kind, value: unknown): boolean {
   switch (kind) {
     case "integer":
       return Number.isSafeInteger(value) && (value as number) >= 1;
+    case "count":
+      return Number.isSafeInteger(value) && (value as number) >= 0;
     case "positiveDuration":
       return typeof value === "number" && Number.isFinite(value) &&
         value > 0 && value <= DURATION_LIMIT;
@@ -85,7 +89,8 @@ function isValid(kind: Kind, value: unknown): boolean {
 
 /** The error class a wrong value of `kind` must raise. */
 function expectedClass(kind: Kind, value: unknown): ErrorConstructor {
-  const numeric = kind === "integer" || kind.endsWith("uration");
+  const numeric = kind === "integer" || kind === "count" ||
+    kind.endsWith("uration");
   return numeric && typeof value === "number" ? RangeError : TypeError;
 }
 
@@ -154,6 +159,7 @@ Deno.test("validatePoolOptions() rejects numbers just outside each numeric range
 Deno.test("validatePoolOptions() accepts any valid value and keeps it", () => {
   const valid: Record<Kind, fc.Arbitrary<unknown>> = {
     integer: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    count: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     positiveDuration: fc.double({
       min: Number.MIN_VALUE,
       max: DURATION_LIMIT,

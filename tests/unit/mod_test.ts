@@ -8,6 +8,7 @@ async function runtimeExports(specifier: string): Promise<string[]> {
 
 Deno.test("mod.ts exports exactly the public runtime surface", async () => {
   assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
+    "CallDepthExceeded",
     "DiscoveryError",
     "DispatchTimeout",
     "MessageTooLarge",
@@ -29,6 +30,7 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
     "WorkerPool",
     "WorkerStartError",
     "WorkerUnavailable",
+    "currentPool",
     "dnsDiscovery",
     "natsDiscovery",
     "staticDiscovery",
@@ -40,6 +42,7 @@ Deno.test("mod.ts error exports are WoolError classes named after themselves", a
   const mod = await import("../../mod.ts");
   for (
     const ErrorClass of [
+      mod.CallDepthExceeded,
       mod.DiscoveryError,
       mod.DispatchTimeout,
       mod.MessageTooLarge,
@@ -80,14 +83,18 @@ Deno.test("src/backpressure/mod.ts exports exactly the built-in hook factories",
 Deno.test("src/task/mod.ts exports exactly what task code needs", async () => {
   const task = await import("../../src/task/mod.ts");
   assert.deepStrictEqual(await runtimeExports("../../src/task/mod.ts"), [
+    "CallDepthExceeded",
     "ContextVar",
     "ContextVarUnset",
     "NoRunningTask",
+    "currentPool",
     "taskSignal",
   ]);
   const mod = await import("../../mod.ts");
   assert.equal(task.taskSignal, mod.taskSignal, "one taskSignal, two entries");
   assert.equal(task.NoRunningTask, mod.NoRunningTask);
+  assert.equal(task.currentPool, mod.currentPool, "one currentPool");
+  assert.equal(task.CallDepthExceeded, mod.CallDepthExceeded);
   assert.ok(task.ContextVarUnset.prototype instanceof mod.WoolError);
 });
 

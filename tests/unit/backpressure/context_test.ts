@@ -14,6 +14,7 @@ Deno.test("createBackpressureContext() carries the count and every task field", 
     ...TASK,
     tag: "heavy",
     caller: "t-0",
+    depth: 2,
     timeoutMs: 250,
   });
   assert.deepEqual(ctx, {
@@ -25,6 +26,7 @@ Deno.test("createBackpressureContext() carries the count and every task field", 
       args: [1, { nested: [2] }],
       tag: "heavy",
       caller: "t-0",
+      depth: 2,
       timeoutMs: 250,
     },
   });
@@ -66,11 +68,13 @@ Deno.test("createBackpressureContext() omits optional fields the task does not h
     ...TASK,
     tag: undefined,
     caller: undefined,
+    depth: undefined,
     timeoutMs: undefined,
   });
   assert.deepEqual(Object.keys(ctx.task), ["id", "module", "export", "args"]);
   assert.ok(!("tag" in ctx.task));
   assert.ok(!("caller" in ctx.task));
+  assert.ok(!("depth" in ctx.task));
   assert.ok(!("timeoutMs" in ctx.task));
 });
 

@@ -23,6 +23,7 @@ Deno.test("validatePoolOptions() fills in every default", () => {
     backpressureTimeoutMs: 1000,
     admissionWaitMs: 0,
     maxConcurrentDispatches: 100,
+    maxCallDepth: 16,
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     respawn: true,
     recycle: { maxTasks: Infinity, maxRssBytes: Infinity },

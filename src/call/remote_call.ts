@@ -1,15 +1,17 @@
 /**
  * The handle a call returns: awaitable for a coroutine's result, and
- * async-iterable for a generator's values, pulled one frame per step.
+ * async-iterable for a generator's values, pulled one frame per step. The
+ * same on both sides: a pool's calls, and the nested calls a task makes
+ * through `currentPool()` (each drives a {@linkcode CallDriver}).
  *
  * @module
  */
 import { decodeError } from "../wire/errors.ts";
 import { encodeStep, type GeneratorStep } from "../wire/frame_codec.ts";
 import { ProtocolError } from "../wire/protocol_error.ts";
-import { Status } from "../wire/status.ts";
+import { STATUS_OK } from "../wire/task_grammar.ts";
 import { decodeValue } from "../wire/values.ts";
-import type { CallRun } from "./call_run.ts";
+import type { CallDriver } from "./call_driver.ts";
 
 const NOT_A_GENERATOR = Symbol("not a generator");
 
@@ -26,15 +28,15 @@ class Failure {
 }
 
 /** What a call's handle drives: a run, or the error of a call that failed before it could start. */
-type CallSource = { readonly run: CallRun } | { readonly failure: unknown };
+type CallSource = { readonly run: CallDriver } | { readonly failure: unknown };
 
 /** Only this module may build a RemoteCall. */
 const INTERNAL: unique symbol = Symbol("RemoteCall.internal");
 
 let createCall: <R>(source: CallSource, label: string) => RemoteCall<R>;
 
-/** The handle of a call the pool started as `run`. */
-export function startedCall<R>(run: CallRun, label: string): RemoteCall<R> {
+/** The handle of a call started as `run`. */
+export function startedCall<R>(run: CallDriver, label: string): RemoteCall<R> {
   return createCall<R>({ run }, label);
 }
 
@@ -53,7 +55,7 @@ export function failedCall<R>(error: unknown, label: string): RemoteCall<R> {
  * until the pool closed: close it. Coroutine calls run to their end anyway,
  * so a call is registered only once its Ack says it is a generator.
  */
-const abandoned = new FinalizationRegistry<CallRun>((run) => run.abandon());
+const abandoned = new FinalizationRegistry<CallDriver>((run) => run.abandon());
 
 /** The element type of an async iterable (for generator routines). */
 export type YieldOf<R> = R extends AsyncIterable<infer Y> ? Y
@@ -176,14 +178,14 @@ export class RemoteCall<R = unknown>
  * A coroutine's run ends here, with its result, whether or not anyone
  * awaits it.
  */
-async function readResult(run: CallRun, call: object): Promise<unknown> {
-  let lease;
+async function readResult(run: CallDriver, call: object): Promise<unknown> {
+  let accepted;
   try {
-    lease = await run.accepted;
+    accepted = await run.accepted;
   } catch (error) {
     return new Failure(error);
   }
-  if (lease.generator) {
+  if (accepted.generator) {
     abandoned.register(call, run);
     return NOT_A_GENERATOR;
   }
@@ -283,7 +285,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
       run.send(encodeStep(step, run.maxMessageBytes));
       const event = await run.receive();
       if (event.kind === "end") {
-        throw event.status.code === Status.OK
+        throw event.status.code === STATUS_OK
           ? new ProtocolError(
             `The worker ended ${this.#label} without a Done frame`,
           )
@@ -326,7 +328,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
    * the iteration. Read at the first step, so an iterator never stepped
    * leaves no rejected promise behind.
    */
-  async #accepted(): Promise<CallRun> {
+  async #accepted(): Promise<CallDriver> {
     try {
       if ("failure" in this.#source) throw this.#source.failure;
       await this.#source.run.accepted;
@@ -337,7 +339,7 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
     }
   }
 
-  #finish(run: CallRun): void {
+  #finish(run: CallDriver): void {
     this.#done = true;
     run.end();
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { RemoteCall } from "../../../src/pool/call.ts";
-import { createRemote } from "../../../src/pool/remote.ts";
+import type { RemoteCall } from "../../../src/call/remote_call.ts";
+import { createRemote } from "../../../src/call/remote.ts";
 
 interface Tasks {
   add(a: number, b: number): Promise<number>;

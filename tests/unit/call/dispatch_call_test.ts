@@ -3,7 +3,7 @@ import {
   type DispatchCall,
   validateDispatchCall,
   validateModule,
-} from "../../../src/pool/dispatch_call.ts";
+} from "../../../src/call/dispatch_call.ts";
 import { MAX_DURATION_MS } from "../../../src/pool/options.ts";
 
 const CALL: DispatchCall = {

@@ -8,7 +8,7 @@ import {
   isRelativeSpecifier,
   relativeSpecifierAdvice,
 } from "../_util/specifier.ts";
-import { MAX_DURATION_MS } from "./options.ts";
+import { MAX_TIMER_MS as MAX_DURATION_MS } from "../_util/timeout.ts";
 
 /**
  * One call of an export of a task module, as `pool.dispatch()` takes it.
@@ -196,4 +196,13 @@ function validateCallOptions(options: RemoteOptions, action: string): void {
       }`,
     );
   }
+}
+
+/** Names a call in errors: its export and module, as given. */
+export function describeDispatchCall(call: DispatchCall): string {
+  if (call === null || typeof call !== "object") return "the call";
+  const module = call.module instanceof URL
+    ? call.module.href
+    : String(call.module);
+  return `"${String(call.export)}" from "${module}"`;
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RemoteCall } from "./call.ts";
+import type { RemoteCall } from "./remote_call.ts";
 
 /**
  * The typed view of a task module: each exported function becomes a
