@@ -9,9 +9,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TaskLoadError, WorkerPool } from "../../mod.ts";
-import { Gate } from "../_helpers/gate.ts";
+import { Inbox } from "../_helpers/inbox.ts";
+import { settles } from "../_helpers/deadline.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
-import { arrived, noWorkers } from "../_helpers/admission.ts";
+import { noWorkers } from "../_helpers/admission.ts";
 import { tenant } from "../_fixtures/context_tasks.ts";
 import type { SettledLine } from "../_fixtures/hooks/learning.ts";
 
@@ -46,7 +47,7 @@ for (const transport of TRANSPORTS) {
           options: { path },
         },
       });
-      await using gate = Gate.open();
+      await using inbox = Inbox.open();
       try {
         const tasks = pool.remote<Tasks>(TASKS);
         assert.equal(await tasks.add(1, 2), 3);
@@ -71,12 +72,18 @@ for (const transport of TRANSPORTS) {
         const waiting = pool.dispatch({
           module: TASKS,
           export: "waitForAbort",
-          args: [gate.port],
+          args: [inbox.port],
           signal: abort.signal,
         });
-        await arrived(gate, 1, [waiting]);
+        await inbox.arrived(1);
         abort.abort(new Error("enough"));
         await assert.rejects(waiting, /enough/);
+        // The task saw the caller's cancel before close() stops the
+        // worker (a stop would cancel it too, with another outcome).
+        assert.equal(
+          await settles(inbox.next(), "the task's abort"),
+          "aborted:AbortError",
+        );
       } finally {
         // Once the worker has exited, every settled() it made is on file.
         await pool.close();
