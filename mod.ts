@@ -66,6 +66,11 @@ export type {
 } from "./src/loadbalancer/load_balancer.ts";
 export { NoRunningTask, taskSignal } from "./src/task/task_context.ts";
 export { currentPool } from "./src/task/current_pool.ts";
+export {
+  ContextVar,
+  type ContextVarOptions,
+  ContextVarUnset,
+} from "./src/task/context_var.ts";
 export type { TaskPool } from "./src/task/task_pool.ts";
 export { WoolError } from "./src/errors.ts";
 export { WorkerStartError } from "./src/process/errors.ts";

@@ -9,6 +9,8 @@ async function runtimeExports(specifier: string): Promise<string[]> {
 Deno.test("mod.ts exports exactly the public runtime surface", async () => {
   assert.deepStrictEqual(await runtimeExports("../../mod.ts"), [
     "CallDepthExceeded",
+    "ContextVar",
+    "ContextVarUnset",
     "DiscoveryError",
     "DispatchTimeout",
     "MessageTooLarge",
@@ -95,6 +97,7 @@ Deno.test("src/task/mod.ts exports exactly what task code needs", async () => {
   assert.equal(task.NoRunningTask, mod.NoRunningTask);
   assert.equal(task.currentPool, mod.currentPool, "one currentPool");
   assert.equal(task.CallDepthExceeded, mod.CallDepthExceeded);
+  assert.equal(task.ContextVar, mod.ContextVar, "one ContextVar");
   assert.ok(task.ContextVarUnset.prototype instanceof mod.WoolError);
 });
 
