@@ -33,6 +33,11 @@ export interface CallDriver {
   receive(): Promise<ChannelEvent>;
   /** Ends the call, cancelling the task unless it finished. Idempotent. */
   end(): void;
+  /**
+   * Ends the call as {@linkcode end} does, `error` being what its caller
+   * saw (for the call's telemetry). Idempotent; the first end counts.
+   */
+  fail(error: unknown): void;
   /** Nothing can drive the call any more: a generator's run ends. */
   abandon(): void;
   /** The error for a conversation that ended without finishing the task. */

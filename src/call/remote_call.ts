@@ -134,12 +134,11 @@ export class RemoteCall<R = unknown>
     // `onRejected` here, as a rejection would be.
     return this.#result.then((value) => {
       if (value === NOT_A_GENERATOR) {
-        if ("run" in this.#source) this.#source.run.end();
-        value = new Failure(
-          new TypeError(
-            `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
-          ),
+        const misuse = new TypeError(
+          `Cannot await ${this.#label}: it is an async generator; iterate it with for await instead`,
         );
+        if ("run" in this.#source) this.#source.run.fail(misuse);
+        value = new Failure(misuse);
       }
       if (value instanceof Failure) {
         if (onRejected) return onRejected(value.error);
@@ -189,6 +188,14 @@ async function readResult(run: CallDriver, call: object): Promise<unknown> {
     abandoned.register(call, run);
     return NOT_A_GENERATOR;
   }
+  const outcome = await readCoroutine(run);
+  if (outcome instanceof Failure) run.fail(outcome.error);
+  else run.end();
+  return outcome;
+}
+
+/** The accepted coroutine's result, or a {@linkcode Failure}; never throws. */
+async function readCoroutine(run: CallDriver): Promise<unknown> {
   try {
     const event = await run.receive();
     if (event.kind === "frame") {
@@ -206,8 +213,6 @@ async function readResult(run: CallDriver, call: object): Promise<unknown> {
     return new Failure(await run.lost(event.status));
   } catch (error) {
     return new Failure(error);
-  } finally {
-    run.end();
   }
 }
 
@@ -318,7 +323,8 @@ class RemoteStream implements AsyncGenerator<unknown, unknown, unknown> {
           );
       }
     } catch (error) {
-      this.#finish(run);
+      this.#done = true;
+      run.fail(error);
       throw error;
     }
   }

@@ -7,6 +7,11 @@
  * @module
  */
 import type { ChannelEvent } from "../connection/task_channel.ts";
+import { NoWorkersAvailable } from "../loadbalancer/errors.ts";
+import type {
+  CallOutcome,
+  CallTelemetry,
+} from "../telemetry/call_telemetry.ts";
 import type { RequestFrame, StatusFrame } from "../wire/frames.ts";
 import { DispatchTimeout, workerLost } from "./errors.ts";
 import type { Lease } from "./lease.ts";
@@ -27,6 +32,8 @@ export interface CallRunOptions {
    * @default {Infinity}
    */
   readonly maxMessageBytes?: number;
+  /** The call's span and metrics; ended with the call's outcome. */
+  readonly telemetry: CallTelemetry;
 }
 
 /** One call in flight. */
@@ -41,6 +48,7 @@ export class CallRun {
   readonly maxMessageBytes: number;
   readonly #controller = new AbortController();
   readonly #onEnd: (run: CallRun) => void;
+  readonly #telemetry: CallTelemetry;
   /** The caller's signal and the listener on it, when it gave one. */
   #userAbort: { signal: AbortSignal; listener: () => void } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,6 +57,7 @@ export class CallRun {
 
   constructor(options: CallRunOptions) {
     this.#onEnd = options.onEnd;
+    this.#telemetry = options.telemetry;
     this.maxMessageBytes = options.maxMessageBytes ?? Infinity;
     const { signal, timeoutMs } = options;
     if (signal?.aborted) this.#controller.abort(signal.reason);
@@ -66,12 +75,12 @@ export class CallRun {
     const own = this.#controller.signal;
     if (own.aborted) {
       this.accepted = Promise.reject(own.reason);
-      this.end();
+      this.fail(own.reason);
     } else {
       this.accepted = options.dispatch(own).then(
         (lease) => this.#leased(lease),
         (error) => {
-          this.end();
+          this.fail(error);
           throw error;
         },
       );
@@ -105,7 +114,9 @@ export class CallRun {
    * remote generator is closed); a coroutine's runs on to its result.
    */
   abandon(): void {
-    if (this.#lease?.generator) this.end();
+    if (!this.#lease?.generator || this.#ended) return;
+    this.#telemetry.end("cancelled");
+    this.#close();
   }
 
   /** Sends a frame on the accepted channel. */
@@ -126,6 +137,29 @@ export class CallRun {
   /** Ends the call: releases its lease and timers. Idempotent. */
   end(): void {
     if (this.#ended) return;
+    this.#telemetry.end("ok");
+    this.#close();
+  }
+
+  /**
+   * Ends the call with `error` as its outcome (what the caller sees):
+   * releases its lease and timers. Idempotent; the first end counts.
+   */
+  fail(error: unknown): void {
+    if (this.#ended) return;
+    this.#telemetry.end(this.#outcomeOf(error), error);
+    this.#close();
+  }
+
+  #outcomeOf(error: unknown): CallOutcome {
+    if (error instanceof DispatchTimeout) return "timeout";
+    const signal = this.#controller.signal;
+    if (signal.aborted && error === signal.reason) return "cancelled";
+    if (error instanceof NoWorkersAvailable) return "rejected";
+    return "error";
+  }
+
+  #close(): void {
     this.#ended = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#userAbort) {
@@ -151,7 +185,7 @@ export class CallRun {
     this.#lease = lease;
     if (this.#controller.signal.aborted) {
       lease.channel.cancel();
-      this.end();
+      this.fail(this.#controller.signal.reason);
       throw this.#controller.signal.reason;
     }
     return lease;

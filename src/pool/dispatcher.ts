@@ -32,6 +32,12 @@ import {
   NoWorkersAvailable,
 } from "../loadbalancer/errors.ts";
 import type { LoadBalancer, WorkerId } from "../loadbalancer/load_balancer.ts";
+import {
+  type AttemptTelemetry,
+  type CallTelemetry,
+  NOOP_CALL_TELEMETRY,
+} from "../telemetry/call_telemetry.ts";
+import { EMPTY_TRACE_CARRIER } from "../telemetry/trace_context.ts";
 import { decodeError } from "../wire/errors.ts";
 import type { StatusFrame, TaskFrame } from "../wire/frames.ts";
 import {
@@ -117,20 +123,24 @@ export class Dispatcher {
    *
    * @throws {NoWorkersAvailable} when none accepts (within `admissionWaitMs`).
    * @throws the task's load error, when a worker nacks it.
+   * @param telemetry The call's telemetry: each worker tried is an attempt
+   * of it, and each attempt's Task frame carries that attempt's trace
+   * context. By default, none.
    * @throws `signal.reason` when `signal` aborts first.
    */
   async dispatch(
     frame: TaskFrame,
     view: Task,
     signal: AbortSignal | undefined,
+    telemetry: CallTelemetry = NOOP_CALL_TELEMETRY,
   ): Promise<Lease> {
     const waitMs = this.#options.admissionWaitMs;
     if (waitMs === 0 || !this.#waiting.busy) {
-      const first = await this.#cycle(frame, view, signal);
+      const first = await this.#cycle(frame, view, signal, telemetry);
       if (!Array.isArray(first)) return first;
       if (waitMs === 0) throw this.#exhausted(first);
     }
-    return await this.#waitForCapacity(frame, view, signal, waitMs);
+    return await this.#waitForCapacity(frame, view, signal, waitMs, telemetry);
   }
 
   async #waitForCapacity(
@@ -138,6 +148,7 @@ export class Dispatcher {
     view: Task,
     signal: AbortSignal | undefined,
     waitMs: number,
+    telemetry: CallTelemetry,
   ): Promise<Lease> {
     const deadline = performance.now() + waitMs;
     const ticket = this.#waiting.join();
@@ -150,7 +161,7 @@ export class Dispatcher {
           deadline,
           signal,
         );
-        const outcome = await this.#cycle(frame, view, signal);
+        const outcome = await this.#cycle(frame, view, signal, telemetry);
         if (!Array.isArray(outcome)) return outcome;
         if (!mayTry || performance.now() >= deadline) {
           throw this.#exhausted(outcome);
@@ -171,6 +182,7 @@ export class Dispatcher {
     frame: TaskFrame,
     view: Task,
     signal: AbortSignal | undefined,
+    telemetry: CallTelemetry,
   ): Promise<Lease | AttemptCause[]> {
     const { roster, loadBalancer } = this.#options;
     const candidates = loadBalancer.candidates(view, roster.view);
@@ -193,7 +205,12 @@ export class Dispatcher {
           step = candidates.next();
           continue;
         }
-        const attempt = await this.#attempt(worker, frame, signal);
+        const attempt = await this.#attempt(
+          worker,
+          frame,
+          signal,
+          telemetry.startAttempt(worker.info.address),
+        );
         if (attempt instanceof Lease) return attempt;
         (causes ??= []).push(attempt.cause);
         if (attempt.remove) {
@@ -215,10 +232,18 @@ export class Dispatcher {
     worker: WorkerEntry,
     frame: TaskFrame,
     signal: AbortSignal | undefined,
+    telemetry: AttemptTelemetry,
   ): Promise<Lease | Declined> {
     const { connection, info } = worker;
-    const permit = connection.permits.tryAcquire() ??
-      await connection.permits.acquire(signal);
+    let permit;
+    try {
+      permit = connection.permits.tryAcquire() ??
+        await connection.permits.acquire(signal);
+    } catch (error) {
+      telemetry.failed(error);
+      throw error;
+    }
+    telemetry.permitAcquired();
     let channel: TaskChannel;
     try {
       channel = connection.open();
@@ -226,27 +251,27 @@ export class Dispatcher {
       // The connection closed under us (its worker just left the pool):
       // nothing was sent, so the next worker may take the task.
       permit.release();
-      return {
-        cause: {
-          address: info.address,
-          code: statusName(Status.UNAVAILABLE),
-          message: describeErrorMessage(error),
-        },
-        remove: undefined,
+      const cause = {
+        address: info.address,
+        code: statusName(Status.UNAVAILABLE),
+        message: describeErrorMessage(error),
       };
+      telemetry.rejected(cause);
+      return { cause, remove: undefined };
     }
     this.#options.relay?.(channel, frame);
     const onAbort = () => channel.cancel();
     signal?.addEventListener("abort", onAbort, { once: true });
     let settled = false;
     try {
-      channel.send({ frame: "task", task: frame });
+      channel.send({ frame: "task", task: withTraceContext(frame, telemetry) });
       const event = await channel.receive();
       if (signal?.aborted) throw signal.reason;
       if (event.kind === "frame" && event.frame.frame === "ack") {
         this.#options.stats.accepted(info.id);
         this.#options.accepted?.(info.id);
         settled = true;
+        telemetry.accepted();
         return new Lease({
           worker,
           channel,
@@ -269,7 +294,12 @@ export class Dispatcher {
         // another worker could run it twice. At most once wins.
         throw await workerLost(worker, status);
       }
-      return this.#declined(worker, status);
+      const declined = this.#declined(worker, status);
+      telemetry.rejected(declined.cause);
+      return declined;
+    } catch (error) {
+      telemetry.failed(error);
+      throw error;
     } finally {
       signal?.removeEventListener("abort", onAbort);
       if (!settled) {
@@ -298,4 +328,22 @@ export class Dispatcher {
       remove: REMOVAL[classified],
     };
   }
+}
+
+/**
+ * The Task frame an attempt sends: `frame` itself when the attempt is not
+ * traced (no allocation), else a copy carrying the attempt span's W3C trace
+ * context, so the worker's task span is that attempt's child.
+ */
+function withTraceContext(
+  frame: TaskFrame,
+  telemetry: AttemptTelemetry,
+): TaskFrame {
+  const carrier = telemetry.traceContext();
+  if (carrier === EMPTY_TRACE_CARRIER) return frame;
+  return {
+    ...frame,
+    traceparent: carrier.traceparent ?? "",
+    tracestate: carrier.tracestate ?? "",
+  };
 }

@@ -18,6 +18,7 @@ import {
   decodeContext,
   encodeContext,
 } from "../wire/context_values.ts";
+import { startCallTelemetry } from "../telemetry/call_telemetry.ts";
 import { PROTOCOL_VERSION } from "../wire/protocol_version.ts";
 import { MessageTooLarge } from "../wire/message_too_large.ts";
 import { decodeArgs, encodeArgs } from "../wire/values.ts";
@@ -281,11 +282,14 @@ export class WorkerPool implements AsyncDisposable {
     timeoutMs: number | undefined,
   ): CallRun {
     const key = this.#nextRun++;
+    const telemetry = startCallTelemetry(view);
     const run = new CallRun({
       signal,
       timeoutMs,
       maxMessageBytes: this.#maxMessageBytes,
-      dispatch: (signal) => this.#dispatcher.dispatch(frame, view, signal),
+      telemetry,
+      dispatch: (signal) =>
+        this.#dispatcher.dispatch(frame, view, signal, telemetry),
       onEnd: () => {
         this.#runs.delete(key);
         if (this.#runs.size === 0) this.#onRunsEmpty?.();

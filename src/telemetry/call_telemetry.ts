@@ -118,7 +118,8 @@ const NOOP_ATTEMPT: AttemptTelemetry = Object.freeze({
   failed(_error: unknown): void {},
 });
 
-const NOOP_CALL: CallTelemetry = Object.freeze({
+/** The telemetry of a call when nothing records it; shared, frozen. */
+export const NOOP_CALL_TELEMETRY: CallTelemetry = Object.freeze({
   startAttempt: (_address: string): AttemptTelemetry => NOOP_ATTEMPT,
   end(_outcome: CallOutcome, _error?: unknown): void {},
 });
@@ -134,7 +135,9 @@ const NOOP_CALL: CallTelemetry = Object.freeze({
 export function startCallTelemetry(call: CallRef): CallTelemetry {
   const tracer = activeTracer();
   const instruments = activeInstruments();
-  if (tracer === undefined && instruments === undefined) return NOOP_CALL;
+  if (tracer === undefined && instruments === undefined) {
+    return NOOP_CALL_TELEMETRY;
+  }
   return new RecordingCall(call, tracer, instruments);
 }
 

@@ -88,7 +88,8 @@ export interface TaskTelemetry {
   end(outcome: TaskOutcome, error?: unknown): void;
 }
 
-const NOOP_TASK: TaskTelemetry = Object.freeze({
+/** The telemetry of a task when nothing records it; shared, frozen. */
+export const NOOP_TASK_TELEMETRY: TaskTelemetry = Object.freeze({
   hookStarted(): void {},
   accepted(): void {},
   rejected(_cause: string, _reason?: string): void {},
@@ -111,7 +112,9 @@ export function startTaskTelemetry(
 ): TaskTelemetry {
   const tracer = activeTracer();
   const instruments = activeInstruments();
-  if (tracer === undefined && instruments === undefined) return NOOP_TASK;
+  if (tracer === undefined && instruments === undefined) {
+    return NOOP_TASK_TELEMETRY;
+  }
   let span: Span | undefined;
   let spanContext: Context | undefined;
   if (tracer !== undefined) {

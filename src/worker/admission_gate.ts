@@ -32,6 +32,7 @@ import type {
   BackpressureHook,
   Task,
 } from "../backpressure/types.ts";
+import type { TaskTelemetry } from "../telemetry/task_telemetry.ts";
 import type { Docket, DocketEntry } from "./docket.ts";
 
 /** What the gate needs to know of the worker. */
@@ -47,6 +48,7 @@ interface Pending {
   readonly task: Task;
   readonly entry: DocketEntry;
   readonly receivedAt: number;
+  readonly telemetry: TaskTelemetry | undefined;
   readonly resolve: (admission: Admission) => void;
 }
 
@@ -97,18 +99,21 @@ export class AdmissionGate {
    *
    * @param receivedAt When the worker read the task's Task frame
    * (`performance.now()`), for the hook's `queuedMs`.
+   * @param telemetry The task's telemetry: told when the hook starts, so
+   * its time excludes the wait for earlier decisions.
    */
   admit(
     task: Task,
     entry: DocketEntry,
     receivedAt: number = performance.now(),
+    telemetry?: TaskTelemetry,
   ): Admission | Promise<Admission> {
     if (this.#busy) {
       return new Promise((resolve) =>
-        this.#queue.push({ task, entry, receivedAt, resolve })
+        this.#queue.push({ task, entry, receivedAt, telemetry, resolve })
       );
     }
-    const decision = this.#decide(task, entry, receivedAt);
+    const decision = this.#decide(task, entry, receivedAt, telemetry);
     if (!(decision instanceof Promise)) return decision;
     this.#busy = true;
     return decision.finally(() => {
@@ -139,9 +144,11 @@ export class AdmissionGate {
     task: Task,
     entry: DocketEntry,
     receivedAt: number,
+    telemetry: TaskTelemetry | undefined,
   ): Admission | Promise<Admission> {
     if (this.#stopping) return rejectStopping();
     if (this.#hook === null) return this.#enter(acceptAll(), entry);
+    telemetry?.hookStarted();
     const context = createBackpressureContext(this.#docket.size, task);
     const admission = admit(this.#hook.admit, context, this.#timeoutMs);
     if (admission instanceof Promise) {
@@ -172,8 +179,9 @@ export class AdmissionGate {
 
   async #drainQueue(): Promise<void> {
     while (this.#queue.length > 0) {
-      const { task, entry, receivedAt, resolve } = this.#queue.shift()!;
-      const decision = this.#decide(task, entry, receivedAt);
+      const { task, entry, receivedAt, telemetry, resolve } = this.#queue
+        .shift()!;
+      const decision = this.#decide(task, entry, receivedAt, telemetry);
       resolve(decision instanceof Promise ? await decision : decision);
     }
     this.#busy = false;

@@ -184,6 +184,11 @@ export class NestedRun implements CallDriver {
     this.#calls.forget(this.#id);
   }
 
+  /** Ends the call; a nested call's telemetry is the pool's, which relays it. */
+  fail(_error: unknown): void {
+    this.end();
+  }
+
   abandon(): void {
     if (this.#generator) this.end();
   }

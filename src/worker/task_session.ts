@@ -51,6 +51,11 @@
 import { describeErrorMessage } from "../_util/describe.ts";
 import type { Task } from "../backpressure/types.ts";
 import type { TaskOutcome } from "../backpressure/hook_object.ts";
+import {
+  NOOP_TASK_TELEMETRY,
+  startTaskTelemetry,
+  type TaskTelemetry,
+} from "../telemetry/task_telemetry.ts";
 import { ResponseEncoder } from "../wire/frame_codec.ts";
 import type {
   RequestFrame,
@@ -133,6 +138,10 @@ export class TaskSession implements DocketEntry {
   #outcome: TaskOutcome = "cancelled";
   /** The routine returned a generator. */
   #generator = false;
+  /** The task's span and metrics, once its Task frame is decoded. */
+  #telemetry: TaskTelemetry = NOOP_TASK_TELEMETRY;
+  /** The error the routine ended with, for its span. */
+  #error: unknown;
 
   constructor(deps: TaskSessionDeps, responder: TaskResponder) {
     this.#deps = deps;
@@ -226,9 +235,15 @@ export class TaskSession implements DocketEntry {
       return this.#answer(this.#frames.nack(error));
     }
     this.#move({ name: "admitting" });
-    const pending = this.#deps.gate.admit(task, this, receivedAt);
+    const telemetry = startTaskTelemetry(first.task, task);
+    this.#telemetry = telemetry;
+    const pending = this.#deps.gate.admit(task, this, receivedAt, telemetry);
     const admission = pending instanceof Promise ? await pending : pending;
-    if (!admission.accepted) return this.#fail(encodeRejection(admission));
+    if (!admission.accepted) {
+      telemetry.rejected(admission.cause, admission.message);
+      return this.#fail(encodeRejection(admission));
+    }
+    telemetry.accepted();
     // In the docket now: a caller gone meanwhile takes it out at once.
     if (!this.#move({ name: "loading" })) return this.#leaveDocket();
     let routine: Routine;
@@ -236,6 +251,7 @@ export class TaskSession implements DocketEntry {
       const loading = this.#deps.loader.load(task.module, task.export);
       routine = loading instanceof Promise ? await loading : loading;
     } catch (error) {
+      this.#error = error;
       this.#answer(this.#frames.nack(error));
       return this.#leaveDocket();
     }
@@ -265,7 +281,11 @@ export class TaskSession implements DocketEntry {
       // never reaches another task.
       scope: createContextScope(task.context ?? NO_VARIABLES),
     };
-    const returned = callRoutine(routine, task.args, context);
+    const telemetry = this.#telemetry;
+    // Task code starts its spans under the task span; no closure when off.
+    const returned = telemetry === NOOP_TASK_TELEMETRY
+      ? callRoutine(routine, task.args, context)
+      : telemetry.run(() => callRoutine(routine, task.args, context));
     if (isStepper(returned)) {
       this.#generator = true;
       this.#move({
@@ -282,7 +302,10 @@ export class TaskSession implements DocketEntry {
     this.#ackSent();
     Promise.resolve(returned).then(
       (value) => this.#answer(this.#frames.value("result", value)),
-      (error) => this.#answer(this.#frames.exception(error)),
+      (error) => {
+        this.#error = error;
+        this.#answer(this.#frames.exception(error));
+      },
     ).finally(() => this.#leaveDocket());
   }
 
@@ -310,8 +333,14 @@ export class TaskSession implements DocketEntry {
     if (this.#state !== state) return;
     let step: IteratorResult<unknown, unknown>;
     try {
-      step = await state.generator.step(frame);
+      const telemetry = this.#telemetry;
+      step = await (telemetry === NOOP_TASK_TELEMETRY
+        ? state.generator.step(frame)
+        : telemetry.run(() =>
+          state.generator.step(frame)
+        ));
     } catch (error) {
+      this.#error = error;
       this.#answer(this.#frames.exception(error));
       // The frame may have failed before the generator ran (a sent value
       // that cannot be decoded): close it, so its `finally` blocks run.
@@ -395,6 +424,10 @@ export class TaskSession implements DocketEntry {
    */
   #leaveDocket(): void {
     if (!this.#deps.docket.remove(this)) return;
+    this.#telemetry.end(
+      this.#outcome,
+      this.#outcome === "error" ? this.#error : undefined,
+    );
     this.#deps.gate.settle(this, {
       outcome: this.#outcome,
       generator: this.#generator,
@@ -402,6 +435,7 @@ export class TaskSession implements DocketEntry {
   }
 
   #internalError(error: unknown): void {
+    this.#error = error;
     const details = `The worker failed while handling the task: ${
       describeErrorMessage(error)
     }`;
