@@ -95,8 +95,9 @@ export interface WorkerLaunchOptions {
   readonly env?: Readonly<Record<string, string>>;
   /**
    * Which of this process's environment variables the worker keeps. By
-   * default only those Deno, npm and grpc-js read (`HOME`, `PATH`,
-   * `DENO_*`, `NPM_CONFIG_*`, `GRPC_*`, proxies, certificates, locale), so
+   * default only those Deno, npm, grpc-js and OpenTelemetry read (`HOME`,
+   * `PATH`, `DENO_*`, `NPM_CONFIG_*`, `GRPC_*`, `OTEL_*`, proxies,
+   * certificates, locale), so
    * that secrets in this process's environment do not reach task code:
    * `true` keeps all of it, a list of names keeps those too.
    *

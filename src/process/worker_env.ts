@@ -1,6 +1,6 @@
 /**
- * A worker's environment. By default it holds only what Deno, npm and
- * grpc-js read ({@linkcode WORKER_ENV_NAMES}, {@linkcode WORKER_ENV_PREFIXES})
+ * A worker's environment. By default it holds only what Deno, npm,
+ * grpc-js and OpenTelemetry read ({@linkcode WORKER_ENV_NAMES}, {@linkcode WORKER_ENV_PREFIXES})
  * and what `worker.env` gives: a secret in the pool's environment
  * (`DATABASE_URL`, `AWS_SECRET_ACCESS_KEY`, …) does not reach task code by
  * accident. `worker.inheritEnv` opts in: `true` for the whole environment,
@@ -60,6 +60,16 @@ export const WORKER_ENV_NAMES: readonly string[] = Object.freeze([
   "https_proxy",
   "no_proxy",
   "NPM_CONFIG_REGISTRY",
+  // OpenTelemetry: Deno's built-in exporter (OTEL_DENO) and where it sends,
+  // so workers export as the pool's process does (docs/telemetry.md).
+  // OTEL_EXPORTER_OTLP_HEADERS may hold a collector token: task code can
+  // read it, as it can read the collector's address.
+  "OTEL_DENO",
+  "OTEL_SERVICE_NAME",
+  "OTEL_RESOURCE_ATTRIBUTES",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_PROTOCOL",
+  "OTEL_EXPORTER_OTLP_HEADERS",
   // How ordinary code behaves: programs, locale, time zone.
   "PATH",
   "LANG",
@@ -73,6 +83,7 @@ export const WORKER_ENV_PREFIXES: readonly string[] = Object.freeze([
   "NPM_CONFIG_",
   "npm_config_",
   "GRPC_",
+  "OTEL_",
 ]);
 
 /** What a worker is started with. */

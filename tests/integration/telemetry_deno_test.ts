@@ -1,10 +1,10 @@
 /**
  * wool's telemetry through Deno's built-in OpenTelemetry (`OTEL_DENO=true`),
- * across two processes: a caller process and a worker process, each
- * exporting OTLP/JSON to a collector this test serves on loopback. The
- * carrier travels between them as it will in a Task frame (here on stdin).
- *
- * The processes get no permission at all: Deno's exporter needs none.
+ * no SDK: a program runs a real pool of two workers
+ * (`_fixtures/telemetry/otel_deno_pool.ts`); it and each worker export
+ * OTLP/JSON to a collector this test serves on loopback. The workers get
+ * the exporter settings from the pool's environment, and the trace context
+ * travels in each attempt's Task frame.
  *
  * @module
  */
@@ -28,11 +28,7 @@ interface OtlpSpan {
   readonly parentSpanId?: string;
   readonly attributes?: readonly OtlpAttribute[];
 }
-interface ExportedSpan extends OtlpSpan {
-  readonly service: string;
-}
 interface ExportedPoint {
-  readonly service: string;
   readonly metric: string;
   readonly attributes: Record<string, unknown>;
   /** A sum's value, or a histogram's count. */
@@ -41,7 +37,7 @@ interface ExportedPoint {
 
 /** An OTLP/HTTP JSON receiver on 127.0.0.1, keeping what it is sent. */
 class Collector implements AsyncDisposable {
-  readonly spans: ExportedSpan[] = [];
+  readonly spans: OtlpSpan[] = [];
   readonly points: ExportedPoint[] = [];
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
 
@@ -65,10 +61,9 @@ class Collector implements AsyncDisposable {
   // deno-lint-ignore no-explicit-any
   #addSpans(body: any): void {
     for (const resource of body.resourceSpans ?? []) {
-      const service = serviceOf(resource.resource);
       for (const scope of resource.scopeSpans ?? []) {
         for (const span of scope.spans ?? []) {
-          this.spans.push({ ...span, service });
+          this.spans.push(span);
         }
       }
     }
@@ -77,13 +72,11 @@ class Collector implements AsyncDisposable {
   // deno-lint-ignore no-explicit-any
   #addPoints(body: any): void {
     for (const resource of body.resourceMetrics ?? []) {
-      const service = serviceOf(resource.resource);
       for (const scope of resource.scopeMetrics ?? []) {
         for (const metric of scope.metrics ?? []) {
           const data = metric.sum ?? metric.histogram ?? metric.gauge;
           for (const point of data?.dataPoints ?? []) {
             this.points.push({
-              service,
               metric: metric.name,
               attributes: attributesOf(point.attributes),
               value: Number(point.asInt ?? point.asDouble ?? point.count),
@@ -99,11 +92,6 @@ class Collector implements AsyncDisposable {
   }
 }
 
-// deno-lint-ignore no-explicit-any
-function serviceOf(resource: any): string {
-  return String(attributesOf(resource?.attributes)["service.name"]);
-}
-
 function attributesOf(
   attributes: readonly OtlpAttribute[] | undefined,
 ): Record<string, unknown> {
@@ -115,88 +103,86 @@ function attributesOf(
   return result;
 }
 
-/** Runs a fixture with Deno's OpenTelemetry exporting to `collector`. */
-async function runTraced(
-  fixture: string,
-  service: string,
-  collector: Collector,
-  stdin = "",
-): Promise<string> {
+/** Runs the pool program with Deno's OpenTelemetry exporting to `collector`. */
+async function runTraced(collector: Collector): Promise<string[]> {
   const env: Record<string, string> = {
     OTEL_DENO: "true",
     OTEL_DENO_CONSOLE: "ignore",
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-    OTEL_SERVICE_NAME: service,
+    OTEL_SERVICE_NAME: "app",
     NO_COLOR: "1",
   };
   for (const name of ["HOME", "PATH", "DENO_DIR"]) {
     const value = Deno.env.get(name);
     if (value !== undefined) env[name] = value;
   }
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", new URL(fixture, FIXTURES).href],
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("otel_deno_pool.ts", FIXTURES).href],
     clearEnv: true,
     env,
-    stdin: "piped",
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
+  }).output();
   const text = new TextDecoder();
-  assert.equal(code, 0, `${fixture}: ${text.decode(stderr)}`);
-  return text.decode(stdout);
+  assert.equal(code, 0, text.decode(stderr));
+  return JSON.parse(text.decode(stdout));
 }
 
-Deno.test("with OTEL_DENO=true one trace spans the caller's and the worker's processes", async () => {
+Deno.test("with OTEL_DENO=true one trace spans the pool's process and its workers' processes", async () => {
   await using collector = new Collector();
-  const carriers = await runTraced("caller.ts", "caller", collector);
-  await runTraced("worker.ts", "worker", collector, carriers);
+  const [first, second] = await runTraced(collector);
 
   const named = (name: string) =>
     collector.spans.filter((span) => span.name === name);
-  const [call] = named("wool.call add");
-  const attempts = named("wool.attempt");
-  const tasks = named("wool.task add");
-  assert.ok(call, "the call span was exported");
-  assert.equal(attempts.length, 2);
-  assert.equal(tasks.length, 2);
-  assert.equal(call.service, "caller");
+  const attributes = (span: OtlpSpan | undefined) =>
+    attributesOf(span?.attributes);
+  const [added, refused] = named("wool.call add");
+  assert.ok(added && refused, "both calls were exported");
+  assert.equal(attributes(added)["wool.outcome"], "ok");
+  assert.equal(attributes(added)["wool.attempts"], 2);
+  assert.equal(attributes(added)["wool.worker.address"], second);
+  assert.equal(attributes(refused)["wool.outcome"], "rejected");
 
-  for (const span of [...attempts, ...tasks]) {
-    assert.equal(span.traceId, call.traceId, span.name);
-  }
-  for (const attempt of attempts) {
-    assert.equal(attempt.service, "caller");
-    assert.equal(attempt.parentSpanId, call.spanId);
-  }
-  const attemptNumbered = (n: number) =>
-    attempts.find((span) =>
-      attributesOf(span.attributes)["wool.attempt"] === n
-    );
-  const verdictOf = (span: OtlpSpan) =>
-    attributesOf(span.attributes)["wool.admission.verdict"];
-  const rejectedTask = tasks.find((span) => verdictOf(span) === "rejected");
-  const acceptedTask = tasks.find((span) => verdictOf(span) === "accepted");
-  assert.equal(rejectedTask?.service, "worker");
-  assert.equal(rejectedTask?.parentSpanId, attemptNumbered(1)?.spanId);
-  assert.equal(acceptedTask?.parentSpanId, attemptNumbered(2)?.spanId);
-  assert.equal(
-    attributesOf(rejectedTask?.attributes)["wool.rejection.cause"],
-    "hook",
+  const attemptsOf = (call: OtlpSpan) =>
+    named("wool.attempt").filter((span) => span.parentSpanId === call.spanId);
+  const [rejected, accepted] = attemptsOf(added).sort((a, b) =>
+    Number(attributes(a)["wool.attempt"]) -
+    Number(attributes(b)["wool.attempt"])
   );
+  assert.equal(attributes(rejected)["wool.worker.address"], first);
+  assert.equal(attributes(rejected)["wool.outcome"], "rejected");
+  assert.equal(attributes(accepted)["wool.outcome"], "accepted");
 
-  const value = (service: string, metric: string) =>
-    collector.points.filter((point) =>
-      point.service === service && point.metric === metric
-    ).reduce((sum, point) => sum + point.value, 0);
-  assert.equal(value("worker", "wool.tasks.accepted"), 1);
-  assert.equal(value("worker", "wool.tasks.rejected"), 1);
-  assert.equal(value("worker", "wool.tasks.active"), 0);
-  assert.equal(value("worker", "wool.admission.hook.duration"), 2);
-  assert.equal(value("caller", "wool.dispatch.duration"), 1);
-  assert.equal(value("caller", "wool.dispatch.permit.wait_time"), 2);
+  const tasksIn = (traceId: string) =>
+    named("wool.task add").filter((span) => span.traceId === traceId);
+  const tasks = tasksIn(added.traceId);
+  assert.equal(tasks.length, 2);
+  const rejectedTask = tasks.find((span) =>
+    span.parentSpanId === rejected.spanId
+  );
+  const acceptedTask = tasks.find((span) =>
+    span.parentSpanId === accepted.spanId
+  );
+  assert.equal(attributes(rejectedTask)["wool.admission.verdict"], "rejected");
+  assert.equal(attributes(rejectedTask)["wool.rejection.cause"], "hook");
+  assert.equal(attributes(acceptedTask)["wool.admission.verdict"], "accepted");
+  assert.equal(attributes(acceptedTask)["wool.outcome"], "ok");
+  const [inner] = named("add.inner");
+  assert.equal(inner?.parentSpanId, acceptedTask?.spanId);
+  assert.equal(tasksIn(refused.traceId).length, 2);
+
+  // Deno's resource does not tell the processes apart; the caller records
+  // only the dispatch metrics, the workers only the task metrics. Accepted:
+  // hold, add; rejected: add by the busy worker, never by both.
+  const value = (metric: string) =>
+    collector.points.filter((point) => point.metric === metric)
+      .reduce((sum, point) => sum + point.value, 0);
+  assert.equal(value("wool.tasks.accepted"), 2);
+  assert.equal(value("wool.tasks.rejected"), 3);
+  assert.equal(value("wool.tasks.active"), 0);
+  assert.equal(value("wool.admission.hook.duration"), 5);
+  assert.equal(value("wool.dispatch.duration"), 3);
+  assert.equal(value("wool.dispatch.permit.wait_time"), 5);
 });

@@ -15,18 +15,11 @@
  */
 import assert from "node:assert/strict";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import {
-  DispatchTimeout,
-  type LoadBalancer,
-  NoWorkersAvailable,
-  type RosterView,
-  type Task,
-  type WorkerId,
-  WorkerPool,
-} from "../../mod.ts";
+import { DispatchTimeout, NoWorkersAvailable, WorkerPool } from "../../mod.ts";
 import { SpanKind, SpanStatusCode } from "../../src/telemetry/otel_api.ts";
 import { OtelSdk } from "../_helpers/otel_sdk.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
+import { InOrder } from "../_fixtures/telemetry/in_order.ts";
 import type {
   SpanRecord,
   WorkerReport,
@@ -37,22 +30,6 @@ const TASKS = new URL("traced_tasks.ts", FIXTURES).href;
 const HOOK = new URL("traced_hook.ts", FIXTURES).href;
 const SDK_WORKER = new URL("sdk_worker.ts", FIXTURES).href;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-
-/**
- * Tries the workers in the pool's order; a task tagged `to:<address>` goes
- * to that worker only.
- */
-class InOrder implements LoadBalancer {
-  *candidates(task: Task, view: RosterView): Generator<WorkerId, void> {
-    for (const id of view.ids) {
-      const address = view.get(id)?.address;
-      if (task.tag?.startsWith("to:") && task.tag !== `to:${address}`) {
-        continue;
-      }
-      yield id;
-    }
-  }
-}
 
 function parentOf(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;

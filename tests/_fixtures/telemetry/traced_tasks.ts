@@ -1,16 +1,16 @@
 /**
- * Tasks for the telemetry tests, run by `sdk_worker.ts` workers: `add`
- * starts a span of its own (a child of wool's task span); `hold` keeps its
- * worker busy while its stream is open; `report` returns what this
+ * Tasks for the telemetry tests, run by `sdk_worker.ts` workers: `add` and
+ * `hold` of `work.ts`; `fails` and `waits` to end badly; `report` returns what this
  * worker's SDK recorded, so the test can read it across the process
  * boundary.
  *
  * @module
  */
 import { taskSignal } from "../../../src/task/mod.ts";
-import { trace } from "../../../src/telemetry/otel_api.ts";
 import { WOOL_METRICS } from "../../../src/telemetry/instruments.ts";
 import { workerSdk } from "./worker_sdk.ts";
+
+export { add, hold } from "./work.ts";
 
 /** A finished span, as plain data. */
 export interface SpanRecord {
@@ -38,17 +38,6 @@ export interface WorkerReport {
   readonly metrics: Readonly<Record<string, readonly PointRecord[]>>;
 }
 
-/** Adds, inside a span of its own. */
-export function add(a: number, b: number): number {
-  return trace.getTracer("traced-tasks").startActiveSpan(
-    "add.inner",
-    (span) => {
-      span.end();
-      return a + b;
-    },
-  );
-}
-
 /** Throws a `RangeError`. */
 export function fails(): never {
   throw new RangeError("out of range");
@@ -62,11 +51,6 @@ export function waits(): Promise<never> {
       once: true,
     })
   );
-}
-
-/** Yields forever, one value per pull: its worker is busy while it streams. */
-export async function* hold(): AsyncGenerator<number> {
-  for (let i = 0;; i++) yield await Promise.resolve(i);
 }
 
 /** The spans and metric points this worker's SDK has recorded so far. */

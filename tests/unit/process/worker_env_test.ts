@@ -22,7 +22,7 @@ Deno.test("workerEnvironment() keeps only what Deno, npm and grpc-js read, plus 
     for (const name of Object.keys(env)) {
       assert.ok(
         WORKER_ENV_NAMES.includes(name) || name === "MODE" ||
-          /^(DENO_|NPM_CONFIG_|npm_config_|GRPC_)/.test(name) ||
+          /^(DENO_|NPM_CONFIG_|npm_config_|GRPC_|OTEL_)/.test(name) ||
           /proxy$/i.test(name),
         `${name} passed on`,
       );
@@ -40,6 +40,26 @@ Deno.test("workerEnvironment() keeps the certificate settings Deno reads, NODE_E
   try {
     const { env } = workerEnvironment({});
     for (const name of names) assert.equal(env[name], `/etc/ssl/${name}.pem`);
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    }
+  }
+});
+
+Deno.test("workerEnvironment() keeps the OpenTelemetry settings, so workers export where the pool does", () => {
+  const names = [
+    "OTEL_DENO",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_SERVICE_NAME",
+    "OTEL_METRIC_EXPORT_INTERVAL",
+  ];
+  const saved = names.map((name) => [name, Deno.env.get(name)] as const);
+  for (const name of names) Deno.env.set(name, `value of ${name}`);
+  try {
+    const { env } = workerEnvironment({});
+    for (const name of names) assert.equal(env[name], `value of ${name}`);
   } finally {
     for (const [name, value] of saved) {
       if (value === undefined) Deno.env.delete(name);
