@@ -140,7 +140,7 @@ export async function measureListen(budget: Budget): Promise<ListenResults> {
 }
 
 /** One concurrency-64 round on `pool`, with the CPU it took per task. */
-async function loadRound(
+export async function loadRound(
   pool: WorkerPool,
   op: () => Promise<unknown>,
   durationMs: number,

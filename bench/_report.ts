@@ -8,6 +8,7 @@
 import type { AdaptiveResults } from "./_adaptive.ts";
 import type { NestedResults } from "./_nested.ts";
 import type { ListenResults } from "./_listen.ts";
+import type { TelemetryResults } from "./_telemetry.ts";
 import type { RemoteResults } from "./_remote.ts";
 import type { FloorResults } from "./_floors.ts";
 import type { LoadResult } from "./_load.ts";
@@ -45,6 +46,7 @@ export interface BenchResults {
   readonly remote?: RemoteResults;
   readonly adaptive?: AdaptiveResults;
   readonly nested?: NestedResults;
+  readonly telemetry?: TelemetryResults;
 }
 
 /** Whether a figure meets its target. */

@@ -21,7 +21,10 @@
  *    (`bench/_adaptive.ts`; chart `docs/adaptive.svg`);
  * 9. nested: the trivial task called directly next to a task making one
  *    nested call of it through `currentPool()`, on both transports
- *    (`bench/_nested.ts`).
+ *    (`bench/_nested.ts`);
+ * 10. the trivial task with OpenTelemetry off (no SDK) next to on (the
+ *    SDK in the caller and the workers, sampling every span), in paired
+ *    rounds (`bench/_telemetry.ts`).
  *
  * Prints a markdown table, writes `bench/results/<timestamp>.json` and
  * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
@@ -33,7 +36,7 @@
  *     deno task bench --only floors,pool   # some sections only
  *
  * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`,
- * `remote`, `adaptive` (about 100 s alone: `--only adaptive`), `nested`. Files
+ * `remote`, `adaptive` (about 100 s alone: `--only adaptive`), `nested`, `telemetry`. Files
  * are written only by a run of every section, unless `--write` is given.
  *
  * @module
@@ -63,6 +66,7 @@ import {
   renderAdaptiveChart,
   renderAdaptiveTable,
 } from "./_adaptive_report.ts";
+import { measureTelemetry, renderTelemetryTable } from "./_telemetry.ts";
 import {
   type BenchResults,
   buildSummary,
@@ -79,6 +83,7 @@ const SECTIONS = [
   "remote",
   "adaptive",
   "nested",
+  "telemetry",
 ] as const;
 type Section = typeof SECTIONS[number];
 
@@ -186,6 +191,12 @@ if (sections.has("nested")) {
 if (sections.has("adaptive")) {
   results.adaptive = await section("adaptive", () => measureAdaptive(budget));
 }
+if (sections.has("telemetry")) {
+  results.telemetry = await section(
+    "telemetry",
+    () => measureTelemetry(budget),
+  );
+}
 
 const finishedAt = new Date();
 const summary = buildSummary(results);
@@ -214,6 +225,9 @@ if (results.remote) console.log(`\n${renderRemoteTable(results.remote)}`);
 if (results.nested) console.log(`\n${renderNestedTable(results.nested)}`);
 if (results.adaptive) {
   console.log(`\n${renderAdaptiveTable(results.adaptive)}`);
+}
+if (results.telemetry) {
+  console.log(`\n${renderTelemetryTable(results.telemetry)}`);
 }
 // Every child has exited and been waited for by now, so the CPU they used
 // is in this process's own figure: the rest of the machine's was others'.
