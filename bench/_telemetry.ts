@@ -5,7 +5,7 @@
  * - off: no SDK registered anywhere, the default: wool's telemetry is a
  *   shared no-op object per call and per task;
  * - on: the real SDK registered in the caller and in every worker
- *   (`fixtures/sdk_worker.ts`), sampling every span (three per call: the
+ *   (`fixtures/sdk_preload.ts`), sampling every span (three per call: the
  *   call, its attempt, the task) and recording every metric, the spans
  *   batched and dropped (`fixtures/dropping_sdk.ts`), so an exporter's
  *   network time is not counted.
@@ -34,8 +34,11 @@ import { registerDroppingSdk } from "./fixtures/dropping_sdk.ts";
 
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
 const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
-const SDK_WORKER = fileURLToPath(
-  new URL("./fixtures/sdk_worker.ts", import.meta.url),
+const SDK_PRELOAD = fileURLToPath(
+  new URL("./fixtures/sdk_preload.ts", import.meta.url),
+);
+const WORKER_ENTRY = fileURLToPath(
+  new URL("../src/worker/main.ts", import.meta.url),
 );
 
 /** Telemetry off (no SDK) or on (SDK registered, sampling all). */
@@ -81,7 +84,15 @@ export async function measureTelemetry(
       spawn: WORKERS,
       worker: {
         command: Deno.execPath(),
-        args: ["run", "-A", "--config", CONFIG, SDK_WORKER],
+        args: [
+          "run",
+          "-A",
+          "--config",
+          CONFIG,
+          "--preload",
+          SDK_PRELOAD,
+          WORKER_ENTRY,
+        ],
       },
     });
     const add = (side: Tracing) => () =>

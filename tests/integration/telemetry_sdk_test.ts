@@ -2,7 +2,7 @@
  * wool's telemetry with the real OpenTelemetry SDK on both sides of a real
  * pool: the test process registers the SDK with in-memory exporters (the
  * caller's spans and metrics), and each worker process does the same before
- * it serves (`sdk_worker.ts`), handing what it recorded back through a task
+ * it serves (`worker_sdk.ts`, preloaded), handing what it recorded back through a task
  * (`report` in `traced_tasks.ts`). The spans must form one trace across the
  * processes, over either transport.
  *
@@ -28,8 +28,25 @@ import type {
 const FIXTURES = new URL("../_fixtures/telemetry/", import.meta.url);
 const TASKS = new URL("traced_tasks.ts", FIXTURES).href;
 const HOOK = new URL("traced_hook.ts", FIXTURES).href;
-const SDK_WORKER = new URL("sdk_worker.ts", FIXTURES).href;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+const WORKER_SDK = new URL("worker_sdk.ts", FIXTURES).href;
+const WORKER_ENTRY = new URL("../../src/worker/main.ts", import.meta.url).href;
+/**
+ * Workers that register the SDK before they serve: the worker entry, with
+ * `worker_sdk.ts` preloaded, as docs/telemetry.md tells users to run it.
+ */
+const SDK_WORKERS = {
+  command: Deno.execPath(),
+  args: [
+    "run",
+    "-A",
+    "--config",
+    CONFIG,
+    "--preload",
+    WORKER_SDK,
+    WORKER_ENTRY,
+  ],
+};
 
 function parentOf(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
@@ -59,10 +76,7 @@ for (const transport of TRANSPORTS) {
       backpressure: HOOK,
       admissionWaitMs: 0,
       loadBalancer: new InOrder(),
-      worker: {
-        command: Deno.execPath(),
-        args: ["run", "-A", "--config", CONFIG, SDK_WORKER],
-      },
+      worker: SDK_WORKERS,
     });
     const [first, second] = pool.workers;
 
@@ -244,10 +258,7 @@ Deno.test("a call's span says how it ended, and so does its task's span in the w
   await using sdk = OtelSdk.register();
   await using pool = await WorkerPool.start({
     spawn: 1,
-    worker: {
-      command: Deno.execPath(),
-      args: ["run", "-A", "--config", CONFIG, SDK_WORKER],
-    },
+    worker: SDK_WORKERS,
   });
   await assert.rejects(
     pool.dispatch({ module: TASKS, export: "fails" }),

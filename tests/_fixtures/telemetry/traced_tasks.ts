@@ -1,5 +1,5 @@
 /**
- * Tasks for the telemetry tests, run by `sdk_worker.ts` workers: `add` and
+ * Tasks for the telemetry tests, run by workers that preload `worker_sdk.ts`: `add` and
  * `hold` of `work.ts`; `fails` and `waits` to end badly; `report` returns what this
  * worker's SDK recorded, so the test can read it across the process
  * boundary.

@@ -1,7 +1,7 @@
 /**
  * The real OpenTelemetry SDK of a worker process under test, with
  * in-memory exporters: registered when this module is first imported
- * (by `sdk_worker.ts`, before the worker serves), read by the tasks of
+ * (preloaded into a worker with `--preload`, before it serves), read by the tasks of
  * `traced_tasks.ts`, which share this module instance.
  *
  * @module
