@@ -44,6 +44,21 @@
  */
 import { runWorker } from "./run_worker.ts";
 
+/**
+ * Never true: it guards the `import()`s below, which never run. Workers
+ * import these entries by name at run time (a hook spec naming
+ * `@wool/core/backpressure`, task code importing `@wool/core/task`), so
+ * nothing imports them statically here; `deno cache` and `deno install`
+ * follow a literal dynamic import even in a branch that never runs, so
+ * caching a program that imports `@wool/core` caches them too, and its
+ * workers find them with no network (`tests/integration/offline_test.ts`).
+ */
+const CACHE_HINT_ONLY = false as boolean;
+if (CACHE_HINT_ONLY) {
+  void import("../backpressure/mod.ts");
+  void import("../task/mod.ts");
+}
+
 if (import.meta.main) {
   if (Deno.args.length === 0) await runWorker(Deno.stdin.readable);
   else {
