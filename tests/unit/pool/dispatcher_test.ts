@@ -16,6 +16,7 @@ import type { Lease } from "../../../src/pool/lease.ts";
 import { WorkerCrashed } from "../../../src/pool/errors.ts";
 import { Roster } from "../../../src/pool/roster.ts";
 import { StatsBook } from "../../../src/pool/stats.ts";
+import { startCallTelemetry } from "../../../src/telemetry/call_telemetry.ts";
 import type { TaskFrame } from "../../../src/wire/frames.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
 import { ProtocolError } from "../../../src/wire/protocol_error.ts";
@@ -35,6 +36,7 @@ import {
   workerId,
   workerInfos,
 } from "../../_helpers/fakes.ts";
+import { OtelSdk } from "../../_helpers/otel_sdk.ts";
 
 const FRAME: TaskFrame = {
   protocolVersion: PROTOCOL_VERSION,
@@ -657,4 +659,54 @@ Deno.test("Dispatcher.dispatch() with admissionWaitMs fails with NoWorkersAvaila
   );
   assert.equal(stats.snapshot().waited, 1);
   assert.equal(stats.snapshot().exhausted, 1);
+});
+
+Deno.test("Dispatcher.dispatch() sends the call's own frame when nothing traces it, and each attempt's trace context when the SDK does", async (t) => {
+  await t.step("untraced: the frame itself, trace fields empty", async () => {
+    const { dispatcher, connections } = setUp({
+      answers: [[rejectedBy("busy")], [answer.ack()]],
+    });
+    const accepted = await dispatcher.dispatch(
+      FRAME,
+      VIEW,
+      undefined,
+      startCallTelemetry(VIEW),
+    );
+    for (const connection of connections) {
+      const [sent] = connection.channels[0].sent;
+      assert.equal(sent.frame === "task" && sent.task, FRAME);
+    }
+    accepted.release();
+  });
+
+  await t.step(
+    "traced: a copy per attempt, naming that attempt's span",
+    async () => {
+      await using sdk = OtelSdk.register({ metrics: false });
+      const { dispatcher, connections } = setUp({
+        answers: [[rejectedBy("busy")], [answer.ack()]],
+      });
+      const telemetry = startCallTelemetry(VIEW);
+      const accepted = await dispatcher.dispatch(
+        FRAME,
+        VIEW,
+        undefined,
+        telemetry,
+      );
+      telemetry.end("ok");
+      const attempts = sdk.spans().filter((span) =>
+        span.name === "wool.attempt"
+      );
+      assert.equal(attempts.length, 2);
+      for (const [i, connection] of connections.entries()) {
+        const [sent] = connection.channels[0].sent;
+        assert.ok(sent.frame === "task");
+        const { traceId, spanId } = attempts[i].spanContext();
+        assert.equal(sent.task.traceparent, `00-${traceId}-${spanId}-01`);
+        assert.equal(sent.task.id, FRAME.id);
+      }
+      assert.equal(FRAME.traceparent, "", "the call's frame is left as it was");
+      accepted.release();
+    },
+  );
 });
