@@ -21,7 +21,7 @@
  * const admission = await admit(hook, ctx);
  * if (!admission.accepted) telemetry.rejected(admission.cause, admission.message);
  * else {
- *   telemetry.accepted();                                          // Ack sent
+ *   telemetry.accepted();                                          // in the docket
  *   try { await telemetry.run(() => drive(task)); telemetry.end("ok"); }
  *   catch (error) { telemetry.end("error", error); }
  * }
@@ -69,7 +69,10 @@ export type TaskOutcome = "ok" | "error" | "cancelled";
 export interface TaskTelemetry {
   /** The backpressure hook is about to run: starts the hook clock. */
   hookStarted(): void;
-  /** The task was admitted (entered the docket, Ack sent). */
+  /**
+   * The task was admitted: it is in the docket (its Ack follows once its
+   * module is loaded; a module that cannot load ends it as an error).
+   */
   accepted(): void;
   /**
    * The task was rejected before it entered the docket; this ends its span.

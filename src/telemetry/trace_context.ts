@@ -2,9 +2,11 @@
  * W3C Trace Context (`traceparent`, `tracestate`) as wool carries it between
  * a caller and a worker, so that one trace spans both processes.
  *
- * The caller puts a {@linkcode TraceCarrier} in the Task frame (gRPC
- * metadata on the wire); the worker turns it back into the parent context of
- * its task span. wool formats and parses the two fields itself, to
+ * The caller puts a {@linkcode TraceCarrier} in each attempt's Task frame
+ * (fields `traceparent = 10` and `tracestate = 11` of `wool.v1.Task`, not
+ * gRPC metadata: a `Session` stream carries many tasks, and metadata is the
+ * stream's; see docs/telemetry.md); the worker turns it back into the parent
+ * context of its task span. wool formats and parses the two fields itself, to
  * [W3C Trace Context](https://www.w3.org/TR/trace-context/) level 1,
  * whatever propagator is registered globally: the carrier is part of wool's
  * protocol, read by wool only, and it must work with no SDK configured
