@@ -26,6 +26,7 @@ import type { WorkerEndpoint } from "../process/permissions.ts";
 import { Reaper } from "../process/reaper.ts";
 import type { SocketDirectory } from "../process/socket_directory.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
+import { withWorkerResource } from "../process/worker_resource.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { ConnectionLimits, HookSpec } from "../wire/launch.ts";
 import { Status, statusName } from "../wire/status.ts";
@@ -171,7 +172,8 @@ export class Fleet {
     const endpoint: WorkerEndpoint = options.sockets
       ? { socketPath: options.sockets.socketPath(id) }
       : { host: options.host };
-    return spawnWorker(resolveWorkerLaunch(options.launch, endpoint), {
+    const launch = resolveWorkerLaunch(options.launch, endpoint);
+    return spawnWorker(withWorkerResource(launch, id), {
       id,
       nonce: crypto.randomUUID(),
       listen: listenAddress(endpoint),

@@ -28,7 +28,12 @@ interface OtlpSpan {
   readonly parentSpanId?: string;
   readonly attributes?: readonly OtlpAttribute[];
 }
-interface ExportedPoint {
+/** What a span or point came from: a worker's id, or none for the pool's. */
+interface Exported {
+  readonly worker: string | undefined;
+}
+interface ExportedSpan extends OtlpSpan, Exported {}
+interface ExportedPoint extends Exported {
   readonly metric: string;
   readonly attributes: Record<string, unknown>;
   /** A sum's value, or a histogram's count. */
@@ -37,7 +42,7 @@ interface ExportedPoint {
 
 /** An OTLP/HTTP JSON receiver on 127.0.0.1, keeping what it is sent. */
 class Collector implements AsyncDisposable {
-  readonly spans: OtlpSpan[] = [];
+  readonly spans: ExportedSpan[] = [];
   readonly points: ExportedPoint[] = [];
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
 
@@ -61,9 +66,10 @@ class Collector implements AsyncDisposable {
   // deno-lint-ignore no-explicit-any
   #addSpans(body: any): void {
     for (const resource of body.resourceSpans ?? []) {
+      const worker = workerOf(resource.resource);
       for (const scope of resource.scopeSpans ?? []) {
         for (const span of scope.spans ?? []) {
-          this.spans.push(span);
+          this.spans.push({ ...span, worker });
         }
       }
     }
@@ -72,11 +78,13 @@ class Collector implements AsyncDisposable {
   // deno-lint-ignore no-explicit-any
   #addPoints(body: any): void {
     for (const resource of body.resourceMetrics ?? []) {
+      const worker = workerOf(resource.resource);
       for (const scope of resource.scopeMetrics ?? []) {
         for (const metric of scope.metrics ?? []) {
           const data = metric.sum ?? metric.histogram ?? metric.gauge;
           for (const point of data?.dataPoints ?? []) {
             this.points.push({
+              worker,
               metric: metric.name,
               attributes: attributesOf(point.attributes),
               value: Number(point.asInt ?? point.asDouble ?? point.count),
@@ -92,6 +100,13 @@ class Collector implements AsyncDisposable {
   }
 }
 
+/** The pool's worker id in a resource (`wool.worker.id`), if any. */
+// deno-lint-ignore no-explicit-any
+function workerOf(resource: any): string | undefined {
+  const id = attributesOf(resource?.attributes)["wool.worker.id"];
+  return id === undefined ? undefined : String(id);
+}
+
 function attributesOf(
   attributes: readonly OtlpAttribute[] | undefined,
 ): Record<string, unknown> {
@@ -104,7 +119,9 @@ function attributesOf(
 }
 
 /** Runs the pool program with Deno's OpenTelemetry exporting to `collector`. */
-async function runTraced(collector: Collector): Promise<string[]> {
+async function runTraced(
+  collector: Collector,
+): Promise<{ id: string; address: string }[]> {
   const env: Record<string, string> = {
     OTEL_DENO: "true",
     OTEL_DENO_CONSOLE: "ignore",
@@ -142,7 +159,7 @@ Deno.test("with OTEL_DENO=true one trace spans the pool's process and its worker
   assert.ok(added && refused, "both calls were exported");
   assert.equal(attributes(added)["wool.outcome"], "ok");
   assert.equal(attributes(added)["wool.attempts"], 2);
-  assert.equal(attributes(added)["wool.worker.address"], second);
+  assert.equal(attributes(added)["wool.worker.address"], second.address);
   assert.equal(attributes(refused)["wool.outcome"], "rejected");
 
   const attemptsOf = (call: OtlpSpan) =>
@@ -151,7 +168,7 @@ Deno.test("with OTEL_DENO=true one trace spans the pool's process and its worker
     Number(attributes(a)["wool.attempt"]) -
     Number(attributes(b)["wool.attempt"])
   );
-  assert.equal(attributes(rejected)["wool.worker.address"], first);
+  assert.equal(attributes(rejected)["wool.worker.address"], first.address);
   assert.equal(attributes(rejected)["wool.outcome"], "rejected");
   assert.equal(attributes(accepted)["wool.outcome"], "accepted");
 
@@ -173,16 +190,23 @@ Deno.test("with OTEL_DENO=true one trace spans the pool's process and its worker
   assert.equal(inner?.parentSpanId, acceptedTask?.spanId);
   assert.equal(tasksIn(refused.traceId).length, 2);
 
-  // Deno's resource does not tell the processes apart; the caller records
-  // only the dispatch metrics, the workers only the task metrics. Accepted:
-  // hold, add; rejected: add by the busy worker, never by both.
-  const value = (metric: string) =>
-    collector.points.filter((point) => point.metric === metric)
-      .reduce((sum, point) => sum + point.value, 0);
-  assert.equal(value("wool.tasks.accepted"), 2);
-  assert.equal(value("wool.tasks.rejected"), 3);
-  assert.equal(value("wool.tasks.active"), 0);
-  assert.equal(value("wool.admission.hook.duration"), 5);
-  assert.equal(value("wool.dispatch.duration"), 3);
-  assert.equal(value("wool.dispatch.permit.wait_time"), 5);
+  // Each worker's resource names it. Accepted: hold by the first, add by
+  // the second; rejected: add by the busy first, never by both.
+  assert.equal(rejectedTask?.worker, first.id);
+  assert.equal(acceptedTask?.worker, second.id);
+  assert.equal(added.worker, undefined, "the pool's process is no worker");
+  const value = (worker: string | undefined, metric: string) =>
+    collector.points.filter((point) =>
+      point.worker === worker && point.metric === metric
+    ).reduce((sum, point) => sum + point.value, 0);
+  assert.equal(value(first.id, "wool.tasks.accepted"), 1);
+  assert.equal(value(first.id, "wool.tasks.rejected"), 2);
+  assert.equal(value(first.id, "wool.tasks.active"), 0);
+  assert.equal(value(first.id, "wool.admission.hook.duration"), 3);
+  assert.equal(value(second.id, "wool.tasks.accepted"), 1);
+  assert.equal(value(second.id, "wool.tasks.rejected"), 1);
+  assert.equal(value(second.id, "wool.admission.hook.duration"), 2);
+  assert.equal(value(undefined, "wool.tasks.accepted"), 0);
+  assert.equal(value(undefined, "wool.dispatch.duration"), 3);
+  assert.equal(value(undefined, "wool.dispatch.permit.wait_time"), 5);
 });

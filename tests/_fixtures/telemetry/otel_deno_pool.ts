@@ -3,7 +3,7 @@
  * real pool of two workers, which inherit the exporter settings, and a
  * known mix of calls. While `hold` streams on the first worker, `add` is
  * rejected there and accepted by the second; a call tagged `"never"` is
- * rejected by both. Prints the workers' addresses as one JSON line.
+ * rejected by both. Prints the workers' ids and addresses as one JSON line.
  *
  * @module
  */
@@ -31,5 +31,7 @@ try {
 } catch (error) {
   if (!(error instanceof NoWorkersAvailable)) throw error;
 }
-console.log(JSON.stringify(pool.workers.map((worker) => worker.address)));
+console.log(
+  JSON.stringify(pool.workers.map(({ id, address }) => ({ id, address }))),
+);
 await pool.close();
