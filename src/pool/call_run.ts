@@ -8,9 +8,10 @@
  */
 import type { ChannelEvent } from "../connection/task_channel.ts";
 import { NoWorkersAvailable } from "../loadbalancer/errors.ts";
-import type {
-  CallOutcome,
-  CallTelemetry,
+import {
+  type CallOutcome,
+  type CallTelemetry,
+  NOOP_CALL_TELEMETRY,
 } from "../telemetry/call_telemetry.ts";
 import type { RequestFrame, StatusFrame } from "../wire/frames.ts";
 import { DispatchTimeout, workerLost } from "./errors.ts";
@@ -32,8 +33,11 @@ export interface CallRunOptions {
    * @default {Infinity}
    */
   readonly maxMessageBytes?: number;
-  /** The call's span and metrics; ended with the call's outcome. */
-  readonly telemetry: CallTelemetry;
+  /**
+   * The call's span and metrics; ended with the call's outcome.
+   * @default {NOOP_CALL_TELEMETRY}
+   */
+  readonly telemetry?: CallTelemetry;
 }
 
 /** One call in flight. */
@@ -57,7 +61,7 @@ export class CallRun {
 
   constructor(options: CallRunOptions) {
     this.#onEnd = options.onEnd;
-    this.#telemetry = options.telemetry;
+    this.#telemetry = options.telemetry ?? NOOP_CALL_TELEMETRY;
     this.maxMessageBytes = options.maxMessageBytes ?? Infinity;
     const { signal, timeoutMs } = options;
     if (signal?.aborted) this.#controller.abort(signal.reason);
