@@ -282,7 +282,7 @@ export class WorkerPool implements AsyncDisposable {
     timeoutMs: number | undefined,
   ): CallRun {
     const key = this.#nextRun++;
-    const telemetry = startCallTelemetry(view);
+    const telemetry = startCallTelemetry(view, frame);
     const run = new CallRun({
       signal,
       timeoutMs,

@@ -50,6 +50,7 @@ import { recordSpanError } from "./span_error.ts";
 import { activeTracer } from "./tracer.ts";
 import {
   EMPTY_TRACE_CARRIER,
+  extractTraceContext,
   type TraceCarrier,
   traceCarrierOf,
 } from "./trace_context.ts";
@@ -126,19 +127,28 @@ export const NOOP_CALL_TELEMETRY: CallTelemetry = Object.freeze({
 
 /**
  * Starts the telemetry of a call, in the active context (so a span active in
- * the caller becomes the call's parent).
+ * the caller becomes the call's parent), or under the remote span that
+ * `carrier` names: a nested call, whose parent is the span active in the
+ * task that made it, in a worker.
  *
  * @param call The call: its module and export.
+ * @param carrier The trace context a nested call arrived with, if any.
  * @returns Its telemetry; the shared no-op one when neither tracing nor
  * metrics are on.
  */
-export function startCallTelemetry(call: CallRef): CallTelemetry {
+export function startCallTelemetry(
+  call: CallRef,
+  carrier?: TraceCarrier,
+): CallTelemetry {
   const tracer = activeTracer();
   const instruments = activeInstruments();
   if (tracer === undefined && instruments === undefined) {
     return NOOP_CALL_TELEMETRY;
   }
-  return new RecordingCall(call, tracer, instruments);
+  const parent = carrier?.traceparent
+    ? extractTraceContext(carrier, context.active())
+    : context.active();
+  return new RecordingCall(call, tracer, instruments, parent);
 }
 
 class RecordingCall implements CallTelemetry {
@@ -155,10 +165,10 @@ class RecordingCall implements CallTelemetry {
     call: CallRef,
     tracer: Tracer | undefined,
     instruments: WoolInstruments | undefined,
+    parent: Context,
   ) {
     this.#tracer = tracer;
     this.#instruments = instruments;
-    const parent = context.active();
     if (tracer === undefined) {
       this.#context = parent;
       return;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { injectTraceContext } from "../telemetry/trace_context.ts";
 import {
   describeDispatchCall,
   type DispatchCall,
@@ -101,6 +102,7 @@ export class NestedPool implements TaskPool {
         this.#maxMessageBytes,
       );
     }
+    const carrier = injectTraceContext();
     return {
       protocolVersion: PROTOCOL_VERSION,
       id: "",
@@ -111,8 +113,10 @@ export class NestedPool implements TaskPool {
       caller: this.#parent.id,
       timeoutMs: call.timeoutMs ?? 0,
       context: encodeContext(captureContext()),
-      traceparent: "",
-      tracestate: "",
+      // The span active in the task (its task span, or one the task code
+      // started), so the pool's span of this call is its child.
+      traceparent: carrier.traceparent ?? "",
+      tracestate: carrier.tracestate ?? "",
       depth: this.#parent.depth + 1,
     };
   }

@@ -314,3 +314,71 @@ Deno.test("a call's span says how it ended, and so does its task's span in the w
   );
   assert.equal(sum(report, "wool.tasks.active"), 1, "only the report runs");
 });
+
+Deno.test("a nested call's span is a child of the span active in the task that made it, and its task a child of that", async () => {
+  await using sdk = OtelSdk.register();
+  await using pool = await WorkerPool.start({
+    spawn: 2,
+    loadBalancer: new InOrder(),
+    worker: SDK_WORKERS,
+  });
+  assert.equal(
+    await pool.dispatch({ module: TASKS, export: "addNested", args: [2, 3] }),
+    5,
+  );
+  const outer = only(
+    sdk.spans().filter((span) => span.name === "wool.call addNested"),
+    "outer call span",
+  );
+  const nested = only(
+    sdk.spans().filter((span) => span.name === "wool.call add"),
+    "nested call span",
+  );
+  const traceId = outer.spanContext().traceId;
+  assert.equal(nested.spanContext().traceId, traceId);
+  assert.equal(nested.parentSpanContext?.isRemote, true);
+
+  // The task spans, from both workers, wherever parent and child ran.
+  const [first, second] = pool.workers;
+  const reports = [];
+  for (const worker of [first, second]) {
+    reports.push(
+      await pool.dispatch<WorkerReport>({
+        module: TASKS,
+        export: "report",
+        tag: `to:${worker.address}`,
+      }),
+    );
+  }
+  const spans = reports.flatMap((report) => report.spans)
+    .filter((span) => span.traceId === traceId);
+  const parentTask = only(
+    spans.filter((span) => span.name === "wool.task addNested"),
+    "parent task span",
+  );
+  assert.equal(
+    nested.parentSpanContext?.spanId,
+    parentTask.spanId,
+    "the nested call is the parent task's child",
+  );
+  const [nestedAttempt] = sdk.spans().filter((span) =>
+    span.name === "wool.attempt" &&
+    span.parentSpanContext?.spanId === nested.spanContext().spanId
+  );
+  const childTask = only(
+    spans.filter((span) =>
+      span.name === "wool.task add" &&
+      span.attributes["wool.admission.verdict"] === "accepted"
+    ),
+    "child task span",
+  );
+  assert.equal(childTask.traceId, traceId);
+  assert.ok(nestedAttempt, "the nested call has an attempt span");
+  assert.equal(
+    sdk.spans().find((span) =>
+      span.spanContext().spanId === childTask.parentSpanId
+    )?.parentSpanContext?.spanId,
+    nested.spanContext().spanId,
+    "the child task is under one of the nested call's attempts",
+  );
+});

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { taskSignal } from "../../../src/task/mod.ts";
+import { currentPool, taskSignal } from "../../../src/task/mod.ts";
 import { WOOL_METRICS } from "../../../src/telemetry/instruments.ts";
 import { workerSdk } from "./worker_sdk.ts";
 
@@ -36,6 +36,15 @@ export interface WorkerReport {
   readonly pid: number;
   readonly spans: readonly SpanRecord[];
   readonly metrics: Readonly<Record<string, readonly PointRecord[]>>;
+}
+
+/** Calls `add` of `work.ts` as a nested call, through the pool. */
+export function addNested(a: number, b: number): Promise<number> {
+  return currentPool().dispatch<number>({
+    module: new URL("./work.ts", import.meta.url).href,
+    export: "add",
+    args: [a, b],
+  });
 }
 
 /** Throws a `RangeError`. */
