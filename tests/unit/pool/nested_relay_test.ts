@@ -24,7 +24,7 @@ import type {
 import { Status } from "../../../src/wire/status.ts";
 import { decodeValue, encodeValue } from "../../../src/wire/values.ts";
 import {
-  FakeChannel,
+  type FakeChannel,
   FakeConnection,
   fakeWorker,
 } from "../../_helpers/fakes.ts";
