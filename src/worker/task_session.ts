@@ -72,18 +72,14 @@ import type { DocketEntry } from "./docket.ts";
 import type { Routine } from "./routine_loader.ts";
 import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
 import { NestedCalls } from "./nested_calls.ts";
-import { NestedPool } from "./nested_pool.ts";
+import {
+  type NestedCallsSource,
+  parentEnded,
+  RunningTask,
+} from "./running_task.ts";
 import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 import { createContextScope } from "../task/context_var.ts";
-
-/** Why a task's nested calls end when its conversation closes. */
-function parentEnded(): DOMException {
-  return new DOMException(
-    "The task that made the nested call ended",
-    "AbortError",
-  );
-}
 
 /** The context variables of a task whose caller set none. */
 const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -120,7 +116,7 @@ const MOVES: Readonly<Record<State["name"], readonly State["name"][]>> = {
 };
 
 /** Drives one task from its Task frame to its end. */
-export class TaskSession implements DocketEntry {
+export class TaskSession implements DocketEntry, NestedCallsSource {
   readonly #deps: TaskSessionDeps;
   readonly #responder: TaskResponder;
   readonly #controller = new AbortController();
@@ -130,6 +126,8 @@ export class TaskSession implements DocketEntry {
   docketSlot = -1;
   /** Steps of a streaming generator, answered one after another. */
   #steps: Promise<void> = Promise.resolve();
+  /** What the task reads of itself (`taskSignal()`, `currentPool()`). */
+  #running: RunningTask | undefined;
   /** The nested calls the task makes, from its first. */
   #calls: NestedCalls | undefined;
   /** True once the task's Ack was sent: its nested calls may go. */
@@ -216,7 +214,10 @@ export class TaskSession implements DocketEntry {
       );
     }
     this.#state = next;
-    if (next.name === "closed") this.#calls?.parentEnded(parentEnded());
+    if (next.name === "closed") {
+      this.#running?.detach();
+      this.#calls?.parentEnded(parentEnded());
+    }
     return true;
   }
 
@@ -260,23 +261,13 @@ export class TaskSession implements DocketEntry {
   }
 
   #run(routine: Routine, task: Task, depth: number): void {
-    const signal = this.#controller.signal;
-    // Made at the first currentPool(): most tasks never call one.
-    let pool: NestedPool | undefined;
-    const poolOf = () =>
-      pool ??= new NestedPool(
-        this.#nestedCalls(),
-        { id: task.id, depth, signal },
-        this.#deps.maxMessageBytes,
-      );
     const context = {
-      task: {
-        id: task.id,
-        signal,
-        get pool(): NestedPool {
-          return poolOf();
-        },
-      },
+      task: this.#running = new RunningTask(
+        task.id,
+        this.#controller.signal,
+        depth,
+        this,
+      ),
       // A scope of its own even with no variables: what the task sets
       // never reaches another task.
       scope: createContextScope(task.context ?? NO_VARIABLES),
@@ -314,8 +305,13 @@ export class TaskSession implements DocketEntry {
     this.#calls?.acked();
   }
 
-  /** The task's nested calls, made at its first call. */
-  #nestedCalls(): NestedCalls {
+  /** Largest value or error payload, in bytes, the task's calls carry. */
+  get maxMessageBytes(): number {
+    return this.#deps.maxMessageBytes;
+  }
+
+  /** The task's nested calls, made at its first call (for `RunningTask`). */
+  nestedCalls(): NestedCalls {
     if (this.#calls) return this.#calls;
     const calls = this.#calls = new NestedCalls(
       (frame) => {
