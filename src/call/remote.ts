@@ -5,6 +5,12 @@
  *
  * @module
  */
+import {
+  type DispatchCall,
+  type RemoteOptions,
+  validateModule,
+  validateRemoteOptions,
+} from "./dispatch_call.ts";
 import type { RemoteCall } from "./remote_call.ts";
 
 /**
@@ -39,4 +45,36 @@ export function createRemote<T>(
       return fn;
     },
   }) as Remote<T>;
+}
+
+/** What {@linkcode remoteOf} dispatches through: a pool's `dispatch`. */
+export interface Dispatches {
+  dispatch<R = unknown>(call: DispatchCall): RemoteCall<R>;
+}
+
+/**
+ * The proxy `remote(module, options)` returns, for the pool and for a
+ * task's view of it alike: `module` and `options` are checked now, and
+ * each call carries the options.
+ *
+ * @throws {TypeError} / {RangeError} for a module or options of the wrong
+ * type or range.
+ */
+export function remoteOf<T>(
+  pool: Dispatches,
+  module: string | URL,
+  options: RemoteOptions,
+): Remote<T> {
+  validateModule(module, "make a remote");
+  const { signal, timeoutMs, tag } = validateRemoteOptions(options);
+  return createRemote<T>((exportName, args) =>
+    pool.dispatch({
+      module,
+      export: exportName,
+      args,
+      signal,
+      timeoutMs,
+      tag,
+    })
+  );
 }

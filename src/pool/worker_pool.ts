@@ -42,7 +42,7 @@ import { startMembers } from "./pool_start.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { type CloseOptions, validateCloseOptions } from "./close_options.ts";
 import { validatePoolOptions, type WorkerPoolOptions } from "./options.ts";
-import { createRemote, type Remote } from "../call/remote.ts";
+import { type Remote, remoteOf } from "../call/remote.ts";
 import {
   type PoolEvent,
   Roster,
@@ -57,7 +57,6 @@ import {
   type RemoteOptions,
   validateDispatchCall,
   validateModule,
-  validateRemoteOptions,
 } from "../call/dispatch_call.ts";
 
 /**
@@ -385,18 +384,7 @@ export class WorkerPool implements AsyncDisposable {
    * reject them.
    */
   remote<T>(module: string | URL, options: RemoteOptions = {}): Remote<T> {
-    validateModule(module, "make a remote");
-    const { signal, timeoutMs, tag } = validateRemoteOptions(options);
-    return createRemote<T>((exportName, args) =>
-      this.dispatch({
-        module,
-        export: exportName,
-        args,
-        signal,
-        timeoutMs,
-        tag,
-      })
-    );
+    return remoteOf<T>(this, module, options);
   }
 
   /** Admission accounting: per worker accepted/rejected, and waits. */

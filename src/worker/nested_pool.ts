@@ -14,10 +14,8 @@ import {
   type DispatchCall,
   type RemoteOptions,
   validateDispatchCall,
-  validateModule,
-  validateRemoteOptions,
 } from "../call/dispatch_call.ts";
-import { createRemote, type Remote } from "../call/remote.ts";
+import { type Remote, remoteOf } from "../call/remote.ts";
 import {
   failedCall,
   type RemoteCall,
@@ -78,18 +76,7 @@ export class NestedPool implements TaskPool {
   }
 
   remote<T>(module: string | URL, options: RemoteOptions = {}): Remote<T> {
-    validateModule(module, "make a remote");
-    const { signal, timeoutMs, tag } = validateRemoteOptions(options);
-    return createRemote<T>((exportName, args) =>
-      this.dispatch({
-        module,
-        export: exportName,
-        args,
-        signal,
-        timeoutMs,
-        tag,
-      })
-    );
+    return remoteOf<T>(this, module, options);
   }
 
   #frameOf(call: DispatchCall): TaskFrame {
