@@ -12,38 +12,11 @@
  *
  * @module
  */
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-} from "@opentelemetry/sdk-trace-base";
-import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
+import { registerDroppingSdk } from "../../bench/fixtures/dropping_sdk.ts";
 import { metrics, trace } from "../../src/telemetry/otel_api.ts";
 import { startCallTelemetry } from "../../src/telemetry/call_telemetry.ts";
 import { startTaskTelemetry } from "../../src/telemetry/task_telemetry.ts";
 import type { TraceCarrier } from "../../src/telemetry/trace_context.ts";
-
-class DropExporter implements SpanExporter {
-  export(
-    _spans: ReadableSpan[],
-    done: (result: { code: number }) => void,
-  ): void {
-    done({ code: 0 });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-class IdleReader extends MetricReader {
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 type Mode = "off" | "on";
 let mode: Mode = "off";
@@ -57,14 +30,7 @@ function ensure(wanted: Mode): void {
     metrics.disable();
     return;
   }
-  trace.setGlobalTracerProvider(
-    new BasicTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(new DropExporter())],
-    }),
-  );
-  metrics.setGlobalMeterProvider(
-    new MeterProvider({ readers: [new IdleReader()] }),
-  );
+  registerDroppingSdk();
 }
 
 const CALL = { module: "file:///app/tasks.ts", export: "add" };
