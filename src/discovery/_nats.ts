@@ -18,8 +18,8 @@
  */
 import {
   type ConnectionOptions,
-  NatsConnectionImpl,
   type NatsConnection,
+  NatsConnectionImpl,
   setTransportFactory,
 } from "npm:@nats-io/transport-node@3.4.0";
 import {
