@@ -29,7 +29,7 @@
  *
  * A CallReply frame (the caller's answer to a nested call the task made
  * through `currentPool()`) is never out of turn once the Task frame was
- * read: it goes to the task's {@linkcode NestedCalls} by the call's id,
+ * read: it goes to the task's `RunningTask`, which routes it by the call's id,
  * whatever the state, and is dropped once the session is closed — the
  * task's open calls end when it closes.
  *
@@ -71,52 +71,18 @@ import {
 import type { DocketEntry } from "./docket.ts";
 import type { Routine } from "./routine_loader.ts";
 import { callRoutine, GeneratorRun, isStepper } from "./routine_driver.ts";
-import { NestedCalls } from "./nested_calls.ts";
-import {
-  type NestedCallsSource,
-  parentEnded,
-  RunningTask,
-} from "./running_task.ts";
+import { type CallPort, RunningTask } from "./running_task.ts";
 import { decodeTask, readFirstFrame } from "./task_frame.ts";
+import { canMove, type State, type Streaming } from "./task_state.ts";
+import { callTraced, stepTraced } from "./traced_routine.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
 import { createContextScope } from "../task/context_var.ts";
 
 /** The context variables of a task whose caller set none. */
 const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** Why a session closed. */
-export type CloseReason =
-  /** Its last frame (a Nack, a coroutine's Result, Done, an Exception) was sent. */
-  | "answered"
-  /** It ended with an error status: refused, rejected, cancelled, failed. */
-  | "failed"
-  /** The caller ended its side while a generator streamed: ended with OK. */
-  | "caller-ended"
-  /** The caller cancelled or went away: nothing more is sent. */
-  | "abandoned";
-
-/** Where a task session is in its life (see the table in the module doc). */
-export type State =
-  | { readonly name: "waiting" }
-  | { readonly name: "admitting" }
-  | { readonly name: "loading" }
-  | { readonly name: "running" }
-  | { readonly name: "streaming"; readonly generator: GeneratorRun }
-  | { readonly name: "closed"; readonly reason: CloseReason };
-
-type Streaming = Extract<State, { name: "streaming" }>;
-
-const MOVES: Readonly<Record<State["name"], readonly State["name"][]>> = {
-  waiting: ["admitting", "closed"],
-  admitting: ["loading", "closed"],
-  loading: ["running", "streaming", "closed"],
-  running: ["closed"],
-  streaming: ["closed"],
-  closed: [],
-};
-
 /** Drives one task from its Task frame to its end. */
-export class TaskSession implements DocketEntry, NestedCallsSource {
+export class TaskSession implements DocketEntry, CallPort {
   readonly #deps: TaskSessionDeps;
   readonly #responder: TaskResponder;
   readonly #controller = new AbortController();
@@ -128,10 +94,6 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
   #steps: Promise<void> = Promise.resolve();
   /** What the task reads of itself (`taskSignal()`, `currentPool()`). */
   #running: RunningTask | undefined;
-  /** The nested calls the task makes, from its first. */
-  #calls: NestedCalls | undefined;
-  /** True once the task's Ack was sent: its nested calls may go. */
-  #acked = false;
   /** How the task ended, by the last frame sent (see the module doc). */
   #outcome: TaskOutcome = "cancelled";
   /** The routine returned a generator. */
@@ -155,7 +117,7 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
     } else if (frame.frame === "callReply") {
       // An answer to a nested call: never out of turn, dropped once the
       // task's conversation has closed (its calls ended with it).
-      this.#calls?.deliver(frame.callReply);
+      this.#running?.deliver(frame.callReply);
     } else if (state.name === "streaming") {
       this.#steps = this.#steps.then(() => this.#step(state, frame));
     } else {
@@ -208,16 +170,13 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
   #move(next: State): boolean {
     const from = this.#state.name;
     if (from === "closed") return false;
-    if (!MOVES[from].includes(next.name)) {
+    if (!canMove(from, next.name)) {
       throw new Error(
         `A task session cannot move from ${from} to ${next.name}`,
       );
     }
     this.#state = next;
-    if (next.name === "closed") {
-      this.#running?.detach();
-      this.#calls?.parentEnded(parentEnded());
-    }
+    if (next.name === "closed") this.#running?.ended();
     return true;
   }
 
@@ -261,13 +220,15 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
   }
 
   #run(routine: Routine, task: Task, depth: number): void {
+    const running = new RunningTask(
+      task.id,
+      this.#controller.signal,
+      depth,
+      this,
+    );
+    this.#running = running;
     const context = {
-      task: this.#running = new RunningTask(
-        task.id,
-        this.#controller.signal,
-        depth,
-        this,
-      ),
+      task: running,
       // A scope of its own even with no variables: what the task sets
       // never reaches another task.
       scope: createContextScope(task.context ?? NO_VARIABLES),
@@ -283,13 +244,13 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
         generator: new GeneratorRun(returned, context),
       });
       this.#answer(this.#frames.ack("generator"));
-      this.#ackSent();
+      running.acked();
       if (this.#responder.callerDone?.()) this.#noMorePulls();
       return;
     }
     this.#move({ name: "running" });
     this.#answer(this.#frames.ack("coroutine"));
-    this.#ackSent();
+    this.#running.acked();
     Promise.resolve(returned).then(
       (value) => this.#answer(this.#frames.value("result", value)),
       (error) => {
@@ -299,29 +260,14 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
     ).finally(() => this.#leaveDocket());
   }
 
-  /** The task's Ack went out: the nested calls it made meanwhile may go. */
-  #ackSent(): void {
-    this.#acked = true;
-    this.#calls?.acked();
-  }
-
   /** Largest value or error payload, in bytes, the task's calls carry. */
   get maxMessageBytes(): number {
     return this.#deps.maxMessageBytes;
   }
 
-  /** The task's nested calls, made at its first call (for `RunningTask`). */
-  nestedCalls(): NestedCalls {
-    if (this.#calls) return this.#calls;
-    const calls = this.#calls = new NestedCalls(
-      (frame) => {
-        if (this.#state.name !== "closed") this.#responder.send(frame);
-      },
-      this.#deps.maxMessageBytes,
-    );
-    if (this.#acked) calls.acked();
-    if (this.#state.name === "closed") calls.parentEnded(parentEnded());
-    return calls;
+  /** Sends a Call frame of the task's (for `RunningTask`); none once closed. */
+  sendCall(frame: ResponseFrame): void {
+    if (this.#state.name !== "closed") this.#responder.send(frame);
   }
 
   async #step(state: Streaming, frame: RequestFrame): Promise<void> {
@@ -435,31 +381,4 @@ export class TaskSession implements DocketEntry, NestedCallsSource {
     this.#halt(error, statusFrame(Status.INTERNAL, details));
     this.#leaveDocket();
   }
-}
-
-/*
- * Task code runs with the task span active, so the spans it starts are its
- * children. The closures this takes live here, not in the session's
- * methods: a closure in `#run`, even one never made, has V8 keep the
- * method's variables in a heap context on every call, which cost the
- * worker more than a microsecond per task with telemetry off.
- */
-
-/** Calls the routine inside the task span. */
-function callTraced(
-  telemetry: TaskTelemetry,
-  routine: Routine,
-  args: readonly unknown[],
-  context: Parameters<typeof callRoutine>[2],
-): unknown {
-  return telemetry.run(() => callRoutine(routine, args, context));
-}
-
-/** Steps the generator inside the task span. */
-function stepTraced(
-  telemetry: TaskTelemetry,
-  generator: GeneratorRun,
-  frame: RequestFrame,
-): ReturnType<GeneratorRun["step"]> {
-  return telemetry.run(() => generator.step(frame));
 }

@@ -1,37 +1,46 @@
 import assert from "node:assert/strict";
-import { NestedCalls } from "../../../src/worker/nested_calls.ts";
+import type { ResponseFrame } from "../../../src/wire/frames.ts";
 import {
-  type NestedCallsSource,
+  type CallPort,
   RunningTask,
 } from "../../../src/worker/running_task.ts";
 
-function source(): NestedCallsSource & { made: number } {
+function port(): CallPort & { sent: ResponseFrame[] } {
+  const sent: ResponseFrame[] = [];
   return {
-    made: 0,
-    nestedCalls() {
-      this.made++;
-      return new NestedCalls(() => {}, 1 << 20);
-    },
+    sent,
+    sendCall: (frame) => sent.push(frame),
     maxMessageBytes: 1 << 20,
   };
 }
 
+const CALL = { module: "file:///tasks.ts", export: "add", args: [1, 2] };
+
 Deno.test("RunningTask makes its pool at the first use, once", () => {
-  const calls = source();
-  const task = new RunningTask("t1", new AbortController().signal, 2, calls);
-  assert.equal(calls.made, 0);
+  const task = new RunningTask("t1", new AbortController().signal, 2, port());
   assert.equal(task.pool, task.pool);
-  assert.equal(calls.made, 1);
   assert.deepEqual([task.id, task.depth], ["t1", 2]);
 });
 
-Deno.test("RunningTask detached from its ended task fails every later call with AbortError, asking its session nothing", async () => {
-  const calls = source();
+Deno.test("RunningTask holds a nested call's frame until the task's Ack went out", () => {
+  const calls = port();
   const task = new RunningTask("t1", new AbortController().signal, 0, calls);
-  task.detach();
+  void task.pool.dispatch(CALL).then(undefined, () => {});
+  assert.equal(calls.sent.length, 0);
+  task.acked();
+  assert.equal(calls.sent.length, 1);
+  assert.equal(calls.sent[0].frame, "call");
+  task.ended();
+});
+
+Deno.test("RunningTask whose task ended fails every later call with AbortError and sends nothing", async () => {
+  const calls = port();
+  const task = new RunningTask("t1", new AbortController().signal, 0, calls);
+  task.acked();
+  task.ended();
   await assert.rejects(
-    task.pool.dispatch({ module: "file:///tasks.ts", export: "add" }),
+    task.pool.dispatch(CALL),
     (error: Error) => error.name === "AbortError",
   );
-  assert.equal(calls.made, 0);
+  assert.deepEqual(calls.sent, []);
 });
