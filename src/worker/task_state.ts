@@ -1,11 +1,10 @@
 /**
- * The states of a {@linkcode TaskSession} and the moves between them: the
+ * The states of a `TaskSession` and the moves between them: the
  * protocol table in `task_session.ts`'s module doc, as data.
  *
  * @module
  */
 import type { GeneratorRun } from "./routine_driver.ts";
-import type { TaskSession } from "./task_session.ts";
 
 /** Why a session closed. */
 export type CloseReason =
