@@ -64,6 +64,12 @@ export class Gradient2 implements LimitAlgorithm {
   #roundStart = 0;
   /** The latencies of the round so far. */
   #round: number[] = [];
+  /** Flat rounds left before the limit may grow again. */
+  #cooldown = 0;
+  /** The next cooldown, in rounds: doubles with each failed probe. */
+  #backoff = 1;
+  /** The last round's growth let in a whole task more: this round judges it. */
+  #probing = false;
 
   constructor(settings: Gradient2Settings) {
     this.#settings = settings;
@@ -104,13 +110,28 @@ export class Gradient2 implements LimitAlgorithm {
       ? this.#settings.tolerance * baseline / latency
       : 1;
     const gradient = Math.max(0.5, Math.min(1, ratio));
+    const probing = this.#probing;
+    this.#probing = false;
     if (gradient < 1) {
+      if (probing) {
+        this.#cooldown = this.#backoff;
+        this.#backoff = Math.min(2 * this.#backoff, MAX_BACKOFF_ROUNDS);
+      }
       this.#limit = clampLimit(this.#limit * gradient, this.#settings);
-    } else if (mayGrow) {
+      return;
+    }
+    if (probing) this.#backoff = 1;
+    if (this.#cooldown > 0) {
+      this.#cooldown--;
+      return;
+    }
+    if (mayGrow) {
+      const before = Math.floor(this.#limit);
       this.#limit = clampLimit(
         this.#limit + this.#settings.smoothing * Math.sqrt(this.#limit),
         this.#settings,
       );
+      this.#probing = Math.floor(this.#limit) > before;
     }
   }
 
@@ -120,6 +141,9 @@ export class Gradient2 implements LimitAlgorithm {
     return Number.isNaN(baseline) ? this.#fallback.value : baseline;
   }
 }
+
+/** The longest cooldown after failed probes, in rounds. */
+const MAX_BACKOFF_ROUNDS = 64;
 
 /** The median of `values` (not empty); sorts them. */
 function median(values: number[]): number {
