@@ -2,10 +2,8 @@
  * Section `listen` of the benchmark: the trivial task with workers on Unix
  * sockets (the default) next to the same pool on TCP loopback, in the same
  * run. The two pools run at once and are measured in paired rounds (Unix
- * then TCP, TCP then Unix, …): each round gives a ratio of two measurements
- * taken back to back, so the machine's load, which drifts over seconds on
- * a shared box, weighs on both alike; the median of those ratios is the
- * comparison. Besides latency and throughput, each concurrency-64 round
+ * then TCP, TCP then Unix, …; see `_paired.ts`); the median of the rounds'
+ * ratios is the comparison. Besides latency and throughput, each concurrency-64 round
  * measures the CPU time the caller and the pool's workers spent per task,
  * which other processes on the machine disturb least.
  *
@@ -20,14 +18,18 @@
 import { fileURLToPath } from "node:url";
 import { WorkerPool } from "@wool/core";
 import type { Budget } from "./_config.ts";
+import { runClosedLoop, runSequential } from "./_load.ts";
 import {
-  type ClosedLoopResult,
-  runClosedLoop,
-  runSequential,
-  type SequentialResult,
-} from "./_load.ts";
+  alternate,
+  bestRounds,
+  loadRound,
+  medianRatio,
+  type PairedRounds,
+  pairedRounds,
+  type PairedSide,
+  significantLosses,
+} from "./_paired.ts";
 import { WORKERS } from "./_pool.ts";
-import { readCpuMs } from "./_proc.ts";
 import { formatMs, formatRate, renderTable } from "./_table.ts";
 
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
@@ -36,22 +38,10 @@ const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
 /** Where the workers listen. */
 export type Listen = "unix" | "tcp";
 
-/** One concurrency-64 round, and the CPU it took. */
-export interface LoadRound extends ClosedLoopResult {
-  /** CPU time of the caller and the pool's workers per task, in µs. */
-  readonly cpuUsPerTask: number;
-}
-
-/** One side's figures: its best round of each measurement. */
-export interface ListenSide {
-  readonly sequential: SequentialResult;
-  readonly c64: LoadRound;
-}
-
 /** The two sides, and how the Unix socket compares (> 1: Unix is better). */
 export interface ListenResults {
-  readonly unix: ListenSide;
-  readonly tcp: ListenSide;
+  readonly unix: PairedSide;
+  readonly tcp: PairedSide;
   /** Median of paired rounds: TCP's sequential p50 over Unix's. */
   readonly sequentialSpeedup: number;
   /** Median of paired rounds: Unix's c64 rate over TCP's. */
@@ -59,7 +49,7 @@ export interface ListenResults {
   /** Median of paired rounds: TCP's CPU per task over Unix's. */
   readonly cpuSaving: number;
   /** Paired rounds behind each ratio. */
-  readonly rounds: { readonly sequential: number; readonly c64: number };
+  readonly rounds: PairedRounds;
   /** Paired rounds in which Unix did worse than TCP. */
   readonly unixLost: { readonly sequential: number; readonly c64: number };
 }
@@ -82,16 +72,15 @@ export async function measureListen(budget: Budget): Promise<ListenResults> {
     }
     const add = (listen: Listen) => () =>
       pools[listen].dispatch({ module: TASKS, export: "add", args: [1, 2] });
-    const rounds = {
-      sequential: Math.max(MIN_ROUNDS, budget.sequentialRounds),
-      c64: Math.max(MIN_ROUNDS, 2 * budget.rounds),
-    };
+    const rounds = pairedRounds(budget, MIN_ROUNDS);
+    const sides = ["unix", "tcp"] as const;
     const sequential = await alternate(
       rounds.sequential,
-      (listen) =>
+      (listen: Listen) =>
         runSequential(add(listen), { iterations: budget.sequentialIterations }),
+      sides,
     );
-    for (const listen of ["unix", "tcp"] as const) {
+    for (const listen of sides) {
       await runClosedLoop(add(listen), {
         concurrency: 64,
         durationMs: budget.loadMs / 4,
@@ -100,17 +89,12 @@ export async function measureListen(budget: Budget): Promise<ListenResults> {
     }
     const c64 = await alternate(
       rounds.c64,
-      (listen) => loadRound(pools[listen], add(listen), budget.loadMs),
+      (listen: Listen) => loadRound(pools[listen], add(listen), budget.loadMs),
+      sides,
     );
-    const best = (listen: Listen): ListenSide => ({
-      sequential: sequential[listen].reduce((a, b) =>
-        b.latency.p50Ms < a.latency.p50Ms ? b : a
-      ),
-      c64: c64[listen].reduce((a, b) => b.perSecond > a.perSecond ? b : a),
-    });
     return {
-      unix: best("unix"),
-      tcp: best("tcp"),
+      unix: bestRounds(sequential.unix, c64.unix),
+      tcp: bestRounds(sequential.tcp, c64.tcp),
       sequentialSpeedup: medianRatio(
         sequential.tcp.map((r) => r.latency.p50Ms),
         sequential.unix.map((r) => r.latency.p50Ms),
@@ -137,79 +121,6 @@ export async function measureListen(budget: Budget): Promise<ListenResults> {
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.close()));
   }
-}
-
-/** One concurrency-64 round on `pool`, with the CPU it took per task. */
-export async function loadRound(
-  pool: WorkerPool,
-  op: () => Promise<unknown>,
-  durationMs: number,
-): Promise<LoadRound> {
-  const cpu = () =>
-    readCpuMs("self") +
-    pool.workers.reduce((sum, worker) => sum + readCpuMs(worker.pid), 0);
-  const before = cpu();
-  const result = await runClosedLoop(op, {
-    concurrency: 64,
-    durationMs,
-    warmupMs: 0,
-  });
-  return {
-    ...result,
-    cpuUsPerTask: (cpu() - before) * 1000 / result.completed,
-  };
-}
-
-/**
- * The fewest losses out of `rounds` that a fair coin reaches less than 5 %
- * of the time (a one-sided sign test).
- */
-export function significantLosses(rounds: number): number {
-  let tail = 0;
-  for (let losses = rounds; losses >= 0; losses--) {
-    tail += binomial(rounds, losses) / 2 ** rounds;
-    if (tail >= 0.05) return losses + 1;
-  }
-  return 0;
-}
-
-function binomial(n: number, k: number): number {
-  let value = 1;
-  for (let i = 1; i <= k; i++) value = value * (n - k + i) / i;
-  return value;
-}
-
-/** The median of `over[i] / under[i]`. */
-export function medianRatio(
-  over: readonly number[],
-  under: readonly number[],
-): number {
-  const ratios = over.map((value, i) => value / under[i]).sort((a, b) => a - b);
-  const middle = ratios.length >> 1;
-  return ratios.length % 2
-    ? ratios[middle]
-    : (ratios[middle - 1] + ratios[middle]) / 2;
-}
-
-/**
- * Runs `measure` `rounds` times for each of two sides, alternating, and
- * each side first in every other round (Unix, TCP, TCP, Unix, …), so
- * neither always follows the other.
- */
-export async function alternate<T, S extends string = Listen>(
-  rounds: number,
-  measure: (side: S) => Promise<T>,
-  sides: readonly [S, S] = ["unix", "tcp"] as unknown as [S, S],
-): Promise<Record<S, T[]>> {
-  const results = { [sides[0]]: [], [sides[1]]: [] } as unknown as Record<
-    S,
-    T[]
-  >;
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? sides : [sides[1], sides[0]];
-    for (const side of order) results[side].push(await measure(side));
-  }
-  return results;
 }
 
 /**

@@ -3,9 +3,9 @@
  * that found two standalone workers (`src/worker/main.ts --listen`, on
  * 127.0.0.2 and 127.0.0.3 standing for two hosts) and reaches them over
  * TCP with TLS and a token, next to the pool of two spawned workers (Unix
- * sockets, the default) in the same run. As in section `listen`, both
- * pools run at once and are measured in paired rounds, alternating which
- * goes first; the median of the per-round ratios is the comparison.
+ * sockets, the default) in the same run. Both pools run at once and are
+ * measured in paired rounds (`_paired.ts`), alternating which goes first;
+ * the median of the per-round ratios is the comparison.
  *
  * The certificates are made for the run with `openssl` (as the tests make
  * theirs) and removed with the workers at the end.
@@ -21,9 +21,15 @@ import {
   type ClosedLoopResult,
   runClosedLoop,
   runSequential,
-  type SequentialResult,
 } from "./_load.ts";
-import { alternate, medianRatio } from "./_listen.ts";
+import {
+  alternate,
+  bestRounds,
+  medianRatio,
+  type PairedRounds,
+  pairedRounds,
+  type PairedSide,
+} from "./_paired.ts";
 import { WORKERS } from "./_pool.ts";
 import { formatMs, formatRate, renderTable } from "./_table.ts";
 
@@ -38,10 +44,7 @@ const MIN_ROUNDS = 6;
 type Side = "spawned" | "durable";
 
 /** One pool's best rounds. */
-export interface RemoteSide {
-  readonly sequential: SequentialResult;
-  readonly c64: ClosedLoopResult;
-}
+export type RemoteSide = PairedSide<ClosedLoopResult>;
 
 /** The two pools, and how the durable one compares (< 1: slower). */
 export interface RemoteResults {
@@ -51,7 +54,7 @@ export interface RemoteResults {
   readonly c64Ratio: number;
   /** Median of paired rounds: the spawned pool's sequential p50 over the durable one's. */
   readonly sequentialRatio: number;
-  readonly rounds: { readonly sequential: number; readonly c64: number };
+  readonly rounds: PairedRounds;
 }
 
 /** Measures `add(1, 2)` sequentially and at concurrency 64 on both pools. */
@@ -80,10 +83,7 @@ export async function measureRemote(budget: Budget): Promise<RemoteResults> {
     });
     const add = (side: Side) => () =>
       pools[side].dispatch({ module: TASKS, export: "add", args: [1, 2] });
-    const rounds = {
-      sequential: Math.max(MIN_ROUNDS, budget.sequentialRounds),
-      c64: Math.max(MIN_ROUNDS, 2 * budget.rounds),
-    };
+    const rounds = pairedRounds(budget, MIN_ROUNDS);
     const sides = ["spawned", "durable"] as const;
     const sequential = await alternate(
       rounds.sequential,
@@ -101,15 +101,9 @@ export async function measureRemote(budget: Budget): Promise<RemoteResults> {
         }),
       sides,
     );
-    const best = (side: Side): RemoteSide => ({
-      sequential: sequential[side].reduce((a, b) =>
-        b.latency.p50Ms < a.latency.p50Ms ? b : a
-      ),
-      c64: c64[side].reduce((a, b) => b.perSecond > a.perSecond ? b : a),
-    });
     return {
-      spawned: best("spawned"),
-      durable: best("durable"),
+      spawned: bestRounds(sequential.spawned, c64.spawned),
+      durable: bestRounds(sequential.durable, c64.durable),
       c64Ratio: medianRatio(
         c64.durable.map((r) => r.perSecond),
         c64.spawned.map((r) => r.perSecond),

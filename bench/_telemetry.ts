@@ -24,10 +24,13 @@ import type { Budget } from "./_config.ts";
 import { runClosedLoop, runSequential } from "./_load.ts";
 import {
   alternate,
-  type ListenSide,
+  bestRounds,
   loadRound,
   medianRatio,
-} from "./_listen.ts";
+  type PairedRounds,
+  pairedRounds,
+  type PairedSide,
+} from "./_paired.ts";
 import { WORKERS } from "./_pool.ts";
 import { formatMs, formatRate, renderTable } from "./_table.ts";
 import { registerDroppingSdk } from "./fixtures/dropping_sdk.ts";
@@ -46,8 +49,8 @@ export type Tracing = "off" | "on";
 
 /** Both sides, and what tracing costs (on / off, > 1: on costs more). */
 export interface TelemetryResults {
-  readonly off: ListenSide;
-  readonly on: ListenSide;
+  readonly off: PairedSide;
+  readonly on: PairedSide;
   /** Median of paired rounds: on's sequential p50 over off's. */
   readonly sequentialCost: number;
   /** Median of paired rounds: off's c64 rate over on's. */
@@ -55,7 +58,7 @@ export interface TelemetryResults {
   /** Median of paired rounds: on's CPU per task over off's. */
   readonly cpuCost: number;
   /** Paired rounds behind each ratio. */
-  readonly rounds: { readonly sequential: number; readonly c64: number };
+  readonly rounds: PairedRounds;
 }
 
 const MIN_ROUNDS = 4;
@@ -97,10 +100,7 @@ export async function measureTelemetry(
     });
     const add = (side: Tracing) => () =>
       pools[side].dispatch({ module: TASKS, export: "add", args: [1, 2] });
-    const rounds = {
-      sequential: Math.max(MIN_ROUNDS, budget.sequentialRounds),
-      c64: Math.max(MIN_ROUNDS, 2 * budget.rounds),
-    };
+    const rounds = pairedRounds(budget, MIN_ROUNDS);
     const sides: [Tracing, Tracing] = ["off", "on"];
     const sequential = await alternate(rounds.sequential, async (side) => {
       await tracing(side);
@@ -120,15 +120,9 @@ export async function measureTelemetry(
       await tracing(side);
       return await loadRound(pools[side], add(side), budget.loadMs);
     }, sides);
-    const best = (side: Tracing): ListenSide => ({
-      sequential: sequential[side].reduce((a, b) =>
-        b.latency.p50Ms < a.latency.p50Ms ? b : a
-      ),
-      c64: c64[side].reduce((a, b) => b.perSecond > a.perSecond ? b : a),
-    });
     return {
-      off: best("off"),
-      on: best("on"),
+      off: bestRounds(sequential.off, c64.off),
+      on: bestRounds(sequential.on, c64.on),
       sequentialCost: medianRatio(
         sequential.on.map((r) => r.latency.p50Ms),
         sequential.off.map((r) => r.latency.p50Ms),

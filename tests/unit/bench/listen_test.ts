@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import {
   type ListenResults,
-  type ListenSide,
   renderListenTable,
-  significantLosses,
 } from "../../../bench/_listen.ts";
+import { type PairedSide, significantLosses } from "../../../bench/_paired.ts";
 
 function side(p50Ms: number, perSecond: number, cpuUsPerTask: number) {
   const latency = {
@@ -34,7 +33,7 @@ function side(p50Ms: number, perSecond: number, cpuUsPerTask: number) {
       roundsPerSecond: [perSecond],
       cpuUsPerTask,
     },
-  } satisfies ListenSide;
+  } satisfies PairedSide;
 }
 
 function results(lost: { sequential: number; c64: number }): ListenResults {
