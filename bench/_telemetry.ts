@@ -34,15 +34,11 @@ import {
 import { WORKERS } from "./_pool.ts";
 import { formatMs, formatRate, renderTable } from "./_table.ts";
 import { registerDroppingSdk } from "./fixtures/dropping_sdk.ts";
+import { preloadedWorker } from "../tests/_helpers/preloaded_worker.ts";
 
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
 const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
-const SDK_PRELOAD = fileURLToPath(
-  new URL("./fixtures/sdk_preload.ts", import.meta.url),
-);
-const WORKER_ENTRY = fileURLToPath(
-  new URL("../src/worker/main.ts", import.meta.url),
-);
+const SDK_PRELOAD = new URL("./fixtures/sdk_preload.ts", import.meta.url);
 
 /** Telemetry off (no SDK) or on (SDK registered, sampling all). */
 export type Tracing = "off" | "on";
@@ -85,18 +81,7 @@ export async function measureTelemetry(
     });
     pools.on = await WorkerPool.start({
       spawn: WORKERS,
-      worker: {
-        command: Deno.execPath(),
-        args: [
-          "run",
-          "-A",
-          "--config",
-          CONFIG,
-          "--preload",
-          SDK_PRELOAD,
-          WORKER_ENTRY,
-        ],
-      },
+      worker: preloadedWorker(SDK_PRELOAD),
     });
     const add = (side: Tracing) => () =>
       pools[side].dispatch({ module: TASKS, export: "add", args: [1, 2] });

@@ -19,13 +19,12 @@ import {
   WorkerStartError,
 } from "../../mod.ts";
 import { isAlive } from "../_helpers/processes.ts";
+import { preloadedWorker } from "../_helpers/preloaded_worker.ts";
 
 const HOOKS = new URL("../_fixtures/hooks/", import.meta.url);
 const FAILURES = new URL("startup_failures.ts", HOOKS).href;
 const IMPORT_THROWS = new URL("import_throws_recording.ts", HOOKS).href;
 const RECORD_PID = new URL("records_pid.ts", HOOKS).href;
-const WORKER_ENTRY = new URL("../../src/worker/main.ts", import.meta.url).href;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const MISSING = new URL("no_such_hook.ts", HOOKS).href;
 const SPAWN = 2;
 
@@ -105,19 +104,7 @@ for (const c of CASES) {
     try {
       const env = { WOOL_TEST_PID_FILE: pidFile };
       const worker = c.preload
-        ? {
-          env,
-          command: Deno.execPath(),
-          args: [
-            "run",
-            "-A",
-            "--config",
-            CONFIG,
-            "--preload",
-            RECORD_PID,
-            WORKER_ENTRY,
-          ],
-        }
+        ? { env, ...preloadedWorker(RECORD_PID) }
         : { env };
       const error = await WorkerPool.start({
         spawn: SPAWN,

@@ -18,6 +18,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { DispatchTimeout, NoWorkersAvailable, WorkerPool } from "../../mod.ts";
 import { SpanKind, SpanStatusCode } from "../../src/telemetry/otel_api.ts";
 import { OtelSdk } from "../_helpers/otel_sdk.ts";
+import { preloadedWorker } from "../_helpers/preloaded_worker.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { InOrder } from "../_fixtures/telemetry/in_order.ts";
 import type {
@@ -28,25 +29,12 @@ import type {
 const FIXTURES = new URL("../_fixtures/telemetry/", import.meta.url);
 const TASKS = new URL("traced_tasks.ts", FIXTURES).href;
 const HOOK = new URL("traced_hook.ts", FIXTURES).href;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const WORKER_SDK = new URL("worker_sdk.ts", FIXTURES).href;
-const WORKER_ENTRY = new URL("../../src/worker/main.ts", import.meta.url).href;
 /**
  * Workers that register the SDK before they serve: the worker entry, with
  * `worker_sdk.ts` preloaded, as docs/telemetry.md tells users to run it.
  */
-const SDK_WORKERS = {
-  command: Deno.execPath(),
-  args: [
-    "run",
-    "-A",
-    "--config",
-    CONFIG,
-    "--preload",
-    WORKER_SDK,
-    WORKER_ENTRY,
-  ],
-};
+const SDK_WORKERS = preloadedWorker(WORKER_SDK);
 
 function parentOf(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
