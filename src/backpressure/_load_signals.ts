@@ -10,10 +10,20 @@
  * an I/O-bound one (tasks awaiting a database, a timer, another service)
  * grows until latency says the resource it waits on is full.
  *
- * Both are measured over windows of `windowMs`: utilization is the
- * process's CPU time over the wall time of the last window that closed.
+ * Both are measured over windows of `windowMs`: utilization is the time
+ * the thread was busy over the wall time of the last window that closed.
  * Until one has closed, the thread counts as busy: a limit does not grow
  * before it knows it may.
+ *
+ * "Busy" includes the time the thread was ready to run but waited for a
+ * core. A worker sharing its cores with other busy processes (the caller,
+ * other workers, a load generator) is set aside by the kernel for whole
+ * slices at a time; counted by CPU time alone those slices look like time
+ * to spare, and a limit grew that only made tasks wait longer. On Linux the
+ * kernel counts both for each thread in `/proc/thread-self/schedstat`: its
+ * run time and its run-queue wait. Deno lets a program read that file only
+ * with every permission (`--allow-all`, which a pool's workers inherit by
+ * default); elsewhere the process's CPU time is what there is.
  *
  * @module
  */
@@ -23,15 +33,31 @@ import process from "node:process";
 export interface HookClock {
   /** Wall time in milliseconds, never decreasing (`performance.now()`). */
   now(): number;
-  /** CPU time this process has used, in milliseconds (user + system). */
-  cpuMs(): number;
+  /**
+   * Milliseconds the worker's thread has been busy: running, or ready to
+   * run and waiting for a core, where that can be read; else the CPU time
+   * of the process (user + system). Only differences are used.
+   */
+  busyMs(): number;
 }
 
-/** The real clocks: `performance.now()` and `process.cpuUsage()`. */
+/**
+ * The real clocks: `performance.now()`, and the calling thread's run time
+ * plus run-queue wait from `/proc/thread-self/schedstat` when readable, else
+ * `process.cpuUsage()`.
+ */
 export const SYSTEM_CLOCK: HookClock = Object.freeze({
   now: readPerformanceNow,
-  cpuMs: readCpuMs,
+  busyMs: readBusyMs,
 });
+
+let busyReader: (() => number) | undefined;
+
+/** The first call picks the reader: the scheduler's where it can be read. */
+function readBusyMs(): number {
+  busyReader ??= schedulerBusyMs() ?? readCpuMs;
+  return busyReader();
+}
 
 function readPerformanceNow(): number {
   return performance.now();
@@ -42,13 +68,63 @@ function readCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
+const SCHEDSTAT = "/proc/thread-self/schedstat";
+
+/** Permission names Deno asks all of before it reads a file under `/proc`. */
+const ALL_PERMISSIONS = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "run",
+  "ffi",
+  "sys",
+  "import",
+] as const;
+
+/**
+ * A reader of the calling thread's run time plus run-queue wait (the
+ * thread that runs the hooks reads its own), or
+ * `undefined` where there is none: not Linux, or not every permission
+ * (asked with `querySync`, which never prompts, before touching the file).
+ */
+export function schedulerBusyMs(): (() => number) | undefined {
+  if (Deno.build.os !== "linux") return undefined;
+  const granted = ALL_PERMISSIONS.every((name) =>
+    Deno.permissions.querySync({ name }).state === "granted"
+  );
+  if (!granted) return undefined;
+  try {
+    return parseSchedstat(Deno.readTextFileSync(SCHEDSTAT)) === undefined
+      ? undefined
+      : readSchedstatMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function readSchedstatMs(): number {
+  return parseSchedstat(Deno.readTextFileSync(SCHEDSTAT)) ?? Number.NaN;
+}
+
+/**
+ * Run time plus run-queue wait, in milliseconds, from the text of a
+ * `schedstat` file (`<run ns> <wait ns> <timeslices>`); `undefined` when
+ * the text is not that.
+ */
+export function parseSchedstat(text: string): number | undefined {
+  const [run, wait] = text.trim().split(" ", 2).map(Number);
+  if (!Number.isFinite(run) || !Number.isFinite(wait)) return undefined;
+  return (run + wait) / 1e6;
+}
+
 /** Tracks, window by window, whether a limit binds and the thread is busy. */
 export class LoadSignals {
   readonly #clock: HookClock;
   readonly #windowMs: number;
   readonly #saturation: number;
   #windowStartMs: number;
-  #windowStartCpuMs: number;
+  #windowStartBusyMs: number;
   #limitedNow = false;
   #limitedBefore = false;
   #saturated = true;
@@ -65,7 +141,7 @@ export class LoadSignals {
     this.#windowMs = windowMs;
     this.#saturation = saturation;
     this.#windowStartMs = clock.now();
-    this.#windowStartCpuMs = clock.cpuMs();
+    this.#windowStartBusyMs = clock.busyMs();
   }
 
   /** The busy fraction of the last closed window; `NaN` before one closed. */
@@ -94,14 +170,17 @@ export class LoadSignals {
     const nowMs = this.#clock.now();
     const elapsedMs = nowMs - this.#windowStartMs;
     if (elapsedMs < this.#windowMs) return;
-    const cpuMs = this.#clock.cpuMs();
-    this.#utilization = Math.max(0, cpuMs - this.#windowStartCpuMs) /
-      elapsedMs;
+    const busyMs = this.#clock.busyMs();
+    const utilization = (busyMs - this.#windowStartBusyMs) / elapsedMs;
+    // A clock that could not be read counts as busy: no growth on no evidence.
+    this.#utilization = Number.isNaN(utilization)
+      ? 1
+      : Math.max(0, utilization);
     this.#saturated = this.#utilization >= this.#saturation;
     // A window in which the worker went quiet ends the old evidence.
     this.#limitedBefore = this.#limitedNow && elapsedMs < 2 * this.#windowMs;
     this.#limitedNow = false;
     this.#windowStartMs = nowMs;
-    this.#windowStartCpuMs = cpuMs;
+    this.#windowStartBusyMs = busyMs;
   }
 }

@@ -32,10 +32,10 @@ export interface DrivenTask {
 /** A worker's docket and clocks around a hook. */
 export class HookDriver {
   nowMs = 0;
-  cpuMs = 0;
+  busyMs = 0;
   readonly clock: HookClock = {
     now: () => this.nowMs,
-    cpuMs: () => this.cpuMs,
+    busyMs: () => this.busyMs,
   };
   readonly docket: DrivenTask[] = [];
   rejected = 0;
@@ -90,7 +90,7 @@ export class HookDriver {
   /** Moves time on by `ms`, the thread busy for `busy` of it (0 to 1). */
   advance(ms: number, busy: number): void {
     this.nowMs += ms;
-    this.cpuMs += ms * busy;
+    this.busyMs += ms * busy;
   }
 
   /**

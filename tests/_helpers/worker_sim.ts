@@ -109,7 +109,7 @@ class World {
   busyMs = 0;
   readonly clock: HookClock = {
     now: () => this.nowMs,
-    cpuMs: () => this.busyMs,
+    busyMs: () => this.busyMs,
   };
   readonly hook: NormalizedHook | null;
   readonly raw: AnyBackpressureHook | null;

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import process from "node:process";
+import {
+  type HookClock,
+  LoadSignals,
+  parseSchedstat,
+  schedulerBusyMs,
+} from "../../../src/backpressure/_load_signals.ts";
+import { denoRun } from "../../_helpers/deno_run.ts";
+
+/** A clock whose thread is busy for `busy` of each millisecond it moves. */
+class FakeClock implements HookClock {
+  nowMs = 0;
+  busy = 0;
+  now = (): number => this.nowMs;
+  busyMs = (): number => this.busy;
+
+  advance(ms: number, fraction: number): void {
+    this.nowMs += ms;
+    this.busy += ms * fraction;
+  }
+}
+
+Deno.test("parseSchedstat: run time plus run-queue wait, in milliseconds", () => {
+  assert.equal(parseSchedstat("127219000 98544000 2\n"), 225.763);
+  assert.equal(parseSchedstat("garbage"), undefined);
+  assert.equal(parseSchedstat(""), undefined);
+});
+
+Deno.test("LoadSignals: a limit that binds may grow only while the thread has time to spare", () => {
+  const clock = new FakeClock();
+  const signals = new LoadSignals(clock, 100, 0.9);
+  signals.noteLimited();
+  assert.equal(signals.mayGrow(), false, "no window closed yet");
+  clock.advance(100, 0.5);
+  signals.noteLimited();
+  assert.equal(signals.utilization, 0.5);
+  assert.equal(signals.mayGrow(), true);
+  clock.advance(100, 0.95);
+  signals.noteLimited();
+  assert.equal(signals.mayGrow(), false, "a saturated thread");
+  clock.advance(100, 0.2);
+  assert.equal(signals.mayGrow(), true, "limited in the window before");
+  clock.advance(100, 0.2);
+  assert.equal(signals.mayGrow(), false, "no longer limited");
+});
+
+Deno.test("LoadSignals: a window whose busy time could not be read counts as busy", () => {
+  const clock = new FakeClock();
+  const signals = new LoadSignals(clock, 100, 0.9);
+  clock.advance(100, 0.1);
+  clock.busy = Number.NaN;
+  signals.noteLimited();
+  assert.equal(signals.utilization, 1);
+  assert.equal(signals.mayGrow(), false);
+  clock.busy = 0;
+  clock.advance(100, 0.1);
+  signals.noteLimited();
+  assert.equal(signals.utilization, 1, "measured from an unread start");
+  clock.advance(100, 0.1);
+  signals.noteLimited();
+  assert.equal(signals.mayGrow(), true, "it recovers once readable again");
+});
+
+const LINUX = Deno.build.os === "linux";
+
+Deno.test({
+  name:
+    "schedulerBusyMs: read with every permission, and not asked for without (no prompt, CPU time instead)",
+  ignore: !LINUX,
+  async fn() {
+    assert.equal(typeof schedulerBusyMs(), "function");
+    const probe = new URL(
+      "../../../src/backpressure/_load_signals.ts",
+      import.meta.url,
+    ).href;
+    const program = `import { schedulerBusyMs } from ${JSON.stringify(probe)};
+console.log(schedulerBusyMs() === undefined ? "fallback" : "scheduler");`;
+    const file = await Deno.makeTempFile({ suffix: ".ts" });
+    try {
+      await Deno.writeTextFile(file, program);
+      const restricted = await denoRun(["--allow-read", file]);
+      assert.equal(restricted.code, 0, restricted.stderr);
+      assert.equal(restricted.stdout.trim(), "fallback");
+      assert.doesNotMatch(restricted.stderr, /NotCapable|requests/);
+      const full = await denoRun(["--allow-all", file]);
+      assert.equal(full.stdout.trim(), "scheduler", full.stderr);
+    } finally {
+      await Deno.remove(file);
+    }
+  },
+});
+
+/** Starts a process that keeps one core busy until it is killed. */
+async function startSpinner(): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      "console.log('spinning'); const end = Date.now() + 30_000; while (Date.now() < end);",
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  assert.match(new TextDecoder().decode(value), /spinning/);
+  return child;
+}
+
+Deno.test({
+  name:
+    "schedulerBusyMs: a thread set aside by the kernel for other busy processes counts as busy, though its CPU time says it had time to spare",
+  ignore: !LINUX,
+  async fn() {
+    const read = schedulerBusyMs();
+    assert.ok(read);
+    const spinners: Deno.ChildProcess[] = [];
+    try {
+      // More busy processes than cores: this thread gets a share of one.
+      for (let i = 0; i <= navigator.hardwareConcurrency; i++) {
+        spinners.push(await startSpinner());
+      }
+      const cpuBefore = process.cpuUsage();
+      const busyBefore = read();
+      const start = performance.now();
+      while (performance.now() - start < 600);
+      const wallMs = performance.now() - start;
+      const busyMs = read() - busyBefore;
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      assert.ok(
+        cpuMs < 0.8 * wallMs,
+        `the spinners did not compete: CPU ${cpuMs.toFixed(0)} of ${
+          wallMs.toFixed(0)
+        } ms`,
+      );
+      assert.ok(
+        busyMs >= 0.8 * wallMs,
+        `busy ${busyMs.toFixed(0)} of ${wallMs.toFixed(0)} ms (CPU ${
+          cpuMs.toFixed(0)
+        } ms)`,
+      );
+    } finally {
+      for (const spinner of spinners) {
+        spinner.kill("SIGKILL");
+        await spinner.status;
+      }
+    }
+  },
+});
