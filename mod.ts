@@ -56,6 +56,7 @@ export {
   natsDiscovery,
   type NatsDiscoveryOptions,
 } from "./src/discovery/nats.ts";
+export { LeastInFlightLoadBalancer } from "./src/loadbalancer/least_in_flight.ts";
 export { RoundRobinLoadBalancer } from "./src/loadbalancer/round_robin.ts";
 export type {
   AttemptOutcome,

@@ -11,6 +11,7 @@
  *     deno run -A bench/tail.ts --workers 1 --runs 5
  *     deno run -A bench/tail.ts --v8-flags=--max-semi-space-size=16
  *     deno run -A bench/tail.ts --worker-v8-flags=--max-semi-space-size=16
+ *     deno run -A bench/tail.ts --balancer least-in-flight
  *
  * `--v8-flags` is passed to the caller and the workers alike (besides
  * `--trace-gc,--expose-gc`), to try a remedy; `--worker-v8-flags` to the
@@ -22,7 +23,11 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { WorkerPool } from "@wool/core";
+import {
+  LeastInFlightLoadBalancer,
+  RoundRobinLoadBalancer,
+  WorkerPool,
+} from "@wool/core";
 import {
   alignGcEvents,
   coveredMs,
@@ -56,6 +61,7 @@ const { values } = parseArgs({
     "gap-ms": { type: "string", default: "4" },
     "v8-flags": { type: "string", default: "" },
     "worker-v8-flags": { type: "string", default: "" },
+    balancer: { type: "string", default: "round-robin" },
     child: { type: "string" },
   },
 });
@@ -64,6 +70,12 @@ const concurrency = Number(values.concurrency);
 const calls = Number(values.calls);
 const runs = Number(values.runs);
 const gapMs = Number(values["gap-ms"]);
+if (!["round-robin", "least-in-flight"].includes(values.balancer)) {
+  console.error(
+    `tail: --balancer must be "round-robin" or "least-in-flight", received "${values.balancer}"`,
+  );
+  Deno.exit(2);
+}
 const v8Flags = ["--trace-gc", "--expose-gc", values["v8-flags"]]
   .filter(Boolean).join(",");
 const workerV8Flags = [v8Flags, values["worker-v8-flags"]]
@@ -97,6 +109,9 @@ else await parent();
 async function child(out: string): Promise<void> {
   await using pool = await WorkerPool.start({
     spawn: workers,
+    loadBalancer: values.balancer === "least-in-flight"
+      ? new LeastInFlightLoadBalancer()
+      : new RoundRobinLoadBalancer(),
     worker: {
       command: Deno.execPath(),
       args: [
@@ -230,6 +245,7 @@ async function parent(): Promise<void> {
           `--runs=${runs}`,
           `--v8-flags=${values["v8-flags"]}`,
           `--worker-v8-flags=${values["worker-v8-flags"]}`,
+          `--balancer=${values.balancer}`,
         ],
         stdout: "piped",
         stderr: "inherit",

@@ -35,6 +35,11 @@ export class Semaphore {
     return this.#available;
   }
 
+  /** Permits handed out and not yet given back. */
+  get inUse(): number {
+    return this.#capacity - this.#available;
+  }
+
   /** Callers waiting for a permit. */
   get waiting(): number {
     return this.#waiters.length;

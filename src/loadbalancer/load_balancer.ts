@@ -52,6 +52,13 @@ export interface RosterView {
   readonly size: number;
   /** The live worker with this id, or `undefined` once it left. */
   get(id: WorkerId): WorkerInfo | undefined;
+  /**
+   * This pool's tasks on the worker now: dispatched and not yet settled
+   * (a generator's until its stream ends), plus calls waiting for a
+   * permit on its connection; 0 for an id that is not live. Other pools
+   * sharing a durable worker are not counted.
+   */
+  inFlight(id: WorkerId): number;
 }
 
 /** What happened when the dispatcher tried a candidate that did not accept. */

@@ -166,6 +166,10 @@ export class Roster {
       get(id: WorkerId): WorkerInfo | undefined {
         return entries.get(id)?.info;
       },
+      inFlight(id: WorkerId): number {
+        const permits = entries.get(id)?.connection.permits;
+        return permits ? permits.inUse + permits.waiting : 0;
+      },
     });
   }
 

@@ -224,14 +224,21 @@ export function fakeWorker(
   };
 }
 
-/** A read-only roster view over a fixed list of workers. */
-export function staticRosterView(workers: readonly WorkerInfo[]): RosterView {
+/**
+ * A read-only roster view over a fixed list of workers, with the tasks in
+ * flight on each from `inFlight` (by id; 0 for one it does not name).
+ */
+export function staticRosterView(
+  workers: readonly WorkerInfo[],
+  inFlight: Readonly<Record<string, number>> = {},
+): RosterView {
   const byId = new Map(workers.map((info) => [info.id, info]));
   const ids = Object.freeze([...byId.keys()]);
   return Object.freeze({
     ids,
     size: ids.length,
     get: (id: WorkerId) => byId.get(id),
+    inFlight: (id: WorkerId) => byId.has(id) ? inFlight[id] ?? 0 : 0,
   });
 }
 

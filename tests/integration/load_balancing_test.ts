@@ -7,7 +7,9 @@
  */
 import assert from "node:assert/strict";
 import {
+  LeastInFlightLoadBalancer,
   NoWorkersAvailable,
+  RoundRobinLoadBalancer,
   WorkerCrashed,
   type WorkerInfo,
   WorkerPool,
@@ -55,6 +57,33 @@ for (const transport of TRANSPORTS) {
       pool.workers.map((worker) => worker.pid).sort(),
     );
     assert.deepEqual([...counts.values()], [3, 3, 3]);
+  });
+
+  Deno.test(`LeastInFlightLoadBalancer sends new calls past a worker busy with a long task; round robin keeps giving it its turn (transport "${transport}")`, async () => {
+    for (const balancer of ["least", "round robin"] as const) {
+      await using gate = Gate.open();
+      await using pool = await WorkerPool.start({
+        spawn: 2,
+        transport,
+        loadBalancer: balancer === "least"
+          ? new LeastInFlightLoadBalancer()
+          : new RoundRobinLoadBalancer(),
+      });
+      const tasks = pool.remote<Tasks>(TASKS);
+      const long = tasks.waitAtGate(gate.port, "long");
+      await gate.arrived(1);
+      const pids = [];
+      for (let i = 0; i < 6; i++) pids.push(await tasks.pid());
+      const [first, second] = pool.workers.map((worker) => worker.pid);
+      if (balancer === "least") {
+        // The long task went to the first worker (all idle, rotation).
+        assert.deepEqual(pids, Array(6).fill(second));
+      } else {
+        assert.deepEqual(pids.filter((pid) => pid === first).length, 3);
+      }
+      await gate.release();
+      assert.equal(await long, "long");
+    }
   });
 
   Deno.test(`WorkerPool rejects the calls in flight on a worker that dies with WorkerCrashed, drops it from pool.workers, and sends later calls to the survivors; without respawn the pool shrinks (transport "${transport}")`, async () => {
