@@ -319,6 +319,15 @@ export interface StartupResults {
   readonly idleRssAfterReadyBytes: number;
   /** Largest `VmRSS` of the workers, idle after 1,000 trivial tasks. */
   readonly idleRssAfterWorkBytes: number;
+  /** Largest `VmRSS` of the workers, idle after 10,000 more. */
+  readonly idleRssAfterMoreWorkBytes: number;
+  /**
+   * A worker's heap in use after full collections (a worker run with
+   * `--expose-gc`), after 1,000 tasks and after 10,000 more: whether what
+   * it keeps grows with the tasks it ran. RSS alone cannot say: V8 grows
+   * its young generation with the allocation rate, up to a fixed maximum.
+   */
+  readonly retainedHeapBytes: { afterWork: number; afterMoreWork: number };
 }
 
 /**
@@ -330,6 +339,7 @@ export async function measureStartup(budget: Budget): Promise<StartupResults> {
   const ready = new Samples();
   let afterReady = 0;
   let afterWork = 0;
+  let afterMoreWork = 0;
   for (let i = 0; i <= budget.coldStarts; i++) {
     const t0 = performance.now();
     await using pool = await WorkerPool.start(BASE);
@@ -341,18 +351,62 @@ export async function measureStartup(budget: Budget): Promise<StartupResults> {
     if (i === budget.coldStarts) {
       const add = () =>
         pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
-      for (let n = 0; n < 1000; n += 50) {
-        await Promise.all(Array.from({ length: 50 }, add));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      afterWork = Math.max(...pids.map(rssOf));
+      const idleRss = async (tasks: number) => {
+        for (let n = 0; n < tasks; n += 50) {
+          await Promise.all(Array.from({ length: 50 }, add));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        return Math.max(...pids.map(rssOf));
+      };
+      afterWork = await idleRss(1_000);
+      afterMoreWork = await idleRss(10_000);
     }
   }
   return {
     readyMs: summarize(ready.values()),
     idleRssAfterReadyBytes: afterReady,
     idleRssAfterWorkBytes: afterWork,
+    idleRssAfterMoreWorkBytes: afterMoreWork,
+    retainedHeapBytes: await measureRetainedHeap(),
   };
+}
+
+const WORKER_ENTRY = fileURLToPath(
+  new URL("../src/worker/main.ts", import.meta.url),
+);
+
+/** See {@linkcode StartupResults.retainedHeapBytes}. */
+async function measureRetainedHeap(): Promise<
+  StartupResults["retainedHeapBytes"]
+> {
+  await using pool = await WorkerPool.start({
+    spawn: 1,
+    worker: {
+      command: Deno.execPath(),
+      args: [
+        "run",
+        "-A",
+        "--v8-flags=--expose-gc",
+        "--config",
+        BASE.worker.config,
+        WORKER_ENTRY,
+      ],
+    },
+  });
+  const add = () =>
+    pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+  const retainedAfter = async (tasks: number) => {
+    for (let n = 0; n < tasks; n += 50) {
+      await Promise.all(Array.from({ length: 50 }, add));
+    }
+    return await pool.dispatch({
+      module: TASKS,
+      export: "retainedHeapBytes",
+      args: [],
+    }) as number;
+  };
+  const afterWork = await retainedAfter(1_000);
+  return { afterWork, afterMoreWork: await retainedAfter(10_000) };
 }
 
 function rssOf(pid: number): number {
