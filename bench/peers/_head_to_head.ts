@@ -11,7 +11,11 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { WorkerPool } from "@wool/core";
+import {
+  LeastInFlightLoadBalancer,
+  RoundRobinLoadBalancer,
+  WorkerPool,
+} from "@wool/core";
 import { type LoadResult, runFixedCount } from "../_load.ts";
 import { readCpuMs } from "../_proc.ts";
 import { median } from "../_stats.ts";
@@ -30,6 +34,8 @@ export interface HeadToHeadOptions {
   readonly warmup: number;
   /** Runs of each pool, alternating. */
   readonly runs: number;
+  /** Our pool's load balancer (Piscina hands tasks to its least busy thread). */
+  readonly balancer: "round-robin" | "least-in-flight";
 }
 
 /** One measured run of one pool. */
@@ -89,6 +95,9 @@ async function runWool(options: HeadToHeadOptions): Promise<HeadToHeadRun> {
   await using pool = await WorkerPool.start({
     spawn: options.workers,
     worker: { config: CONFIG },
+    loadBalancer: options.balancer === "least-in-flight"
+      ? new LeastInFlightLoadBalancer()
+      : new RoundRobinLoadBalancer(),
   });
   const tasks = pool.remote<typeof import("../fixtures/tasks.ts")>(TASKS);
   const add = () => tasks.add(1, 2);

@@ -13,6 +13,7 @@
  *     deno task bench:peers                  # about two minutes
  *     deno task bench:peers --quick          # a short smoke run (noisier)
  *     deno task bench:peers --head-to-head   # the alternating protocol only
+ *     deno task bench:peers --head-to-head --balancer least-in-flight
  *
  * Needs `node` (and `npm`, the first time) on PATH; without them it says
  * so and exits 0. The peers are installed from `bench/peers/package.json`
@@ -71,8 +72,16 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     "head-to-head": { type: "boolean", default: false },
+    balancer: { type: "string", default: "round-robin" },
   },
 });
+const balancer = values.balancer;
+if (balancer !== "round-robin" && balancer !== "least-in-flight") {
+  console.error(
+    `bench:peers: --balancer must be "round-robin" or "least-in-flight", received "${balancer}"`,
+  );
+  Deno.exit(2);
+}
 /** Calls per head-to-head run, and the warm-up before them. */
 const HEAD_TO_HEAD_CALLS = values.quick ? 5_000 : 20_000;
 const HEAD_TO_HEAD_WARMUP = values.quick ? 1_000 : 2_000;
@@ -130,6 +139,7 @@ for (const workers of [2, 4]) {
       calls: HEAD_TO_HEAD_CALLS,
       warmup: HEAD_TO_HEAD_WARMUP,
       runs: 3,
+      balancer,
     }, (line) => console.error(line)),
   );
 }
@@ -325,7 +335,7 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
   const table = renderTable(
     [
       "Workers",
-      "@wool/core (median of 3)",
+      "@wool/core (median of 3), balancer",
       "Piscina (median of 3)",
       "Ratio of medians",
       "Pair ratios",
@@ -339,7 +349,9 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
         us(median(runs.map((x) => x.cpuUsPerTask)));
       return [
         String(r.options.workers),
-        formatRate(r.woolMedianPerSecond),
+        `${formatRate(r.woolMedianPerSecond)}, ${
+          r.options.balancer ?? "round-robin"
+        }`,
         formatRate(r.piscinaMedianPerSecond),
         formatRatio(r.medianRatio),
         r.pairRatios.map((x) => x.toFixed(2)).join(", "),
