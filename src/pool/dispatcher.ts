@@ -26,7 +26,7 @@
  */
 import { describeErrorMessage } from "../_util/describe.ts";
 import type { Task } from "../backpressure/types.ts";
-import type { TaskChannel } from "../connection/task_channel.ts";
+import type { CallRelay, TaskChannel } from "../connection/task_channel.ts";
 import {
   type AttemptCause,
   NoWorkersAvailable,
@@ -82,13 +82,12 @@ export interface DispatcherOptions {
    */
   readonly refused?: (id: WorkerId, cause: RejectionCause) => void;
   /**
-   * Called with each task channel opened for `frame`, before the Task
-   * frame is sent: hands the nested calls the task may make over it to
-   * their relay.
-   *
-   * @default {() => {}}
+   * Makes the handler of the nested calls a task makes over its channel,
+   * at the first of them; given to each channel before its Task frame is
+   * sent. Without it, a task's Call frames reach the call's reader, which
+   * refuses them.
    */
-  readonly relay?: (channel: TaskChannel, frame: TaskFrame) => void;
+  readonly relay?: CallRelay;
 }
 
 /** Why the dispatcher removes a worker. */
@@ -259,7 +258,8 @@ export class Dispatcher {
       telemetry.rejected(cause);
       return { cause, remove: undefined };
     }
-    this.#options.relay?.(channel, frame);
+    const relay = this.#options.relay;
+    if (relay) channel.relayCalls?.(relay, frame);
     const onAbort = () => channel.cancel();
     signal?.addEventListener("abort", onAbort, { once: true });
     let settled = false;

@@ -154,14 +154,14 @@ export class WorkerPool implements AsyncDisposable {
       evict: (id, cause, reason) => members.evict(id, cause, reason),
       accepted: (id) => members.accepted(id),
       refused: (id, cause) => members.refused(id, cause),
-      relay: (channel, frame) =>
-        channel.relayCalls?.(
+      relay: {
+        handlerFor: (parent, channel) =>
           new NestedRelay(
             channel,
-            (task) => this.#startNested(task, frame),
+            (task) => this.#startNested(task, parent),
             maxMessageBytes,
           ),
-        ),
+      },
     });
   }
 
