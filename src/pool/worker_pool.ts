@@ -287,8 +287,8 @@ export class WorkerPool implements AsyncDisposable {
       timeoutMs,
       maxMessageBytes: this.#maxMessageBytes,
       telemetry,
-      dispatch: (signal) =>
-        this.#dispatcher.dispatch(frame, view, signal, telemetry),
+      dispatch: (cancel) =>
+        this.#dispatcher.dispatch(frame, view, cancel, telemetry),
       onEnd: () => {
         this.#runs.delete(key);
         if (this.#runs.size === 0) this.#onRunsEmpty?.();
