@@ -5,15 +5,25 @@
  * worker reading the answers to a nested call it made.
  *
  * A parent task's conversation also carries the nested calls its task
- * makes (`Call` frames). A {@linkcode CallHandler} given to
- * {@linkcode ChannelEvents.relayCalls} takes them, and only while the task
- * is in flight: from its Ack until its end. A Call frame before the Ack is
- * delivered as a frame, which the reader refuses as out of turn; after the
- * end, nothing is delivered at all.
+ * makes (`Call` frames). The {@linkcode CallRelay} given to
+ * {@linkcode ChannelEvents.relayCalls} makes the task's
+ * {@linkcode CallHandler} at its first Call frame, and the handler takes
+ * them, only while the task is in flight: from its Ack until its end. A
+ * Call frame before the Ack is delivered as a frame, which the reader
+ * refuses as out of turn; after the end, nothing is delivered at all. A
+ * task that never calls (most tasks) costs its channel no handler: a
+ * handler per dispatch attempt was a measurable share of a sequential
+ * call.
  *
  * @module
  */
-import type { Call, ResponseFrame, StatusFrame } from "../wire/frames.ts";
+import type {
+  Call,
+  RequestFrame,
+  ResponseFrame,
+  StatusFrame,
+  TaskFrame,
+} from "../wire/frames.ts";
 import { isTerminal, kindOfAck, type TaskKind } from "../wire/task_grammar.ts";
 
 /** What a task channel delivers: a frame, or the end of the task. */
@@ -29,6 +39,24 @@ export interface CallHandler {
   parentEnded(): void;
 }
 
+/** Where the answers to a task's nested calls go: its own conversation. */
+export interface ReplyChannel {
+  /** Sends a frame to the task's worker. */
+  send(frame: RequestFrame): void;
+}
+
+/**
+ * Makes the {@linkcode CallHandler} of a task at its first nested call:
+ * one relay serves every task of a pool.
+ */
+export interface CallRelay {
+  /**
+   * The handler of the nested calls of the task `parent`, whose replies go
+   * out on `channel`.
+   */
+  handlerFor(parent: TaskFrame, channel: ReplyChannel): CallHandler;
+}
+
 /**
  * A buffer of channel events with one reader: transports push, the task
  * pulls.
@@ -41,6 +69,11 @@ export class ChannelEvents {
   #kind: TaskKind = "coroutine";
   #acked = false;
   #finished = false;
+  /** Makes the task's handler at its first Call frame; set with the next two. */
+  #relay: CallRelay | undefined;
+  #parent: TaskFrame | undefined;
+  #replyTo: ReplyChannel | undefined;
+  /** The task's handler, from its first Call frame. */
   #calls: CallHandler | undefined;
 
   /** True once the end was pushed. */
@@ -58,18 +91,25 @@ export class ChannelEvents {
   }
 
   /**
-   * Hands the task's nested calls to `handler` from its Ack on, and tells
-   * it when the task ends (at once, when it has ended already).
+   * Hands the nested calls of the task `parent` to the handler `relay`
+   * makes at the first of them, from the task's Ack on (replies go out on
+   * `replyTo`); the handler is told when the task ends.
    */
-  relayCalls(handler: CallHandler): void {
-    this.#calls = handler;
-    if (this.#end) handler.parentEnded();
+  relayCalls(
+    relay: CallRelay,
+    parent: TaskFrame,
+    replyTo: ReplyChannel,
+  ): void {
+    this.#relay = relay;
+    this.#parent = parent;
+    this.#replyTo = replyTo;
   }
 
   /** Delivers a frame, unless the channel has ended. */
   pushFrame(frame: ResponseFrame): void {
     if (this.#end) return;
-    if (frame.frame === "call" && this.#acked && this.#calls) {
+    if (frame.frame === "call" && this.#acked && this.#relay) {
+      this.#calls ??= this.#relay.handlerFor(this.#parent!, this.#replyTo!);
       this.#calls.call(frame.call);
       return;
     }

@@ -6,14 +6,14 @@
  */
 import { grpc } from "../wire/grpc.ts";
 import { setImmediate } from "node:timers";
-import type { RequestFrame, ResponseFrame } from "../wire/frames.ts";
+import type { RequestFrame, ResponseFrame, TaskFrame } from "../wire/frames.ts";
 import {
   CANCELLED_STATUS,
   fromGrpcStatus,
   markDeliveryUnknown,
 } from "../wire/status.ts";
 import {
-  type CallHandler,
+  type CallRelay,
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
@@ -63,15 +63,15 @@ export function openDispatchChannel(
   call.on("error", () => {
     // The status event carries the same failure.
   });
-  return {
+  const channel: TaskChannel = {
     send(frame: RequestFrame): void {
       if (!events.ended) call.write(frame);
     },
     receive(): Promise<ChannelEvent> {
       return events.next();
     },
-    relayCalls(handler: CallHandler): void {
-      events.relayCalls(handler);
+    relayCalls(relay: CallRelay, parent: TaskFrame): void {
+      events.relayCalls(relay, parent, channel);
     },
     cancel(): void {
       if (events.ended || events.finished) return;
@@ -82,4 +82,5 @@ export function openDispatchChannel(
       setImmediate(() => call.cancel());
     },
   };
+  return channel;
 }

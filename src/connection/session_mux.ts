@@ -20,6 +20,7 @@ import type {
   SessionResponseFrame,
   SessionResponses,
   StatusFrame,
+  TaskFrame,
 } from "../wire/frames.ts";
 import { FrameBatcher, payloadBytes } from "../wire/frame_batcher.ts";
 import {
@@ -29,6 +30,7 @@ import {
   statusFrame,
 } from "../wire/status.ts";
 import {
+  type CallRelay,
   type ChannelEvent,
   ChannelEvents,
   type TaskChannel,
@@ -81,6 +83,10 @@ class SessionChannel extends ChannelEvents implements TaskChannel {
 
   receive(): Promise<ChannelEvent> {
     return this.next();
+  }
+
+  override relayCalls(relay: CallRelay, parent: TaskFrame): void {
+    super.relayCalls(relay, parent, this);
   }
 
   cancel(): void {

@@ -5,13 +5,15 @@
  *
  * @module
  */
-import type { RequestFrame } from "../wire/frames.ts";
-import type { CallHandler, ChannelEvent } from "../call/channel_events.ts";
+import type { RequestFrame, TaskFrame } from "../wire/frames.ts";
+import type { CallRelay, ChannelEvent } from "../call/channel_events.ts";
 
 export {
   type CallHandler,
+  type CallRelay,
   type ChannelEvent,
   ChannelEvents,
+  type ReplyChannel,
 } from "../call/channel_events.ts";
 
 /** One task's conversation with one worker. */
@@ -23,8 +25,9 @@ export interface TaskChannel {
   /** Abandons the task: the worker aborts it. Idempotent. */
   cancel(): void;
   /**
-   * Hands the nested calls the task makes over this conversation to
-   * `handler`, while the task is in flight (see `ChannelEvents`).
+   * Hands the nested calls the task `parent` makes over this conversation
+   * to the handler `relay` makes at the first of them, while the task is
+   * in flight (see `ChannelEvents`).
    */
-  relayCalls?(handler: CallHandler): void;
+  relayCalls?(relay: CallRelay, parent: TaskFrame): void;
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ChannelEvent } from "../connection/task_channel.ts";
+import type { ChannelEvent, TaskChannel } from "../connection/task_channel.ts";
 import { NoWorkersAvailable } from "../loadbalancer/errors.ts";
 import {
   type CallOutcome,
@@ -15,6 +15,7 @@ import {
 } from "../telemetry/call_telemetry.ts";
 import type { RequestFrame, StatusFrame } from "../wire/frames.ts";
 import { DispatchTimeout, workerLost } from "./errors.ts";
+import type { DispatchCancel } from "./dispatcher.ts";
 import type { Lease } from "./lease.ts";
 
 /** What starts and ends a call. */
@@ -23,8 +24,11 @@ export interface CallRunOptions {
   readonly signal?: AbortSignal;
   /** The call's time budget in milliseconds, if any. */
   readonly timeoutMs?: number;
-  /** Finds a worker that accepts the task, and leases it. */
-  readonly dispatch: (signal: AbortSignal) => Promise<Lease>;
+  /**
+   * Finds a worker that accepts the task, and leases it; `cancel` is the
+   * run itself.
+   */
+  readonly dispatch: (cancel: DispatchCancel) => Promise<Lease>;
   /** Called once when the call has ended, however it ended. */
   readonly onEnd: (run: CallRun) => void;
   /**
@@ -41,7 +45,7 @@ export interface CallRunOptions {
 }
 
 /** One call in flight. */
-export class CallRun {
+export class CallRun implements DispatchCancel {
   /**
    * Resolves with the lease once a worker accepted the task. The call's
    * handle (`call.ts`) observes it as soon as the run starts, so a
@@ -50,6 +54,8 @@ export class CallRun {
   readonly accepted: Promise<Lease>;
   /** Largest value, in bytes, the caller sends into a running generator. */
   readonly maxMessageBytes: number;
+  /** The channel of the dispatch attempt in flight (the dispatcher's). */
+  attempt: TaskChannel | undefined;
   readonly #controller = new AbortController();
   readonly #onEnd: (run: CallRun) => void;
   readonly #telemetry: CallTelemetry;
@@ -81,7 +87,7 @@ export class CallRun {
       this.accepted = Promise.reject(own.reason);
       this.fail(own.reason);
     } else {
-      this.accepted = options.dispatch(own).then(
+      this.accepted = options.dispatch(this).then(
         (lease) => this.#leased(lease),
         (error) => {
           this.fail(error);
@@ -106,11 +112,15 @@ export class CallRun {
     return this.#lease?.generator ?? false;
   }
 
-  /** Cancels the call: pending steps reject with `reason`. */
+  /**
+   * Cancels the call: pending steps reject with `reason`, and its channel,
+   * the lease's or the attempt's in flight, is cancelled.
+   */
   abort(reason: unknown): void {
     if (this.#controller.signal.aborted) return;
     this.#controller.abort(reason);
     this.#lease?.channel.cancel();
+    this.attempt?.cancel();
   }
 
   /**

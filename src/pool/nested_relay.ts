@@ -5,8 +5,9 @@
  * task as `CallReply` frames among its requests.
  *
  * - Only a task in flight on this conversation can call: the relay is
- *   given the Call frames of one channel, from the task's Ack until its
- *   end (`ChannelEvents.relayCalls`), over the pool's authenticated
+ *   made at the task's first Call frame and given those of one channel,
+ *   from the task's Ack until its end (`ChannelEvents.relayCalls`; a task
+ *   that never calls has no relay), over the pool's authenticated
  *   connection. The worker names the call; the pool gives the child its
  *   id, its `caller` (the parent's id) and its depth (the parent's + 1),
  *   whatever the frame says.
@@ -23,8 +24,7 @@
  *
  * @module
  */
-import type { CallHandler } from "../call/channel_events.ts";
-import type { TaskChannel } from "../connection/task_channel.ts";
+import type { CallHandler, ReplyChannel } from "../call/channel_events.ts";
 import { ResponseEncoder } from "../wire/frame_codec.ts";
 import type {
   Call,
@@ -41,7 +41,7 @@ export type StartChild = (task: TaskFrame) => CallRun;
 
 /** Relays the nested calls of one task. */
 export class NestedRelay implements CallHandler {
-  readonly #channel: TaskChannel;
+  readonly #channel: ReplyChannel;
   readonly #start: StartChild;
   readonly #maxMessageBytes: number;
   /** The children in flight, by the worker's call id; made at the first. */
@@ -54,7 +54,7 @@ export class NestedRelay implements CallHandler {
    * @param maxMessageBytes Largest error payload, in bytes, of a reply.
    */
   constructor(
-    channel: TaskChannel,
+    channel: ReplyChannel,
     start: StartChild,
     maxMessageBytes: number,
   ) {

@@ -154,14 +154,14 @@ export class WorkerPool implements AsyncDisposable {
       evict: (id, cause, reason) => members.evict(id, cause, reason),
       accepted: (id) => members.accepted(id),
       refused: (id, cause) => members.refused(id, cause),
-      relay: (channel, frame) =>
-        channel.relayCalls?.(
+      relay: {
+        handlerFor: (parent, channel) =>
           new NestedRelay(
             channel,
-            (task) => this.#startNested(task, frame),
+            (task) => this.#startNested(task, parent),
             maxMessageBytes,
           ),
-        ),
+      },
     });
   }
 
@@ -287,8 +287,8 @@ export class WorkerPool implements AsyncDisposable {
       timeoutMs,
       maxMessageBytes: this.#maxMessageBytes,
       telemetry,
-      dispatch: (signal) =>
-        this.#dispatcher.dispatch(frame, view, signal, telemetry),
+      dispatch: (cancel) =>
+        this.#dispatcher.dispatch(frame, view, cancel, telemetry),
       onEnd: () => {
         this.#runs.delete(key);
         if (this.#runs.size === 0) this.#onRunsEmpty?.();

@@ -14,8 +14,9 @@
  * - Outside every `run`, variables live in the process's root context.
  * - A variable is identified by its **name**: two `ContextVar` objects with
  *   the same name (two copies of this library, two modules) read and write
- *   the same value. The storage sits on a global symbol, as the task
- *   context does. Each object keeps its own `default`.
+ *   the same value. The values live in the task storage's scopes
+ *   (`TaskScope` of `task_context.ts`), on a global symbol. Each object
+ *   keeps its own `default`.
  *
  * Task code imports {@linkcode ContextVar} and {@linkcode ContextVarUnset}
  * from `@wool/core/task`; the rest of this file is for the wire layer.
@@ -25,40 +26,20 @@
  * - Caller: {@linkcode captureContext} before dispatch, which also checks
  *   that every value can be serialized with `node:v8` (a `TypeError` naming
  *   the variable otherwise); the record travels in the Task frame.
- * - Worker: {@linkcode createContextScope} with the record received, and
- *   `scope.run(...)` around the routine call and around every generator
- *   step (a generator resumes in its resumer's context, so each step must
- *   re-enter the scope; the scope keeps the task's own `set`s between
- *   steps). {@linkcode runWithContext} does both at once for one call.
+ * - Worker: {@linkcode contextVars} of the record received are the `vars`
+ *   of the task's scope, which `runInTaskScope()` enters around the
+ *   routine call and around every generator step (a generator resumes in
+ *   its resumer's context, so each step must re-enter the scope; the scope
+ *   keeps the task's own `set`s between steps).
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { serialize } from "node:v8";
 import { WoolError } from "../errors.ts";
+import { currentTaskScope, runInTaskScope } from "./task_context.ts";
 
-/** The values of one context, by variable name. */
-type Values = Map<string, unknown>;
-
-interface Registry {
-  readonly storage: AsyncLocalStorage<Values>;
-  readonly root: Values;
-}
-
-const REGISTRY_KEY = Symbol.for("@wool/core/context-vars");
-
-function registry(): Registry {
-  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-  return holder[REGISTRY_KEY] ??= {
-    storage: new AsyncLocalStorage<Values>(),
-    root: new Map(),
-  };
-}
-
-function currentValues(): Values {
-  const { storage, root } = registry();
-  return storage.getStore() ?? root;
-}
+/** The record of a context with no variable set. */
+const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * Options of a {@linkcode ContextVar}.
@@ -140,8 +121,8 @@ export class ContextVar<T> {
    * ```
    */
   get(): T {
-    const values = currentValues();
-    if (values.has(this.name)) return values.get(this.name) as T;
+    const vars = currentTaskScope().vars;
+    if (vars?.has(this.name)) return vars.get(this.name) as T;
     if ("default" in this.#options) return this.#options.default as T;
     throw new ContextVarUnset(this.name);
   }
@@ -162,7 +143,7 @@ export class ContextVar<T> {
    * ```
    */
   isSet(): boolean {
-    return currentValues().has(this.name);
+    return currentTaskScope().vars?.has(this.name) ?? false;
   }
 
   /**
@@ -186,7 +167,7 @@ export class ContextVar<T> {
    * ```
    */
   set(value: T): void {
-    currentValues().set(this.name, value);
+    (currentTaskScope().vars ??= new Map()).set(this.name, value);
   }
 
   /**
@@ -209,9 +190,10 @@ export class ContextVar<T> {
    * ```
    */
   run<R>(value: T, fn: () => R): R {
-    const values = new Map(currentValues());
-    values.set(this.name, value);
-    return registry().storage.run(values, fn);
+    const scope = currentTaskScope();
+    const vars = new Map(scope.vars);
+    vars.set(this.name, value);
+    return runInTaskScope({ task: scope.task, vars }, fn);
   }
 }
 
@@ -263,7 +245,9 @@ export class ContextVarUnset extends WoolError {
  * ```
  */
 export function captureContext(): Readonly<Record<string, unknown>> {
-  const entries = [...currentValues()];
+  const vars = currentTaskScope().vars;
+  if (vars === undefined || vars.size === 0) return NO_CONTEXT;
+  const entries = [...vars];
   for (const [name, value] of entries) {
     try {
       serialize(value);
@@ -281,77 +265,30 @@ export function captureContext(): Readonly<Record<string, unknown>> {
 }
 
 /**
- * A context made from a captured record, to run a task in: each
- * {@linkcode ContextScope.run} enters the same context, so what the task
- * sets in one step it still sees in the next.
+ * The values a task starts with, from the record its caller captured (as
+ * the worker receives it): the `vars` of the task's scope.
  *
- * @example Running in a scope
+ * @param snapshot The variables' values by name; `undefined` for none.
+ * @returns A map of its own; `undefined` when the record is empty, so a
+ * task whose caller set no variable costs nothing until it sets one.
+ *
+ * @example Running a task's step in its scope
  * ```ts
- * import { type ContextScope, createContextScope } from "./context_var.ts";
- * import assert from "node:assert/strict";
- *
- * const scope: ContextScope = createContextScope({ attempt: 1 });
- * assert.equal(scope.run(() => 42), 42);
- * ```
- */
-export interface ContextScope {
-  /** Runs `fn` in this scope's context. */
-  run<R>(fn: () => R): R;
-}
-
-/**
- * Makes a {@linkcode ContextScope} holding exactly the variables of
- * `snapshot` (a record from {@linkcode captureContext}, as the worker
- * receives it), in a context of its own.
- *
- * @param snapshot The variables' values by name.
- * @returns The scope.
- *
- * @example Running two steps of a task in one scope
- * ```ts
- * import { ContextVar, createContextScope } from "./context_var.ts";
+ * import { ContextVar, contextVars } from "./context_var.ts";
+ * import { runInTaskScope, type TaskScope } from "./task_context.ts";
  * import assert from "node:assert/strict";
  *
  * const count = new ContextVar<number>("count");
- * const scope = createContextScope({ count: 1 });
- * scope.run(() => count.set(count.get() + 1));
- * assert.equal(scope.run(() => count.get()), 2);
+ * const scope: TaskScope = { task: undefined, vars: contextVars({ count: 1 }) };
+ * runInTaskScope(scope, () => count.set(count.get() + 1));
+ * assert.equal(runInTaskScope(scope, () => count.get()), 2);
  * assert.equal(count.isSet(), false);
  * ```
  */
-export function createContextScope(
-  snapshot: Readonly<Record<string, unknown>>,
-): ContextScope {
-  const values: Values = new Map(Object.entries(snapshot));
-  const { storage } = registry();
-  return Object.freeze({
-    run<R>(fn: () => R): R {
-      return storage.run(values, fn);
-    },
-  });
-}
-
-/**
- * Runs `fn` in a fresh context holding exactly the variables of
- * `snapshot`: `createContextScope(snapshot).run(fn)`.
- *
- * @typeParam R What `fn` returns.
- * @param snapshot The variables' values by name.
- * @param fn What to run.
- * @returns What `fn` returns.
- *
- * @example Running a task with its caller's context
- * ```ts
- * import { ContextVar, runWithContext } from "./context_var.ts";
- * import assert from "node:assert/strict";
- *
- * const tenant = new ContextVar<string>("tenant");
- * assert.equal(runWithContext({ tenant: "acme" }, () => tenant.get()), "acme");
- * ```
- */
-export function runWithContext<R>(
-  snapshot: Readonly<Record<string, unknown>>,
-  fn: () => R,
-): R {
-  return createContextScope(snapshot).run(fn);
+export function contextVars(
+  snapshot: Readonly<Record<string, unknown>> | undefined,
+): Map<string, unknown> | undefined {
+  if (snapshot === undefined) return undefined;
+  const entries = Object.entries(snapshot);
+  return entries.length === 0 ? undefined : new Map(entries);
 }

@@ -1,6 +1,14 @@
 /**
  * The context of the task that is running: its id and its own abort signal,
- * carried through `await`s with `AsyncLocalStorage`.
+ * and the values of the context variables in force, carried through
+ * `await`s with one `AsyncLocalStorage` whose store is a
+ * {@linkcode TaskScope}.
+ *
+ * One storage, not one for the task and one for the variables: a worker
+ * enters one scope per task (and per generator step), and each scope
+ * entered is a frame every promise made inside it keeps; the task's own
+ * object is its scope, and a task whose caller set no variable allocates
+ * nothing for them.
  *
  * The storage lives on a global symbol, so task code that imports
  * `@wool/core` through another path (an import map, a registry) still sees
@@ -30,24 +38,52 @@ export interface TaskContext {
   readonly pool?: TaskPool;
 }
 
-const STORAGE_KEY = Symbol.for("@wool/core/task-context");
-
-function storage(): AsyncLocalStorage<TaskContext> {
-  const holder = globalThis as unknown as Record<
-    symbol,
-    AsyncLocalStorage<TaskContext> | undefined
-  >;
-  return holder[STORAGE_KEY] ??= new AsyncLocalStorage<TaskContext>();
+/**
+ * One scope of the storage: the task running in it, if any, and the
+ * values of the context variables there (`context_var.ts` reads and
+ * writes them). A worker runs each task in a scope of its own, each
+ * `ContextVar.run()` enters a new one, and outside every scope code runs
+ * in the process's root scope.
+ */
+export interface TaskScope {
+  /** The task running in this scope; `undefined` outside every task. */
+  readonly task: TaskContext | undefined;
+  /**
+   * The context variables' values, by name; `undefined` until one has a
+   * value in this scope.
+   */
+  vars: Map<string, unknown> | undefined;
 }
 
-/** Runs `fn` as the body of the task described by `context`. */
-export function runInTaskContext<T>(context: TaskContext, fn: () => T): T {
-  return storage().run(context, fn);
+/** The storage and the process's root scope, shared by every copy. */
+interface Storage {
+  readonly scopes: AsyncLocalStorage<TaskScope>;
+  readonly root: TaskScope;
+}
+
+const STORAGE_KEY = Symbol.for("@wool/core/task-scope");
+
+const STORAGE: Storage = (globalThis as unknown as Record<
+  symbol,
+  Storage | undefined
+>)[STORAGE_KEY] ??= {
+  scopes: new AsyncLocalStorage<TaskScope>(),
+  root: { task: undefined, vars: new Map() },
+};
+
+/** Runs `fn` in `scope`: as the body of its task, with its variables. */
+export function runInTaskScope<T>(scope: TaskScope, fn: () => T): T {
+  return STORAGE.scopes.run(scope, fn);
+}
+
+/** The scope code runs in now; the root scope outside every other. */
+export function currentTaskScope(): TaskScope {
+  return STORAGE.scopes.getStore() ?? STORAGE.root;
 }
 
 /** The context of the task running now, if any. */
 export function currentTaskContext(): TaskContext | undefined {
-  return storage().getStore();
+  return STORAGE.scopes.getStore()?.task;
 }
 
 /**

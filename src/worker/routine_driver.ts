@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { ContextScope } from "../task/context_var.ts";
-import { runInTaskContext, type TaskContext } from "../task/task_context.ts";
+import { runInTaskScope, type TaskScope } from "../task/task_context.ts";
 import { decodeError } from "../wire/errors.ts";
 import type { RequestFrame } from "../wire/frames.ts";
 import { ProtocolError } from "../wire/protocol_error.ts";
@@ -26,31 +25,17 @@ export function isStepper(value: unknown): value is Stepper {
 }
 
 /**
- * What a routine runs in: its task's context (id, signal) and the scope of
- * its context variables, made from the caller's record.
- */
-export interface RoutineContext {
-  readonly task: TaskContext;
-  readonly scope: ContextScope;
-}
-
-/** Runs `fn` in the task's context and its variables' scope. */
-function runAsTask<T>(context: RoutineContext, fn: () => T): T {
-  return context.scope.run(() => runInTaskContext(context.task, fn));
-}
-
-/**
- * Calls `routine` as the body of the task `context` describes. A
- * synchronous throw becomes a rejected promise, as an async function's
- * would.
+ * Calls `routine` as the body of the task whose scope is `scope` (its
+ * task context and its variables). A synchronous throw becomes a rejected
+ * promise, as an async function's would.
  */
 export function callRoutine(
   routine: Routine,
   args: readonly unknown[],
-  context: RoutineContext,
+  scope: TaskScope,
 ): unknown {
   try {
-    return runAsTask(context, () => routine(...args));
+    return runInTaskScope(scope, () => routine(...args));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -58,17 +43,16 @@ export function callRoutine(
 
 /**
  * A generator routine in flight: each step, and its closing, run in its
- * task's context and its variables' scope (a generator resumes in its
- * resumer's context, so each step re-enters them; what the task set in one
- * step it sees in the next).
+ * task's scope (a generator resumes in its resumer's context, so each step
+ * re-enters it; what the task set in one step it sees in the next).
  */
 export class GeneratorRun {
   readonly #generator: Stepper;
-  readonly #context: RoutineContext;
+  readonly #scope: TaskScope;
 
-  constructor(generator: Stepper, context: RoutineContext) {
+  constructor(generator: Stepper, scope: TaskScope) {
     this.#generator = generator;
-    this.#context = context;
+    this.#scope = scope;
   }
 
   /** One step, as `frame` asks (see {@linkcode advance}). */
@@ -77,7 +61,7 @@ export class GeneratorRun {
   ):
     | IteratorResult<unknown, unknown>
     | Promise<IteratorResult<unknown, unknown>> {
-    return runAsTask(this.#context, () => advance(this.#generator, frame));
+    return runInTaskScope(this.#scope, () => advance(this.#generator, frame));
   }
 
   /**
@@ -89,7 +73,7 @@ export class GeneratorRun {
     const generator = this.#generator;
     if (!generator.return) return;
     try {
-      await runAsTask(this.#context, () => generator.return!());
+      await runInTaskScope(this.#scope, () => generator.return!());
     } catch {
       // See above: the caller has gone.
     }

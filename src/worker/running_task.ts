@@ -4,7 +4,9 @@
  * and the pool it was dispatched from, made at the first `currentPool()`;
  * and the nested calls the task makes through that pool: held until the
  * task's Ack has gone, answered by the CallReply frames its session hands
- * on, ended with the task.
+ * on, ended with the task. It is also the task's scope (`TaskScope`): the
+ * one store its routine and each generator step run in, holding the
+ * task's context variables.
  *
  * A class with the pool as a getter on its prototype, not an object
  * literal with a getter and a closure: a worker makes one per task, and
@@ -18,7 +20,7 @@
  *
  * @module
  */
-import type { TaskContext } from "../task/task_context.ts";
+import type { TaskContext, TaskScope } from "../task/task_context.ts";
 import type { CallReply, ResponseFrame } from "../wire/frames.ts";
 import { NestedCalls } from "./nested_calls.ts";
 import { NestedPool } from "./nested_pool.ts";
@@ -46,14 +48,16 @@ const CLOSED_PORT: CallPort = {
   maxMessageBytes: Number.MAX_SAFE_INTEGER,
 };
 
-/** The task context of one task a worker runs. */
-export class RunningTask implements TaskContext {
+/** The task context, and scope, of one task a worker runs. */
+export class RunningTask implements TaskContext, TaskScope {
   /** The task's id. */
   readonly id: string;
   /** Aborted when the caller cancels the task or its time runs out. */
   readonly signal: AbortSignal;
   /** Its nesting depth: 0 for a call made outside any task. */
   readonly depth: number;
+  /** The task's context variables: its caller's, then what it sets. */
+  vars: Map<string, unknown> | undefined;
   #port: CallPort;
   #pool: NestedPool | undefined;
   /** The nested calls the task makes, from its first. */
@@ -62,11 +66,27 @@ export class RunningTask implements TaskContext {
   #acked = false;
   #ended = false;
 
-  constructor(id: string, signal: AbortSignal, depth: number, port: CallPort) {
+  /**
+   * @param vars The context variables the task starts with
+   * (`contextVars()` of its caller's record); none when left out.
+   */
+  constructor(
+    id: string,
+    signal: AbortSignal,
+    depth: number,
+    port: CallPort,
+    vars?: Map<string, unknown>,
+  ) {
     this.id = id;
     this.signal = signal;
     this.depth = depth;
     this.#port = port;
+    this.vars = vars;
+  }
+
+  /** The task running in this scope: this one. */
+  get task(): RunningTask {
+    return this;
   }
 
   /** The pool the task was dispatched from, made at the first use. */

@@ -76,10 +76,7 @@ import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import { canMove, type State, type Streaming } from "./task_state.ts";
 import { callTraced, stepTraced } from "./traced_routine.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
-import { createContextScope } from "../task/context_var.ts";
-
-/** The context variables of a task whose caller set none. */
-const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
+import { contextVars } from "../task/context_var.ts";
 
 /** Drives one task from its Task frame to its end. */
 export class TaskSession implements DocketEntry, CallPort {
@@ -220,28 +217,25 @@ export class TaskSession implements DocketEntry, CallPort {
   }
 
   #run(routine: Routine, task: Task, depth: number): void {
+    // The task's own scope even with no variables: what the task sets
+    // never reaches another task.
     const running = new RunningTask(
       task.id,
       this.#controller.signal,
       depth,
       this,
+      contextVars(task.context),
     );
     this.#running = running;
-    const context = {
-      task: running,
-      // A scope of its own even with no variables: what the task sets
-      // never reaches another task.
-      scope: createContextScope(task.context ?? NO_VARIABLES),
-    };
     const telemetry = this.#telemetry;
     const returned = telemetry === NOOP_TASK_TELEMETRY
-      ? callRoutine(routine, task.args, context)
-      : callTraced(telemetry, routine, task.args, context);
+      ? callRoutine(routine, task.args, running)
+      : callTraced(telemetry, routine, task.args, running);
     if (isStepper(returned)) {
       this.#generator = true;
       this.#move({
         name: "streaming",
-        generator: new GeneratorRun(returned, context),
+        generator: new GeneratorRun(returned, running),
       });
       this.#answer(this.#frames.ack("generator"));
       running.acked();

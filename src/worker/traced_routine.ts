@@ -17,9 +17,9 @@ export function callTraced(
   telemetry: TaskTelemetry,
   routine: Routine,
   args: readonly unknown[],
-  context: Parameters<typeof callRoutine>[2],
+  scope: Parameters<typeof callRoutine>[2],
 ): unknown {
-  return telemetry.run(() => callRoutine(routine, args, context));
+  return telemetry.run(() => callRoutine(routine, args, scope));
 }
 
 /** Steps the generator inside the task span. */

@@ -11,7 +11,12 @@ import type {
   WorkerId,
 } from "../../../src/loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../../../src/loadbalancer/round_robin.ts";
-import { Dispatcher, type Removal } from "../../../src/pool/dispatcher.ts";
+import type { TaskChannel } from "../../../src/connection/task_channel.ts";
+import {
+  type DispatchCancel,
+  Dispatcher,
+  type Removal,
+} from "../../../src/pool/dispatcher.ts";
 import type { Lease } from "../../../src/pool/lease.ts";
 import { WorkerCrashed } from "../../../src/pool/errors.ts";
 import { Roster } from "../../../src/pool/roster.ts";
@@ -132,8 +137,8 @@ function setUp(options: SetUpOptions = {}) {
     },
     refused: (id, cause) => refusals.push(`${id} ${cause}`),
   });
-  const dispatch = (signal?: AbortSignal) =>
-    dispatcher.dispatch(FRAME, VIEW, signal);
+  const dispatch = (cancel?: DispatchCancel) =>
+    dispatcher.dispatch(FRAME, VIEW, cancel);
   return {
     journal,
     roster,
@@ -144,6 +149,24 @@ function setUp(options: SetUpOptions = {}) {
     dispatcher,
     dispatch,
   };
+}
+
+/**
+ * A call's cancellation as `CallRun` gives it: `abort` aborts the signal
+ * and cancels the attempt in flight.
+ */
+class Cancel implements DispatchCancel {
+  readonly #controller = new AbortController();
+  attempt: TaskChannel | undefined;
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.#controller.abort(reason);
+    this.attempt?.cancel();
+  }
 }
 
 /** The error a promise rejects with. */
@@ -534,15 +557,17 @@ Deno.test("Dispatcher.dispatch() takes a worker whose connection just closed as 
   accepted.release();
 });
 
-Deno.test("Dispatcher.dispatch() rejects with the signal's reason when it aborts during an attempt", async () => {
+Deno.test("Dispatcher.dispatch() names the attempt in flight to its cancel, and rejects with the signal's reason when the call is cancelled during it", async () => {
   const { dispatch, connections, journal } = setUp({
     answers: [[answer.hold]],
   });
-  const controller = new AbortController();
-  const pending = dispatch(controller.signal);
+  const cancel = new Cancel();
+  const pending = dispatch(cancel);
   await connections[0].opened(1);
-  controller.abort("caller gave up");
+  assert.equal(cancel.attempt, connections[0].channels[0]);
+  cancel.abort("caller gave up");
   assert.equal(await failure(pending), "caller gave up");
+  assert.equal(cancel.attempt, undefined);
   assert.deepStrictEqual(journal, [
     "127.0.0.1:5001 open",
     "127.0.0.1:5001 send task",
@@ -554,11 +579,11 @@ Deno.test("Dispatcher.dispatch() rejects with the signal's reason when it aborts
 Deno.test("Dispatcher.dispatch() waits for a permit of a full connection, and gives up with the signal", async () => {
   const { dispatch, connections, journal } = setUp({ workers: 1, capacity: 1 });
   const held = connections[0].permits.tryAcquire()!;
-  const controller = new AbortController();
-  const pending = dispatch(controller.signal);
+  const cancel = new Cancel();
+  const pending = dispatch(cancel);
   await settle();
   assert.deepStrictEqual(journal, [], "nothing is sent without a permit");
-  controller.abort("no permit in time");
+  cancel.abort("no permit in time");
   assert.equal(await failure(pending), "no permit in time");
   held.release();
   const accepted = await dispatch();
@@ -632,10 +657,10 @@ Deno.test("Dispatcher.dispatch() with admissionWaitMs rejects a waiting call wit
   });
   const [worker] = connections;
   const a = dispatch();
-  const controller = new AbortController();
-  const b = dispatch(controller.signal);
+  const cancel = new Cancel();
+  const b = dispatch(cancel);
   await worker.opened(3);
-  controller.abort(new DOMException("caller left", "AbortError"));
+  cancel.abort(new DOMException("caller left", "AbortError"));
   const error = await failure(b);
   assert.ok(error instanceof DOMException && error.message === "caller left");
   worker.channels[2].deliver(answer.ack());

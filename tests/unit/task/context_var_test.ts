@@ -2,11 +2,29 @@ import assert from "node:assert/strict";
 import {
   captureContext,
   ContextVar,
+  contextVars,
   ContextVarUnset,
-  createContextScope,
-  runWithContext,
 } from "../../../src/task/context_var.ts";
+import {
+  currentTaskContext,
+  runInTaskScope,
+  type TaskScope,
+  taskSignal,
+} from "../../../src/task/task_context.ts";
 import { WoolError } from "../../../src/errors.ts";
+
+/** The scope a worker runs a task in, from its caller's record. */
+function taskScope(snapshot?: Readonly<Record<string, unknown>>): TaskScope {
+  return { task: undefined, vars: contextVars(snapshot) };
+}
+
+/** Runs `fn` as a worker runs a task whose caller captured `snapshot`. */
+function runAsTask<R>(
+  snapshot: Readonly<Record<string, unknown>>,
+  fn: () => R,
+): R {
+  return runInTaskScope(taskScope(snapshot), fn);
+}
 
 /** What `fn` throws; fails the test when it returns. */
 function thrownBy(fn: () => unknown): Error {
@@ -85,13 +103,13 @@ Deno.test("ContextVar.set() in concurrent tasks does not leak between them", asy
   const tenant = new ContextVar<string>("cv-concurrent");
   const firstSet = latch();
   const secondSet = latch();
-  const first = runWithContext({ "cv-concurrent": "acme" }, async () => {
+  const first = runAsTask({ "cv-concurrent": "acme" }, async () => {
     tenant.set("acme-changed");
     firstSet.open();
     await secondSet.promise;
     return tenant.get();
   });
-  const second = runWithContext({ "cv-concurrent": "globex" }, async () => {
+  const second = runAsTask({ "cv-concurrent": "globex" }, async () => {
     await firstSet.promise;
     const before = tenant.get();
     tenant.set("globex-changed");
@@ -164,18 +182,24 @@ Deno.test("captureContext() fails with a TypeError naming a variable whose value
   );
 });
 
-Deno.test("runWithContext() runs with exactly the snapshot's variables", () => {
+Deno.test("A task's scope holds exactly its caller's variables", () => {
   const outer = new ContextVar<string>("cv-rwc-outer");
   const inner = new ContextVar<string>("cv-rwc-inner");
   outer.run("caller's", () => {
-    runWithContext({ "cv-rwc-inner": "task's" }, () => {
+    runAsTask({ "cv-rwc-inner": "task's" }, () => {
       assert.equal(inner.get(), "task's");
       assert.equal(outer.isSet(), false);
     });
   });
 });
 
-Deno.test("createContextScope() keeps a task's sets from one step to the next", async () => {
+Deno.test("contextVars() makes nothing for a caller that set no variable", () => {
+  assert.equal(contextVars(undefined), undefined);
+  assert.equal(contextVars({}), undefined);
+  assert.deepEqual(contextVars({ a: 1 }), new Map([["a", 1]]));
+});
+
+Deno.test("A task's scope keeps a task's sets from one step to the next", async () => {
   const count = new ContextVar<number>("cv-scope-count");
   async function* counter(): AsyncGenerator<number> {
     while (true) {
@@ -183,20 +207,50 @@ Deno.test("createContextScope() keeps a task's sets from one step to the next", 
       yield count.get();
     }
   }
-  const scope = createContextScope({ "cv-scope-count": 10 });
-  const other = createContextScope({ "cv-scope-count": 100 });
-  const steps = scope.run(() => counter());
-  assert.equal((await scope.run(() => steps.next())).value, 11);
-  assert.equal(await other.run(() => count.get()), 100);
-  assert.equal((await scope.run(() => steps.next())).value, 12);
-  assert.equal(scope.run(() => count.get()), 12);
-  await scope.run(() => steps.return(undefined));
+  const scope = taskScope({ "cv-scope-count": 10 });
+  const other = taskScope({ "cv-scope-count": 100 });
+  const steps = runInTaskScope(scope, () => counter());
+  assert.equal((await runInTaskScope(scope, () => steps.next())).value, 11);
+  assert.equal(await runInTaskScope(other, () => count.get()), 100);
+  assert.equal((await runInTaskScope(scope, () => steps.next())).value, 12);
+  assert.equal(runInTaskScope(scope, () => count.get()), 12);
+  await runInTaskScope(scope, () => steps.return(undefined));
 });
 
-Deno.test("captureContext() and createContextScope() keep a variable named __proto__ as a variable", () => {
+Deno.test("A task whose caller set no variable keeps its first set from one step to the next, and no other task sees it", async () => {
+  const mark = new ContextVar<string>("cv-scope-lazy", { default: "none" });
+  const scope = taskScope();
+  const other = taskScope();
+  assert.equal(scope.vars, undefined);
+  await runInTaskScope(scope, async () => {
+    await Promise.resolve();
+    mark.set("first step");
+  });
+  assert.equal(runInTaskScope(scope, () => mark.get()), "first step");
+  assert.equal(runInTaskScope(other, () => mark.get()), "none");
+  assert.equal(mark.get(), "none");
+});
+
+Deno.test("ContextVar.run() inside a task keeps the task's context; captureContext() there sees the run's value", () => {
+  const controller = new AbortController();
+  const task = { id: "task-1", signal: controller.signal };
+  const tenant = new ContextVar<string>("cv-in-task");
+  runInTaskScope({ task, vars: undefined }, () => {
+    assert.deepEqual(captureContext(), {});
+    tenant.run("acme", () => {
+      assert.equal(currentTaskContext(), task);
+      assert.equal(taskSignal(), controller.signal);
+      assert.deepEqual(captureContext(), { "cv-in-task": "acme" });
+    });
+    assert.equal(tenant.isSet(), false);
+  });
+  assert.equal(currentTaskContext(), undefined);
+});
+
+Deno.test("captureContext() and contextVars() keep a variable named __proto__ as a variable", () => {
   const odd = new ContextVar<string>("__proto__");
   const snapshot = odd.run("value", () => captureContext());
   assert.deepEqual(Object.keys(snapshot), ["__proto__"]);
   assert.equal(Object.getPrototypeOf(snapshot), Object.prototype);
-  assert.equal(createContextScope(snapshot).run(() => odd.get()), "value");
+  assert.equal(runAsTask(snapshot, () => odd.get()), "value");
 });
