@@ -13,6 +13,7 @@ Deno.test("mod.ts exports exactly the public runtime surface", async () => {
     "ContextVarUnset",
     "DiscoveryError",
     "DispatchTimeout",
+    "LeastInFlightLoadBalancer",
     "MessageTooLarge",
     "MissingPermission",
     "NoRunningTask",
