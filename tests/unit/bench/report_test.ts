@@ -116,3 +116,30 @@ Deno.test("buildSummary() shows caller and worker CPU per task next to the floor
   // One worker is over 30 µs per task: the target is missed.
   assert.equal(cpu.verdict, "missed");
 });
+
+Deno.test("buildSummary() judges a worker's memory by the heap it keeps after full GC, not by its RSS", () => {
+  const startup = (retained: { afterWork: number; afterMoreWork: number }) =>
+    buildSummary({
+      startup: {
+        readyMs: summarize([120, 121, 122]),
+        idleRssAfterReadyBytes: 72 * 2 ** 20,
+        idleRssAfterWorkBytes: 78 * 2 ** 20,
+        idleRssAfterMoreWorkBytes: 90 * 2 ** 20,
+        retainedHeapBytes: retained,
+      },
+    }).find((row) => row.id === "startup.retainedHeap");
+  const flat = startup({
+    afterWork: 10 * 2 ** 20,
+    afterMoreWork: 10.2 * 2 ** 20,
+  });
+  assert.equal(flat?.verdict, "met");
+  assert.match(
+    flat?.result ?? "",
+    /10\.0 MiB → 10\.2 MiB \(1\.02×; RSS 78\.0 MiB → 90\.0 MiB\)/,
+  );
+  const leaking = startup({
+    afterWork: 10 * 2 ** 20,
+    afterMoreWork: 12 * 2 ** 20,
+  });
+  assert.equal(leaking?.verdict, "missed");
+});
