@@ -71,7 +71,10 @@ export interface AdaptiveConcurrencyOptions {
   readonly windowMs?: number;
   /**
    * The busy fraction of the worker's thread, in (0, 1], from which more
-   * concurrency cannot add throughput, so the limit does not grow.
+   * concurrency cannot add throughput, so the limit does not grow. Busy
+   * means running or, on Linux with every permission (a pool's default
+   * `"inherit"` under `deno run -A`), ready to run and waiting for a core
+   * (`/proc/thread-self/schedstat`); elsewhere the process's CPU time.
    *
    * @default {0.9}
    */
