@@ -12,9 +12,7 @@ import { AdaptiveLimit } from "./_adaptive_limit.ts";
 import { FairLedger } from "./_fair_ledger.ts";
 import { resolveFairShareOptions } from "./_fair_share_options.ts";
 import { type HookClock, SYSTEM_CLOCK } from "./_load_signals.ts";
-
-/** The key tasks that carry no value for it share. */
-const NO_KEY = "";
+import { taskKeyReader } from "./task_key.ts";
 
 /**
  * Options of {@linkcode fairShare}.
@@ -173,9 +171,7 @@ export function fairShareWithClock(
     : null;
   const fixedLimit = resolved.limit === "adaptive" ? 0 : resolved.limit;
   const keys = new WeakMap<Task, string>();
-  const keyOf = resolved.key === "tag"
-    ? (task: Task) => task.tag ?? NO_KEY
-    : (task: Task) => contextKey(task, resolved.key);
+  const keyOf = taskKeyReader(resolved.key);
 
   return Object.freeze({
     get limit(): number {
@@ -225,23 +221,6 @@ export function fairShareWithClock(
 }
 
 /** The key of `task`: the value of context variable `name`, as a string. */
-function contextKey(task: Task, name: string): string {
-  const context =
-    (task as { readonly context?: Readonly<Record<string, unknown>> })
-      .context;
-  const value = context?.[name];
-  switch (typeof value) {
-    case "string":
-      return value;
-    case "number":
-    case "boolean":
-    case "bigint":
-      return String(value);
-    default:
-      return NO_KEY;
-  }
-}
-
 function formatShare(share: number): string {
   return Number.isInteger(share) ? String(share) : share.toFixed(1);
 }

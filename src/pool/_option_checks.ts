@@ -40,6 +40,26 @@ export function integerOption(
 }
 
 /**
+ * A non-empty string option, or `undefined` when it is not given.
+ *
+ * @throws {TypeError} when it is not a non-empty string.
+ */
+export function optionalNameOption(
+  name: string,
+  value: unknown,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") {
+    throw new TypeError(
+      `Cannot start worker pool: "${name}" must be a non-empty string (a context variable's name, or "tag"), received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/**
  * A duration option in milliseconds (> 0, or ≥ 0 when `zeroAllowed`, and at
  * most {@linkcode MAX_TIMER_MS}), or `fallback` when it is not given.
  *

@@ -1,46 +1,87 @@
 /**
  * Waiting for capacity (`admissionWaitMs`): calls that every worker
- * rejected queue here in arrival order. Only the call at the head retries,
- * after a jittered backoff or at once when a worker frees a slot; the next
- * call moves up when it leaves.
+ * rejected queue here in arrival order, one queue per key
+ * (`admissionWaitKey`; without one, every call has the same key). Only the
+ * call at the head of its key's queue retries, after a jittered backoff or
+ * at once when a worker frees a slot; the next call of that key moves up
+ * when it leaves. A freed slot wakes the heads of the keys in turn, a few
+ * at a time, so a key whose head the workers keep refusing (a tenant over
+ * its `fairShare`) does not hold back the calls of the others.
  *
  * @module
  */
 
 const FIRST_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 50;
+/** The most queue heads one freed slot wakes (from a rotating start). */
+const HEADS_WOKEN_PER_SLOT = 4;
 
-interface Ticket {
+/** The key of every call when calls are not told apart. */
+const ONE_KEY = "";
+
+/** A waiting call's place. */
+export interface Ticket {
+  readonly key: string;
   wake: (() => void) | undefined;
 }
 
-/** A FIFO of calls waiting for capacity. */
+/** FIFO queues, one per key, of calls waiting for capacity. */
 export class CapacityQueue {
-  readonly #tickets: Ticket[] = [];
+  /** The waiting calls of each key, in arrival order; no empty queue. */
+  readonly #queues = new Map<string, Ticket[]>();
+  /** Where the next freed slot starts waking heads, over the keys. */
+  #cursor = 0;
 
   /** True when some call waits. */
   get busy(): boolean {
-    return this.#tickets.length > 0;
+    return this.#queues.size > 0;
   }
 
-  /** Takes a place at the back of the queue. */
-  join(): Ticket {
-    const ticket: Ticket = { wake: undefined };
-    this.#tickets.push(ticket);
+  /** True when some call of `key` waits. */
+  waiting(key: string = ONE_KEY): boolean {
+    return this.#queues.has(key);
+  }
+
+  /** Takes a place at the back of `key`'s queue. */
+  join(key: string = ONE_KEY): Ticket {
+    const ticket: Ticket = { key, wake: undefined };
+    const queue = this.#queues.get(key);
+    if (queue) queue.push(ticket);
+    else this.#queues.set(key, [ticket]);
     return ticket;
   }
 
-  /** Gives up a place; the next call, if any, tries at once. */
+  /** Gives up a place; the next call of its key, if any, tries at once. */
   leave(ticket: Ticket): void {
-    const index = this.#tickets.indexOf(ticket);
-    if (index < 0) return;
-    this.#tickets.splice(index, 1);
-    if (index === 0) this.#tickets[0]?.wake?.();
+    const queue = this.#queues.get(ticket.key);
+    const index = queue?.indexOf(ticket) ?? -1;
+    if (!queue || index < 0) return;
+    queue.splice(index, 1);
+    if (queue.length === 0) this.#queues.delete(ticket.key);
+    else if (index === 0) queue[0].wake?.();
   }
 
-  /** A worker freed a slot: the call at the head tries at once. */
+  /**
+   * A worker freed a slot: the call at the head of each key's queue tries
+   * at once — of up to four keys, taking turns.
+   */
   notifyFreed(): void {
-    this.#tickets[0]?.wake?.();
+    const count = this.#queues.size;
+    if (count === 0) return;
+    const start = this.#cursor % count;
+    this.#cursor = start + 1;
+    if (count === 1) {
+      this.#queues.values().next().value?.[0].wake?.();
+      return;
+    }
+    const heads = [...this.#queues.values()].map((queue) => queue[0]);
+    for (let i = 0; i < Math.min(count, HEADS_WOKEN_PER_SLOT); i++) {
+      heads[(start + i) % count].wake?.();
+    }
+  }
+
+  #isHead(ticket: Ticket): boolean {
+    return this.#queues.get(ticket.key)?.[0] === ticket;
   }
 
   /**
@@ -79,7 +120,7 @@ export class CapacityQueue {
         ticket.wake = () => finish(true);
         timer = setTimeout(() => finish(true), backoffMs(attempt));
       };
-      if (this.#tickets[0] === ticket) {
+      if (this.#isHead(ticket)) {
         atHead();
       } else {
         ticket.wake = () => {

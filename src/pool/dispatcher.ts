@@ -20,7 +20,8 @@
  *   `WorkerCrashed`, never a retry, so no task runs twice.
  *
  * After one full cycle without an Ack: `NoWorkersAvailable`, or, with
- * `admissionWaitMs`, wait for capacity in arrival order and cycle again.
+ * `admissionWaitMs`, wait for capacity in arrival order (per key, with
+ * `admissionWaitKey`) and cycle again.
  *
  * @module
  */
@@ -65,6 +66,13 @@ export interface DispatcherOptions {
   readonly stats: StatsBook;
   /** Milliseconds to wait for capacity when every worker rejects. */
   readonly admissionWaitMs: number;
+  /**
+   * The key of a task's queue while it waits for capacity: calls of one
+   * key wait in arrival order, keys take turns.
+   *
+   * @default {every task the same key}
+   */
+  readonly admissionWaitKey?: (task: Task) => string;
   /** Called when a worker failed in a way that removes it from the pool. */
   readonly evict: (id: WorkerId, cause: AttemptCause, reason: Removal) => void;
   /**
@@ -151,7 +159,12 @@ export class Dispatcher {
     telemetry: CallTelemetry = NOOP_CALL_TELEMETRY,
   ): Promise<Lease> {
     const waitMs = this.#options.admissionWaitMs;
-    if (waitMs === 0 || !this.#waiting.busy) {
+    // A call does not pass the calls of its key that wait: it tries at
+    // once only while none does.
+    const key = waitMs === 0 || !this.#waiting.busy
+      ? undefined
+      : this.#options.admissionWaitKey?.(view);
+    if (waitMs === 0 || !this.#waiting.waiting(key)) {
       const first = await this.#cycle(frame, view, cancel, telemetry);
       if (!Array.isArray(first)) return first;
       if (waitMs === 0) throw this.#exhausted(first);
@@ -167,7 +180,7 @@ export class Dispatcher {
     telemetry: CallTelemetry,
   ): Promise<Lease> {
     const deadline = performance.now() + waitMs;
-    const ticket = this.#waiting.join();
+    const ticket = this.#waiting.join(this.#options.admissionWaitKey?.(view));
     this.#options.stats.waited();
     try {
       for (let attempt = 0;; attempt++) {

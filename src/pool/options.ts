@@ -24,6 +24,7 @@ import {
   durationOption,
   integerOption,
   loadBalancerOption,
+  optionalNameOption,
   transportOption,
 } from "./_option_checks.ts";
 import {
@@ -122,6 +123,17 @@ export interface WorkerPoolOptions {
    */
   admissionWaitMs?: number;
   /**
+   * With `admissionWaitMs`: what tells waiting calls apart, as `fairShare`'s
+   * `key` does in a worker — a context variable's name, or `"tag"`. Calls
+   * then wait in one queue per key instead of one for all, a freed slot
+   * wakes the queues in turn, and a call tries at once while no call of
+   * its own key waits: a tenant whose calls the workers refuse (over its
+   * fair share) does not hold back another's. Meant for a few keys
+   * (tenants, priorities): a freed slot wakes at most four queues.
+   * @default {undefined (one queue, in arrival order)}
+   */
+  admissionWaitKey?: string;
+  /**
    * Tasks in flight at once on one worker's connection; calls beyond it
    * wait for a permit in arrival order. An integer ≥ 1.
    * @default {100}
@@ -204,6 +216,7 @@ export interface ResolvedPoolOptions extends ResolvedDiscoveryOptions {
   readonly backpressure: HookSpec | null;
   readonly backpressureTimeoutMs: number;
   readonly admissionWaitMs: number;
+  readonly admissionWaitKey: string | undefined;
   readonly maxConcurrentDispatches: number;
   readonly maxCallDepth: number;
   readonly maxMessageBytes: number;
@@ -229,6 +242,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   "backpressure",
   "backpressureTimeoutMs",
   "admissionWaitMs",
+  "admissionWaitKey",
   "maxConcurrentDispatches",
   "maxCallDepth",
   "maxMessageBytes",
@@ -314,6 +328,10 @@ export function validatePoolOptions(
       options.admissionWaitMs,
       0,
       true,
+    ),
+    admissionWaitKey: optionalNameOption(
+      "admissionWaitKey",
+      options.admissionWaitKey,
     ),
     maxConcurrentDispatches: integerOption(
       "maxConcurrentDispatches",

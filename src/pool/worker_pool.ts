@@ -42,6 +42,7 @@ import { startMembers } from "./pool_start.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { type CloseOptions, validateCloseOptions } from "./close_options.ts";
 import { validatePoolOptions, type WorkerPoolOptions } from "./options.ts";
+import { taskKeyReader } from "../backpressure/task_key.ts";
 import { type Remote, remoteOf } from "../call/remote.ts";
 import {
   type PoolEvent,
@@ -136,7 +137,7 @@ export class WorkerPool implements AsyncDisposable {
     sockets: SocketDirectory | undefined,
     stats: StatsBook,
     loadBalancer: LoadBalancer,
-    admissionWaitMs: number,
+    admissionWait: { readonly ms: number; readonly key: string | undefined },
     maxMessageBytes: number,
     maxCallDepth: number,
   ) {
@@ -150,7 +151,10 @@ export class WorkerPool implements AsyncDisposable {
       roster,
       loadBalancer,
       stats,
-      admissionWaitMs,
+      admissionWaitMs: admissionWait.ms,
+      ...(admissionWait.key === undefined
+        ? {}
+        : { admissionWaitKey: taskKeyReader(admissionWait.key) }),
       evict: (id, cause, reason) => members.evict(id, cause, reason),
       accepted: (id) => members.accepted(id),
       refused: (id, cause) => members.refused(id, cause),
@@ -204,7 +208,7 @@ export class WorkerPool implements AsyncDisposable {
       sockets,
       stats,
       resolved.loadBalancer,
-      resolved.admissionWaitMs,
+      { ms: resolved.admissionWaitMs, key: resolved.admissionWaitKey },
       resolved.maxMessageBytes,
       resolved.maxCallDepth,
     );

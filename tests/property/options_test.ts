@@ -14,7 +14,8 @@ type Kind =
   | "duration"
   | "boolean"
   | "transport"
-  | "loadBalancer";
+  | "loadBalancer"
+  | "name";
 
 const OPTIONS: Readonly<Record<string, Kind>> = {
   spawn: "integer",
@@ -24,6 +25,7 @@ const OPTIONS: Readonly<Record<string, Kind>> = {
   backpressureTimeoutMs: "positiveDuration",
   startTimeoutMs: "positiveDuration",
   admissionWaitMs: "duration",
+  admissionWaitKey: "name",
   workerUnresponsiveMs: "duration",
   respawn: "boolean",
   allowKnownBadDeno: "boolean",
@@ -84,6 +86,8 @@ function isValid(kind: Kind, value: unknown): boolean {
     case "loadBalancer":
       return value !== null && typeof value === "object" &&
         typeof (value as { candidates?: unknown }).candidates === "function";
+    case "name":
+      return typeof value === "string" && value !== "";
   }
 }
 
@@ -169,6 +173,7 @@ Deno.test("validatePoolOptions() accepts any valid value and keeps it", () => {
     boolean: fc.boolean(),
     transport: fc.constantFrom("session", "dispatch"),
     loadBalancer: fc.constant({ *candidates() {} }),
+    name: fc.string({ minLength: 1 }),
   };
   fc.assert(
     fc.property(

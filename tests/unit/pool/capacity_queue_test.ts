@@ -129,3 +129,67 @@ Deno.test("backoffMs() doubles from 2 ms up to 50 ms, jittered down to half", ()
     }
   });
 });
+
+Deno.test("CapacityQueue keeps one queue per key: waiting(key), and leave() moves up only the next call of that key", async () => {
+  const queue = new CapacityQueue();
+  const controller = new AbortController();
+  const a1 = queue.join("a");
+  const a2 = queue.join("a");
+  const b1 = queue.join("b");
+  assert.equal(queue.waiting("a"), true);
+  assert.equal(queue.waiting("b"), true);
+  assert.equal(queue.waiting("c"), false);
+  assert.equal(queue.waiting(), false, "no call has the default key");
+  const second = watch(queue.wait(a2, LATE_ATTEMPT, far(), controller.signal));
+  const headOfB = watch(queue.wait(b1, LATE_ATTEMPT, far(), controller.signal));
+  await settle();
+  assert.deepStrictEqual([second.outcome, headOfB.outcome], [
+    undefined,
+    undefined,
+  ]);
+  queue.leave(a1);
+  await settle();
+  assert.deepStrictEqual([second.outcome, headOfB.outcome], [true, undefined]);
+  queue.leave(a2);
+  assert.equal(queue.waiting("a"), false);
+  assert.equal(queue.busy, true);
+  queue.leave(b1);
+  assert.equal(queue.busy, false);
+});
+
+Deno.test("CapacityQueue.notifyFreed() wakes the head of every key's queue, up to four, taking turns", async () => {
+  const queue = new CapacityQueue();
+  const controller = new AbortController();
+  const keys = ["k1", "k2", "k3", "k4", "k5", "k6"];
+  const heads = keys.map((key) => queue.join(key));
+  const behind = queue.join("k1");
+  const waits = () =>
+    heads.map((ticket) =>
+      watch(queue.wait(ticket, LATE_ATTEMPT, far(), controller.signal))
+    );
+  const second = watch(
+    queue.wait(behind, LATE_ATTEMPT, far(), controller.signal),
+  );
+  let round = waits();
+  await settle();
+  queue.notifyFreed();
+  await settle();
+  assert.deepStrictEqual(
+    round.map((w) => w.outcome === true),
+    [true, true, true, true, false, false],
+  );
+  assert.equal(second.outcome, undefined, "only heads try");
+  round = waits();
+  await settle();
+  queue.notifyFreed();
+  await settle();
+  assert.deepStrictEqual(
+    round.map((w) => w.outcome === true),
+    [false, true, true, true, true, false],
+    "the next slot starts one key further",
+  );
+  controller.abort();
+  await settle();
+  for (const ticket of [...heads, behind]) queue.leave(ticket);
+  assert.equal(queue.busy, false);
+});

@@ -22,6 +22,7 @@ Deno.test("validatePoolOptions() fills in every default", () => {
     backpressure: null,
     backpressureTimeoutMs: 1000,
     admissionWaitMs: 0,
+    admissionWaitKey: undefined,
     maxConcurrentDispatches: 100,
     maxCallDepth: 16,
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
@@ -48,6 +49,7 @@ Deno.test("validatePoolOptions() keeps the values it is given", () => {
     },
     backpressureTimeoutMs: 5,
     admissionWaitMs: MAX_DURATION_MS,
+    admissionWaitKey: "tenant",
     maxConcurrentDispatches: 1,
     maxMessageBytes: 1024,
     respawn: false,
@@ -63,6 +65,7 @@ Deno.test("validatePoolOptions() keeps the values it is given", () => {
     options: { limit: 2 },
   });
   assert.equal(resolved.admissionWaitMs, MAX_DURATION_MS);
+  assert.equal(resolved.admissionWaitKey, "tenant");
   assert.equal(resolved.loadBalancer, loadBalancer);
   assert.equal(resolved.respawn, false);
   assert.equal(resolved.transport, "dispatch");
@@ -99,6 +102,14 @@ Deno.test("validatePoolOptions() rejects a wrong type with a TypeError naming th
     name: "TypeError",
     message: /"admissionWaitMs" must be a number of milliseconds/,
   });
+  for (const admissionWaitKey of ["", 7]) {
+    // @ts-expect-error a key is a context variable's name, or "tag"
+    assert.throws(() => validatePoolOptions({ admissionWaitKey }), {
+      name: "TypeError",
+      message:
+        /"admissionWaitKey" must be a non-empty string \(a context variable's name, or "tag"\)/,
+    });
+  }
   // @ts-expect-error hooks are module specifiers, not closures
   assert.throws(() => validatePoolOptions({ backpressure: () => true }), {
     name: "TypeError",
