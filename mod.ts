@@ -100,6 +100,7 @@ export { TaskLoadError } from "./src/wire/task_load_error.ts";
 export { TaskPermissionDenied } from "./src/wire/task_permission_denied.ts";
 export { ProtocolError } from "./src/wire/protocol_error.ts";
 export type { WorkerLaunchOptions } from "./src/process/launch.ts";
+export type { ResourceLimits } from "./src/process/resource_limits.ts";
 export type { WorkerPermissions } from "./src/process/permissions.ts";
 export type { Transport } from "./src/connection/worker_connection.ts";
 export type {

@@ -49,13 +49,19 @@ export interface WorkerCrashDetails {
   readonly exitCode: number | null;
   /** The signal that ended it, e.g. `"SIGKILL"`, or `null`. */
   readonly signal: string | null;
-  /** Why the pool ended it, when the pool did. */
+  /**
+   * Why it ended, when known: the pool ended it (it hung), or it ran out of
+   * memory.
+   */
   readonly reason?: string;
 }
 
 /**
  * The worker running a task died (or its connection broke) before the task
- * finished. The task may have run in part; it is not retried.
+ * finished. The task may have run in part; it is not retried. The message
+ * says how the worker ended, and why when the pool knows: it killed the
+ * worker as hung, or the worker ran out of memory (V8's report on its
+ * stderr; see `worker.resourceLimits`).
  *
  * @example Reading how the worker ended
  * ```ts

@@ -23,9 +23,11 @@ import {
   type WorkerLaunchPlan,
 } from "../process/launch.ts";
 import type { WorkerEndpoint } from "../process/permissions.ts";
+import { describeExitCause } from "../process/exit_cause.ts";
 import { Reaper } from "../process/reaper.ts";
 import type { SocketDirectory } from "../process/socket_directory.ts";
 import { spawnWorker, type WorkerProcess } from "../process/worker_process.ts";
+import type { WorkerExit } from "../process/worker_exit.ts";
 import { withWorkerResource } from "../process/worker_resource.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import type { ConnectionLimits, HookSpec } from "../wire/launch.ts";
@@ -34,7 +36,12 @@ import { Backoff, pause } from "./backoff.ts";
 import type { Removal } from "./dispatcher.ts";
 import { type LivenessProbe, startLivenessProbe } from "./liveness_probe.ts";
 import { type RecycleLimits, RecyclePolicy } from "./recycle.ts";
-import type { Roster, WorkerEntry } from "./roster.ts";
+import {
+  describeWorkerEnd,
+  type Roster,
+  type WorkerEnd,
+  type WorkerEntry,
+} from "./roster.ts";
 import type { Transport } from "../connection/worker_connection.ts";
 import type { StatsBook } from "./stats.ts";
 
@@ -204,16 +211,11 @@ export class Fleet {
     const entry: WorkerEntry = {
       info: Object.freeze({ id, address: process.address, pid: process.pid }),
       connection,
-      exited: process.exitStatus.then(({ code, signal }) => {
-        const reason = this.#hung.get(id);
-        return reason === undefined
-          ? { code, signal }
-          : { code, signal, reason };
-      }),
+      exited: process.exitStatus.then((exit) => this.#end(id, exit)),
     };
     options.stats.track(id, process.address);
     options.roster.add(entry);
-    void process.exited.then(() => this.#onExit(id));
+    void process.exited.then((exit) => this.#onExit(id, this.#end(id, exit)));
     this.#watch(id, connection, process);
   }
 
@@ -287,14 +289,30 @@ export class Fleet {
     await this.#stop(id);
   }
 
-  #onExit(id: WorkerId): void {
+  /**
+   * How worker `id` ended, and why when known: the pool killed it as hung,
+   * or it ran out of memory.
+   */
+  #end(id: WorkerId, { code, signal, cause }: WorkerExit): WorkerEnd {
+    const reason = this.#hung.get(id) ??
+      (cause && describeExitCause(cause, this.#options.launch.resourceLimits));
+    return reason === undefined ? { code, signal } : { code, signal, reason };
+  }
+
+  #onExit(id: WorkerId, end: WorkerEnd): void {
     this.#probes.get(id)?.stop();
     this.#probes.delete(id);
     this.#hung.delete(id);
     this.#processes.delete(id);
     this.#policy.forget(id);
     this.#options.sockets?.removeSocket(id);
-    if (this.#options.roster.remove(id, "crashed")) this.#replaceLost(id);
+    const worker = this.#options.roster.get(id)?.info;
+    if (
+      worker &&
+      this.#options.roster.remove(id, "crashed", describeWorkerEnd(worker, end))
+    ) {
+      this.#replaceLost(id);
+    }
     this.#recycling.delete(id);
     this.#connections.get(id)?.close();
     this.#connections.delete(id);

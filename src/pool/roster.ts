@@ -20,10 +20,29 @@ import type {
   WorkerUnavailable,
 } from "./membership_errors.ts";
 
-/** How a worker's process ended, and why, when the pool ended it. */
+/** How a worker's process ended, and why, when that is known. */
 export interface WorkerEnd extends WorkerExit {
-  /** Why the pool ended it, when the pool did (e.g. it hung). */
+  /**
+   * Why it ended, when known: the pool ended it (it hung), or it ran out
+   * of memory.
+   */
   readonly reason?: string;
+}
+
+/**
+ * How a spawned worker's process ended, for its `left` event: e.g.
+ * `Worker w1 (pid 4242) was killed by SIGTRAP: it ran out of memory (…)`.
+ *
+ * @param worker The worker.
+ * @param end How its process ended, and why.
+ * @returns One sentence, without a final period.
+ */
+export function describeWorkerEnd(worker: WorkerInfo, end: WorkerEnd): string {
+  const how = end.signal === null
+    ? `exited with code ${end.code}`
+    : `was killed by ${end.signal}`;
+  const said = `Worker ${worker.id} (pid ${worker.pid}) ${how}`;
+  return end.reason === undefined ? said : `${said}: ${end.reason}`;
 }
 
 /** A live worker: what the pool knows of it and how to reach it. */
@@ -74,6 +93,12 @@ export type RosterChange =
     readonly type: "left";
     readonly worker: WorkerInfo;
     readonly reason: LeaveReason;
+    /**
+     * How a spawned worker that left `"crashed"` ended, from
+     * {@linkcode describeWorkerEnd}: e.g. `Worker w1 (pid 4242) was killed
+     * by SIGTRAP: it ran out of memory (…)`. Absent for other leaves.
+     */
+    readonly message?: string;
   };
 
 /**
@@ -195,13 +220,24 @@ export class Roster {
     this.#emit({ type: "joined", worker: entry.info });
   }
 
-  /** Removes a worker; returns it, or `undefined` when it had left already. */
-  remove(id: WorkerId, reason: LeaveReason): WorkerEntry | undefined {
+  /**
+   * Removes a worker; returns it, or `undefined` when it had left already.
+   * `message`, when given, goes with its `left` event.
+   */
+  remove(
+    id: WorkerId,
+    reason: LeaveReason,
+    message?: string,
+  ): WorkerEntry | undefined {
     const entry = this.#entries.get(id);
     if (!entry) return undefined;
     this.#entries.delete(id);
     this.#ids = Object.freeze([...this.#entries.keys()]);
-    this.#emit({ type: "left", worker: entry.info, reason });
+    this.#emit(
+      message === undefined
+        ? { type: "left", worker: entry.info, reason }
+        : { type: "left", worker: entry.info, reason, message },
+    );
     return entry;
   }
 

@@ -1,6 +1,7 @@
 /**
  * The plumbing of a child worker process: its stdout watched for the
- * status line and relayed, its stderr relayed with a tail kept, its stdin
+ * status line and relayed, its stderr relayed with a tail kept and read
+ * for V8's out-of-memory report (`exit_cause.ts`), its stdin
  * written in order and closed once, signals sent to its process group, and
  * its exit awaited together with the end of its output. When the process
  * exits, what is left of its group is killed before its output is drained,
@@ -10,6 +11,7 @@
  */
 import { TIMED_OUT, withTimeout } from "../_util/timeout.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
+import { ExitClassifier } from "./exit_cause.ts";
 import {
   OutputRelay,
   type OutputSink,
@@ -30,6 +32,14 @@ const encoder = new TextEncoder();
  */
 export const RELAY_DRAIN_MS = 2000;
 
+/**
+ * Milliseconds a process that failed gets, once it has exited, for the rest
+ * of its stderr to be read before its exit is reported: V8 writes its
+ * out-of-memory report just before it aborts, and the report may still be
+ * in the pipe when the exit is seen.
+ */
+export const FATAL_REPORT_WAIT_MS = 200;
+
 /** Where a child's output goes; the caller's own stdout and stderr by default. */
 export interface ChildOutputOptions {
   readonly stdout?: OutputSink;
@@ -40,7 +50,11 @@ export interface ChildOutputOptions {
 export interface ChildIo {
   readonly watcher: StatusLineWatcher;
   readonly stderrTail: TailBuffer;
-  /** Settles as soon as the process has exited, with how it ended. */
+  /**
+   * Settles once the process has exited, with how it ended and why when
+   * its stderr said: at once, or, for a process that failed, when its
+   * stderr has ended (at most {@linkcode FATAL_REPORT_WAIT_MS} later).
+   */
   readonly status: Promise<WorkerExit>;
   /** Settles once the process has exited and its relays are done. */
   readonly finished: Promise<WorkerExit>;
@@ -60,6 +74,7 @@ export function watchChild(
 ): ChildIo {
   const watcher = new StatusLineWatcher(config.nonce);
   const stderrTail = new TailBuffer();
+  const classifier = new ExitClassifier();
   const stdoutRelay = new OutputRelay(child.stdout, {
     label: config.id,
     sink: options.stdout ?? STDOUT_SINK,
@@ -68,6 +83,7 @@ export function watchChild(
   const stderrRelay = new OutputRelay(child.stderr, {
     label: config.id,
     sink: options.stderr ?? STDERR_SINK,
+    onLine: classifier.observe,
     tail: stderrTail,
   });
   stdoutRelay.done.then(() => watcher.end());
@@ -81,10 +97,16 @@ export function watchChild(
   }
 
   let exited = false;
-  const status = child.status.then((status): WorkerExit => {
+  const status = child.status.then(async (status): Promise<WorkerExit> => {
     exited = true;
     group.end();
-    return { code: status.code, signal: status.signal };
+    const { code, signal } = status;
+    if (status.success) return { code, signal };
+    if (!classifier.reported) {
+      await withTimeout(stderrRelay.done, FATAL_REPORT_WAIT_MS);
+    }
+    const cause = classifier.classify({ code, signal });
+    return cause === undefined ? { code, signal } : { code, signal, cause };
   });
   const finished = status.then(async (exit) => {
     await Promise.all([

@@ -20,17 +20,22 @@ import {
   resolvePermissions,
   type WorkerEndpoint,
 } from "./permissions.ts";
+import {
+  resourceLimitFlags,
+  type ResourceLimits,
+  validateResourceLimits,
+} from "./resource_limits.ts";
 import { workerEnvironment } from "./worker_env.ts";
 
 /**
  * How a pool launches its worker processes (`WorkerPoolOptions.worker`).
  *
- * By default a worker is `deno run <permission flags> --config <the
- * caller's deno.json> <worker entry>`, run by the same Deno binary as the
- * caller. Give `command` (and `args`) to run something else that speaks the
- * worker protocol instead, e.g. a worker compiled with `deno compile`; the
- * pool then adds nothing to its command line, so `permissions` and `config`
- * do not apply.
+ * By default a worker is `deno run <permission flags> [--v8-flags=<resource
+ * limits>] --config <the caller's deno.json> <worker entry>`, run by the
+ * same Deno binary as the caller. Give `command` (and `args`) to run
+ * something else that speaks the worker protocol instead, e.g. a worker
+ * compiled with `deno compile`; the pool then adds nothing to its command
+ * line, so `permissions`, `config` and `resourceLimits` do not apply.
  *
  * @example Restricting workers to what their tasks need
  * ```ts
@@ -87,6 +92,18 @@ export interface WorkerLaunchOptions {
    */
   readonly permissions?: "inherit" | "none" | Deno.PermissionOptionsObject;
   /**
+   * Caps on each worker's V8 heap and stack, as Node's `Worker` and
+   * Piscina take them (`maxOldGenerationSizeMb`, `maxYoungGenerationSizeMb`,
+   * `stackSizeMb`), passed to the worker as one `--v8-flags=` argument
+   * (see {@linkcode ResourceLimits} for the flag each becomes). A worker
+   * whose heap reaches its cap dies; its calls in flight fail with
+   * `WorkerCrashed` saying it ran out of memory, and the pool replaces it.
+   * Only for the default `deno run` launch.
+   *
+   * @default {V8's own limits}
+   */
+  readonly resourceLimits?: ResourceLimits;
+  /**
    * Environment variables the worker gets, over those it keeps (see
    * `inheritEnv`).
    *
@@ -139,6 +156,11 @@ export interface WorkerLaunchPlan {
   readonly clearEnv: boolean;
   /** Where workers listen (`worker.listen`). */
   readonly listen: "unix" | "tcp";
+  /**
+   * The limits on each worker's V8 heap and stack, validated; `undefined`
+   * when none is set (always with a custom command).
+   */
+  readonly resourceLimits: ResourceLimits | undefined;
 }
 
 /** A launch resolved into the command line that spawns one worker. */
@@ -151,6 +173,13 @@ export interface ResolvedWorkerLaunch {
   readonly env: Readonly<Record<string, string>>;
   /** True when `env` is the whole environment (`Deno.Command`'s `clearEnv`). */
   readonly clearEnv: boolean;
+  /**
+   * The limits its V8 flags set, to say which one a worker that ran out of
+   * memory reached.
+   *
+   * @default {undefined}
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -158,6 +187,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   "args",
   "config",
   "permissions",
+  "resourceLimits",
   "env",
   "inheritEnv",
   "listen",
@@ -166,17 +196,20 @@ const KNOWN_OPTIONS: readonly string[] = [
 /**
  * Validates launch options into a plan.
  *
- * Without `command`: `Deno.execPath() run <permission flags> --config
- * <config> <entry>`, where the config is `options.config`, else the file
- * Deno uses for the caller's main module ({@linkcode findDenoConfig}), else
- * `--no-config`. With `command`: `command` and `args` as given.
+ * Without `command`: `Deno.execPath() run <permission flags>
+ * [--v8-flags=<resource limits>] --config <config> <entry>`, where the
+ * config is `options.config`, else the file Deno uses for the caller's main
+ * module ({@linkcode findDenoConfig}), else `--no-config`. With `command`:
+ * `command` and `args` as given.
  *
  * @param options The `worker` options of a pool; `undefined` for defaults.
  * @param entry The worker entry module the default launch runs.
  * @returns The plan each worker's command line is made from.
  * @throws {TypeError} when an option has the wrong type, is unknown, or does
- * not apply (`args` without `command`; `permissions` or `config` with it);
- * the message names the option (`worker.<name>`).
+ * not apply (`args` without `command`; `permissions`, `config` or
+ * `resourceLimits` with it); the message names the option
+ * (`worker.<name>`, `worker.resourceLimits.<name>`).
+ * @throws {RangeError} when a resource limit is out of range.
  * @throws {PermissionNotInheritable} when `"inherit"` meets a partial grant.
  * @throws {MissingPermission} when `inheritEnv` names a variable this
  * process may not read.
@@ -206,7 +239,13 @@ export function planWorkerLaunch(
     options.inheritEnv,
   );
   if (options.command !== undefined) {
-    return { ...resolveCustomCommand(options), env, clearEnv, listen };
+    return {
+      ...resolveCustomCommand(options),
+      env,
+      clearEnv,
+      listen,
+      resourceLimits: undefined,
+    };
   }
   if (options.args !== undefined) {
     throw optionError(
@@ -216,6 +255,7 @@ export function planWorkerLaunch(
   const config = options.config === undefined
     ? findDenoConfig()
     : nonEmptyString("worker.config", options.config);
+  const resourceLimits = validateResourceLimits(options.resourceLimits);
   const permissions = resolvePermissions(
     options.permissions ?? "inherit",
     defaultInheritProbes({ paths: config === undefined ? [] : [config] }),
@@ -224,19 +264,24 @@ export function planWorkerLaunch(
     command: Deno.execPath(),
     permissions,
     args: [
+      ...(resourceLimits === undefined
+        ? []
+        : [resourceLimitFlags(resourceLimits)]),
       ...(config === undefined ? ["--no-config"] : ["--config", config]),
       entry.href,
     ],
     env,
     clearEnv,
     listen,
+    resourceLimits,
   };
 }
 
 /**
  * The command line of one worker that listens at `endpoint`: for the
  * default launch, `run`, its permission flags (what was asked, plus what
- * serving at `endpoint` needs), then the plan's arguments.
+ * serving at `endpoint` needs), then the plan's arguments (the V8 flags of
+ * its resource limits, the config, the entry).
  *
  * @param plan From {@linkcode planWorkerLaunch}.
  * @param endpoint The worker's socket, or the TCP host it binds.
@@ -246,14 +291,17 @@ export function resolveWorkerLaunch(
   plan: WorkerLaunchPlan,
   endpoint: WorkerEndpoint,
 ): ResolvedWorkerLaunch {
-  const { command, env, clearEnv } = plan;
+  const { command, env, clearEnv, resourceLimits } = plan;
   if (plan.permissions === undefined) {
     return { command, args: plan.args, env, clearEnv };
   }
   const flags = permissionFlags(plan.permissions, {
     required: requiredWorkerPermissions(endpoint),
   });
-  return { command, args: ["run", ...flags, ...plan.args], env, clearEnv };
+  const args = ["run", ...flags, ...plan.args];
+  return resourceLimits === undefined
+    ? { command, args, env, clearEnv }
+    : { command, args, env, clearEnv, resourceLimits };
 }
 
 /**
@@ -272,7 +320,7 @@ function resolveCustomCommand(
   options: WorkerLaunchOptions,
 ): { command: string; permissions: undefined; args: readonly string[] } {
   const command = nonEmptyString("worker.command", options.command);
-  for (const name of ["permissions", "config"] as const) {
+  for (const name of ["permissions", "config", "resourceLimits"] as const) {
     if (options[name] !== undefined) {
       throw optionError(
         `"worker.${name}" applies only to the default "deno run" launch, not with "worker.command"; put the flags in "worker.args"`,

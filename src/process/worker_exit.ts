@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ExitCause } from "./exit_cause.ts";
 
 /** How a worker process ended. */
 export interface WorkerExit {
@@ -10,4 +11,9 @@ export interface WorkerExit {
   readonly code: number;
   /** The signal that ended the process, or `null` when it exited itself. */
   readonly signal: Deno.Signal | null;
+  /**
+   * Why it died, when its stderr said (V8 ran out of memory); `undefined`
+   * otherwise.
+   */
+  readonly cause?: ExitCause;
 }

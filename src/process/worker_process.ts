@@ -32,7 +32,9 @@ import { fromErrorRecord } from "../wire/errors.ts";
 import type { WorkerConfig } from "../wire/launch.ts";
 import { type ChildIo, exitsWithin, watchChild } from "./child_io.ts";
 import { WorkerStartError } from "./errors.ts";
+import { describeExitCause } from "./exit_cause.ts";
 import type { ResolvedWorkerLaunch } from "./launch.ts";
+import type { ResourceLimits } from "./resource_limits.ts";
 import type { OutputSink } from "./output_relay.ts";
 import {
   type GroupWatcher,
@@ -180,7 +182,10 @@ export async function spawnWorker(
     });
   }
   const end = await endFailedStart(io, outcome);
-  throw startError(config.id, outcome, end, io, command);
+  throw startError(config.id, outcome, end, io, {
+    command,
+    resourceLimits: launch.resourceLimits,
+  });
 }
 
 /**
@@ -198,9 +203,11 @@ export class WorkerProcess {
   /** The command line that started it: the program, then its arguments. */
   readonly command: readonly string[];
   /**
-   * Settles as soon as the process has exited, with how it ended; its
-   * output may still be relaying (for up to `RELAY_DRAIN_MS`, when another
-   * process holds its pipes). It never rejects.
+   * Settles as soon as the process has exited, with how it ended (and,
+   * for one that failed, why, once its stderr has ended or
+   * `FATAL_REPORT_WAIT_MS` has passed); its output may still be relaying
+   * (for up to `RELAY_DRAIN_MS`, when another process holds its pipes). It
+   * never rejects.
    */
   readonly exitStatus: Promise<WorkerExit>;
   /**
@@ -327,7 +334,10 @@ function startError(
   outcome: Exclude<ReadyOutcome, { status: "ready" }>,
   { exit, killed }: FailedStartEnd,
   io: ChildIo,
-  command: readonly string[],
+  { command, resourceLimits }: {
+    readonly command: readonly string[];
+    readonly resourceLimits: ResourceLimits | undefined;
+  },
 ): WorkerStartError {
   const fields = {
     command,
@@ -335,7 +345,9 @@ function startError(
     exitCode: exit.signal === null ? exit.code : null,
     signal: exit.signal,
   };
-  const lastLine = io.stderrTail.lastLine();
+  const lastLine = exit.cause === undefined
+    ? io.stderrTail.lastLine()
+    : describeExitCause(exit.cause, resourceLimits);
   const said = lastLine === undefined ? "" : `: ${lastLine}`;
   switch (outcome.status) {
     case "failed": {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { getHeapStatistics } from "node:v8";
 import { taskSignal, WorkerPool } from "../../mod.ts";
 import { currentTaskContext } from "../../src/task/task_context.ts";
 
@@ -204,6 +205,37 @@ export function spin(): never {
   while (true) {
     // Burns the worker's only thread; only its process dying ends this.
   }
+}
+
+/**
+ * Keeps allocating, ~1 MiB at a time, until the worker's heap limit kills
+ * it. Should the limit not be applied, it stops at `capMb` MiB and returns
+ * how much it kept, so a test fails instead of filling the machine.
+ */
+export function exhaustHeap(capMb: number): number {
+  const kept: number[][] = [];
+  while (kept.length < capMb) kept.push(new Array(128 * 1024).fill(1.5));
+  return kept.length;
+}
+
+/** How deep a plain recursion goes before the stack runs out. */
+export function stackDepth(): number {
+  let depth = 0;
+  const descend = (): void => {
+    depth++;
+    descend();
+  };
+  try {
+    descend();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return depth;
+}
+
+/** The worker's V8 heap limit in bytes (`heap_size_limit`). */
+export function heapSizeLimit(): number {
+  return getHeapStatistics().heap_size_limit;
 }
 
 /** Appends the worker's pid to the file at `path`, and returns the pid. */

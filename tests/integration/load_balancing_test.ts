@@ -102,7 +102,12 @@ for (const transport of TRANSPORTS) {
 
     Deno.kill(victim.pid, "SIGKILL");
     const left = await settles(roster.next("left"), "the left event");
-    assert.deepEqual(left, { type: "left", worker: victim, reason: "crashed" });
+    assert.deepEqual(left, {
+      type: "left",
+      worker: victim,
+      reason: "crashed",
+      message: `Worker ${victim.id} (pid ${victim.pid}) was killed by SIGKILL`,
+    });
     assert.deepEqual(pool.workers, [survivor]);
 
     await gate.release();

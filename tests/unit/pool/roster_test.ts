@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DiscoveryError } from "../../../src/discovery/errors.ts";
 import { WorkerUnavailable } from "../../../src/pool/membership_errors.ts";
 import {
+  describeWorkerEnd,
   Roster,
   type RosterChange,
   validateSubscribeOptions,
@@ -44,6 +45,43 @@ Deno.test("Roster.remove() returns the entry once, then undefined", () => {
   assert.equal(roster.remove(workerId("w1"), "evicted"), w1);
   assert.equal(roster.remove(workerId("w1"), "evicted"), undefined);
   assert.equal(roster.get(workerId("w1")), undefined);
+});
+
+Deno.test("Roster.remove() sends the message it is given with the left event, and none otherwise", () => {
+  const roster = new Roster();
+  const seen: RosterChange[] = [];
+  roster.subscribe((change) => seen.push(change));
+  const w1 = entry("w1");
+  const w2 = entry("w2");
+  roster.add(w1);
+  roster.add(w2);
+  roster.remove(workerId("w1"), "crashed", "Worker w1 (pid 1) exited");
+  roster.remove(workerId("w2"), "closed");
+  assert.deepStrictEqual(seen.slice(2), [
+    {
+      type: "left",
+      worker: w1.info,
+      reason: "crashed",
+      message: "Worker w1 (pid 1) exited",
+    },
+    { type: "left", worker: w2.info, reason: "closed" },
+  ]);
+});
+
+Deno.test("describeWorkerEnd() says how a worker's process ended, and why when known", () => {
+  const worker = entry("w7").info;
+  assert.equal(
+    describeWorkerEnd(worker, { code: 3, signal: null }),
+    "Worker w7 (pid 7) exited with code 3",
+  );
+  assert.equal(
+    describeWorkerEnd(worker, {
+      code: 133,
+      signal: "SIGTRAP",
+      reason: "it ran out of memory",
+    }),
+    "Worker w7 (pid 7) was killed by SIGTRAP: it ran out of memory",
+  );
 });
 
 Deno.test("Roster.subscribe() returns a function that stops the calls", () => {

@@ -129,7 +129,7 @@ Deno.test('planWorkerLaunch() takes worker.listen "unix" (the default) or "tcp"'
   );
 });
 
-Deno.test("resolveWorkerLaunch() rejects permissions and config with a command", () => {
+Deno.test("resolveWorkerLaunch() rejects permissions, config and resourceLimits with a command", () => {
   assertOptionError(
     { command: "w", permissions: "inherit" },
     /"worker\.permissions" applies only to the default "deno run" launch/,
@@ -137,6 +137,62 @@ Deno.test("resolveWorkerLaunch() rejects permissions and config with a command",
   assertOptionError(
     { command: "w", config: "deno.json" },
     /"worker\.config" applies only to the default "deno run" launch/,
+  );
+  assertOptionError(
+    { command: "w", resourceLimits: { maxOldGenerationSizeMb: 64 } },
+    /"worker\.resourceLimits" applies only to the default "deno run" launch, not with "worker\.command"; put the flags in "worker\.args"/,
+  );
+});
+
+Deno.test("resolveWorkerLaunch() passes worker.resourceLimits as one --v8-flags argument after the permission flags, before the config", () => {
+  const resourceLimits = {
+    maxOldGenerationSizeMb: 64,
+    maxYoungGenerationSizeMb: 16,
+    stackSizeMb: 2,
+  };
+  const plan = planWorkerLaunch(
+    { permissions: "none", config: "deno.json", resourceLimits },
+    ENTRY,
+  );
+  assert.deepEqual(plan.resourceLimits, resourceLimits);
+  const launch = resolveWorkerLaunch(plan, SOCKET);
+  const flags = permissionFlags(resolvePermissions("none"), {
+    required: requiredWorkerPermissions(SOCKET),
+  });
+  assert.deepEqual(launch.args, [
+    "run",
+    ...flags,
+    "--v8-flags=--max-old-space-size=64,--max-semi-space-size=5,--stack-size=2048",
+    "--config",
+    "deno.json",
+    ENTRY.href,
+  ]);
+  assert.deepEqual(launch.resourceLimits, resourceLimits);
+});
+
+Deno.test("resolveWorkerLaunch() adds no --v8-flags without resource limits", () => {
+  for (const resourceLimits of [undefined, {}]) {
+    const plan = planWorkerLaunch({ resourceLimits }, ENTRY);
+    assert.equal(plan.resourceLimits, undefined);
+    const launch = resolveWorkerLaunch(plan, SOCKET);
+    assert.ok(!launch.args.some((arg) => arg.startsWith("--v8-flags")));
+    assert.equal(launch.resourceLimits, undefined);
+  }
+});
+
+Deno.test("planWorkerLaunch() refuses bad resource limits, naming worker.resourceLimits.<name>", () => {
+  assertOptionError(
+    { resourceLimits: { maxOldGenerationSizeMb: "64" } },
+    /"worker\.resourceLimits\.maxOldGenerationSizeMb" must be a number of MiB/,
+  );
+  assertOptionError(
+    { resourceLimits: { codeRangeSizeMb: 16 } },
+    /unknown option "worker\.resourceLimits\.codeRangeSizeMb"/,
+  );
+  assert.throws(
+    () => planWorkerLaunch({ resourceLimits: { stackSizeMb: 0 } }, ENTRY),
+    RangeError,
+    '"worker.resourceLimits.stackSizeMb" must be a number of MiB > 0',
   );
 });
 
@@ -214,6 +270,16 @@ Deno.test("planWorkerLaunch() types reject wrong options", () => {
   assert.throws(
     // @ts-expect-error: inheritEnv is a boolean or a list of names.
     () => planWorkerLaunch({ inheritEnv: "PATH" }, ENTRY),
+    TypeError,
+  );
+  assert.throws(
+    // @ts-expect-error: resource limits are numbers of MiB.
+    () => planWorkerLaunch({ resourceLimits: { stackSizeMb: "4" } }, ENTRY),
+    TypeError,
+  );
+  assert.throws(
+    // @ts-expect-error: codeRangeSizeMb is not one of them.
+    () => planWorkerLaunch({ resourceLimits: { codeRangeSizeMb: 4 } }, ENTRY),
     TypeError,
   );
 });
