@@ -18,8 +18,9 @@ import type {
  * where work is leaving — gRPC's `least_request` and Envoy's
  * `LEAST_REQUEST` do the same. It pays when task costs vary and when
  * processes outnumber cores: in `bench/tail.ts` (2 workers and the caller
- * on 2 cores, concurrency 64), 1.1–1.3× the rate of round robin in paired
- * runs. It reads every live worker's count per dispatch: O(workers).
+ * on 2 cores, concurrency 64), 1.3–1.5× the rate of round robin in paired
+ * runs on a quiet machine. It reads every live worker's count per
+ * dispatch: O(workers).
  *
  * It sees only this pool's tasks: a durable worker serving other pools
  * may be busier than it looks.
