@@ -8,11 +8,18 @@
  *
  *     deno task stress                  # 100,000 tasks
  *     deno task stress --tasks 10000    # the variant CI runs
+ *     deno task stress --tasks 10000 --balancer least-in-flight   # CI too
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { NoWorkersAvailable, WorkerCrashed, WorkerPool } from "../../mod.ts";
+import {
+  LeastInFlightLoadBalancer,
+  NoWorkersAvailable,
+  RoundRobinLoadBalancer,
+  WorkerCrashed,
+  WorkerPool,
+} from "../../mod.ts";
 import { RawWorkerClient } from "../_helpers/raw_client.ts";
 
 const { values } = parseArgs({
@@ -23,8 +30,15 @@ const { values } = parseArgs({
     workers: { type: "string", default: "4" },
     kills: { type: "string", default: "3" },
     "deadline-ms": { type: "string", default: "600000" },
+    balancer: { type: "string", default: "round-robin" },
   },
 });
+if (!["round-robin", "least-in-flight"].includes(values.balancer)) {
+  console.error(
+    `stress: --balancer must be "round-robin" or "least-in-flight", received "${values.balancer}"`,
+  );
+  Deno.exit(2);
+}
 const TASKS = Number(values.tasks);
 const CONCURRENCY = Number(values.concurrency);
 const WORKERS = Number(values.workers);
@@ -47,6 +61,9 @@ let killed = 0;
     spawn: WORKERS,
     backpressure: tasksUrl,
     respawn: true,
+    loadBalancer: values.balancer === "least-in-flight"
+      ? new LeastInFlightLoadBalancer()
+      : new RoundRobinLoadBalancer(),
   });
   const killAt = new Set(
     Array.from(
@@ -139,7 +156,7 @@ if (settledTwice.length > 0) {
 
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `stress: ${TASKS} tasks, concurrency ${CONCURRENCY}, ${WORKERS} workers, ${killed} killed, ` +
+  `stress: ${TASKS} tasks, concurrency ${CONCURRENCY}, ${WORKERS} workers (${values.balancer}), ${killed} killed, ` +
     `${
       seconds.toFixed(1)
     } s: ${tally.ok} ok, ${tally.rejected} rejected, ${tally.crashed} crashed`,
