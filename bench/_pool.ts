@@ -5,7 +5,12 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { NoWorkersAvailable, type Transport, WorkerPool } from "@wool/core";
+import {
+  LeastInFlightLoadBalancer,
+  NoWorkersAvailable,
+  type Transport,
+  WorkerPool,
+} from "@wool/core";
 import type { Budget } from "./_config.ts";
 import {
   type ClosedLoopResult,
@@ -52,6 +57,11 @@ export interface TrivialResults {
   /** CPU per task at concurrency 64: the caller's, and each worker's. */
   readonly c64Cpu: CpuPerTask;
   readonly c256: ClosedLoopResult;
+  /**
+   * Concurrency 64 again on a pool with `LeastInFlightLoadBalancer` (the
+   * session transport only), measured right after the round-robin one.
+   */
+  readonly c64LeastInFlight?: ClosedLoopResult;
   readonly generator: {
     readonly calls: number;
     readonly valuesPerCall: number;
@@ -120,6 +130,9 @@ export async function measureTrivial(
     c64,
     c64Cpu,
     c256,
+    ...(transport === "session"
+      ? { c64LeastInFlight: await measureLeastInFlight(budget) }
+      : {}),
     generator: {
       calls: generator.completed,
       valuesPerCall: GENERATOR_VALUES,
@@ -127,6 +140,21 @@ export async function measureTrivial(
       perValueMs: generator.latency.p50Ms / GENERATOR_VALUES,
     },
   };
+}
+
+/** `add(1, 2)` at concurrency 64 on a pool that balances by tasks in flight. */
+async function measureLeastInFlight(budget: Budget): Promise<ClosedLoopResult> {
+  await using pool = await WorkerPool.start({
+    ...BASE,
+    loadBalancer: new LeastInFlightLoadBalancer(),
+  });
+  const add = () =>
+    pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+  return await runClosedLoop(add, {
+    concurrency: 64,
+    durationMs: budget.loadMs,
+    rounds: budget.rounds,
+  });
 }
 
 /** Section 3: accepted vs rejected dispatches on one transport. */

@@ -253,6 +253,19 @@ function trivialRows(
         : "info",
     });
   }
+  const least = trivial.c64LeastInFlight;
+  if (least) {
+    rows.push({
+      id: `pool.${t}.c64.leastInFlight`,
+      measurement:
+        `Pool (${t}), trivial task, concurrency 64, LeastInFlightLoadBalancer`,
+      result: rate(least),
+      floor: `round robin ${formatRate(trivial.c64.perSecond)}`,
+      ratio: ratio(least.perSecond, trivial.c64.perSecond),
+      target: "",
+      verdict: "info",
+    });
+  }
   if (session && floors) {
     const shaped = floors.sessionShaped.inFlight64.perSecond;
     rows.push({

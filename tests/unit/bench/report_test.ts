@@ -143,3 +143,28 @@ Deno.test("buildSummary() judges a worker's memory by the heap it keeps after fu
   });
   assert.equal(leaking?.verdict, "missed");
 });
+
+Deno.test("buildSummary() puts the least-in-flight rate at concurrency 64 next to round robin's", () => {
+  const c64 = load(2, 80_000);
+  const rows = buildSummary({
+    trivial: {
+      session: {
+        transport: "session",
+        sequential: load(0.17, 5000),
+        c64,
+        c64Cpu: { selfUs: 11, peersUs: [12, 12] },
+        c256: load(3, 100_000),
+        c64LeastInFlight: load(1.5, 100_000),
+        generator: {
+          calls: 10,
+          valuesPerCall: 100,
+          total: summarize([10]),
+          perValueMs: 0.1,
+        },
+      },
+    },
+  });
+  const row = rows.find((r) => r.id === "pool.session.c64.leastInFlight");
+  assert.equal(row?.ratio, 1.25);
+  assert.match(row?.floor ?? "", /round robin 80\.0k tasks\/s/);
+});
