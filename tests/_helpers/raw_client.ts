@@ -16,7 +16,6 @@ import type {
   SessionResponseFrame,
   TaskFrame,
 } from "../../src/wire/frames.ts";
-import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
 import { AUTHORIZATION_METADATA_KEY } from "../../src/wire/status.ts";
 import {
@@ -27,6 +26,7 @@ import {
 import { poolSecret } from "../../src/pool/worker_pool.ts";
 import { type ClientTls, tlsChannel } from "../../src/connection/tls_target.ts";
 import type { WorkerPool } from "../../mod.ts";
+import { makeTaskFrame } from "./task_frame.ts";
 
 /** How one `Dispatch` stream ended: the frames received, then the status. */
 export interface DispatchOutcome {
@@ -45,19 +45,11 @@ export function taskFrame(
 ): RequestFrame {
   return {
     frame: "task",
-    task: {
-      protocolVersion: PROTOCOL_VERSION,
+    task: makeTaskFrame({
       id: crypto.randomUUID(),
       args: serialize(args),
-      tag: "",
-      caller: "",
-      timeoutMs: 0,
-      context: {},
-      traceparent: "",
-      tracestate: "",
-      depth: 0,
       ...fields,
-    },
+    }),
   };
 }
 

@@ -19,6 +19,7 @@ import type {
   TaskFrame,
 } from "../../../src/wire/frames.ts";
 import { CANCELLED_STATUS } from "../../../src/wire/status.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
 const ack: ResponseFrame = { frame: "ack", ack: { generator: false } };
 const result: ResponseFrame = {
@@ -30,20 +31,7 @@ const callFrame = (id: number): ResponseFrame => ({
   call: { id, frame: "cancel", cancel: {} },
 });
 
-const PARENT: TaskFrame = {
-  protocolVersion: 3,
-  id: "parent",
-  module: "file:///tasks.ts",
-  export: "add",
-  args: new Uint8Array(),
-  tag: "",
-  caller: "",
-  timeoutMs: 0,
-  context: {},
-  traceparent: "",
-  tracestate: "",
-  depth: 0,
-};
+const PARENT: TaskFrame = makeTaskFrame({ id: "parent" });
 const REPLIES: ReplyChannel = { send() {} };
 
 /**

@@ -15,6 +15,7 @@ import type {
   SessionResponses,
   StreamId,
 } from "../../../src/wire/frames.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
 const METHOD = {
   path: "/wool.v1.Worker/Session",
@@ -93,20 +94,7 @@ function setUp(): { client: FakeClient; mux: SessionMux } {
 
 const task: RequestFrame = {
   frame: "task",
-  task: {
-    protocolVersion: 1,
-    id: "t",
-    module: "file:///tasks.ts",
-    export: "f",
-    args: new Uint8Array(),
-    tag: "",
-    caller: "",
-    timeoutMs: 0,
-    context: {},
-    traceparent: "",
-    tracestate: "",
-    depth: 0,
-  },
+  task: makeTaskFrame({ protocolVersion: 1, id: "t", export: "f" }),
 };
 const bytes = new Uint8Array();
 const ack = (generator: boolean): ResponseFrame => ({

@@ -27,7 +27,6 @@ import { NoWorkersAvailable } from "../../../src/loadbalancer/errors.ts";
 import { Dispatcher } from "../../../src/pool/dispatcher.ts";
 import { Roster } from "../../../src/pool/roster.ts";
 import { StatsBook } from "../../../src/pool/stats.ts";
-import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import {
   answer,
   FakeConnection,
@@ -35,6 +34,7 @@ import {
   staticRosterView,
   workerInfos,
 } from "../../_helpers/fakes.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
 /** Tasks with and without a tag, as balancers see them. */
 const TASKS: readonly Task[] = [
@@ -279,18 +279,10 @@ export function runLoadBalancerConformance(
 }
 
 function frameOf(task: Task) {
-  return {
-    protocolVersion: PROTOCOL_VERSION,
+  return makeTaskFrame({
     id: task.id,
     module: task.module,
     export: task.export,
-    args: new Uint8Array(),
     tag: task.tag ?? "",
-    caller: "",
-    timeoutMs: 0,
-    context: {},
-    traceparent: "",
-    tracestate: "",
-    depth: 0,
-  };
+  });
 }

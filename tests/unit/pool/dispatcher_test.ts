@@ -25,7 +25,6 @@ import { startCallTelemetry } from "../../../src/telemetry/call_telemetry.ts";
 import type { TaskFrame } from "../../../src/wire/frames.ts";
 import { MessageTooLarge } from "../../../src/wire/message_too_large.ts";
 import { ProtocolError } from "../../../src/wire/protocol_error.ts";
-import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import {
   DELIVERY_UNKNOWN_METADATA_KEY,
   REJECTION_CAUSE_METADATA_KEY,
@@ -42,21 +41,9 @@ import {
   workerInfos,
 } from "../../_helpers/fakes.ts";
 import { OtelSdk } from "../../_helpers/otel_sdk.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
-const FRAME: TaskFrame = {
-  protocolVersion: PROTOCOL_VERSION,
-  id: "t-1",
-  module: "file:///tasks.ts",
-  export: "add",
-  args: new Uint8Array(),
-  tag: "",
-  caller: "",
-  timeoutMs: 0,
-  context: {},
-  traceparent: "",
-  tracestate: "",
-  depth: 0,
-};
+const FRAME: TaskFrame = makeTaskFrame({ id: "t-1" });
 const VIEW: Task = Object.freeze({
   id: "t-1",
   module: "file:///tasks.ts",

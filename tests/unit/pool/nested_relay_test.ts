@@ -28,21 +28,9 @@ import {
   FakeConnection,
   fakeWorker,
 } from "../../_helpers/fakes.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
-const TASK: TaskFrame = {
-  protocolVersion: 3,
-  id: "",
-  module: "file:///tasks.ts",
-  export: "add",
-  args: new Uint8Array(),
-  tag: "",
-  caller: "",
-  timeoutMs: 0,
-  context: {},
-  traceparent: "",
-  tracestate: "",
-  depth: 0,
-};
+const TASK: TaskFrame = makeTaskFrame();
 
 const open = (id: number): Call => ({
   id,

@@ -16,21 +16,9 @@ import type {
 } from "../../../src/wire/frames.ts";
 import { encodeValue } from "../../../src/wire/values.ts";
 import { NestedCalls } from "../../../src/worker/nested_calls.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
-const TASK: TaskFrame = {
-  protocolVersion: 3,
-  id: "",
-  module: "file:///tasks.ts",
-  export: "add",
-  args: new Uint8Array(),
-  tag: "",
-  caller: "parent-1",
-  timeoutMs: 0,
-  context: {},
-  traceparent: "",
-  tracestate: "",
-  depth: 1,
-};
+const TASK: TaskFrame = makeTaskFrame({ caller: "parent-1", depth: 1 });
 
 function reply(id: number, response: ResponseFrame): CallReply {
   return { id, frame: "response", response };

@@ -4,7 +4,6 @@ import {
   type SettledTask,
 } from "../../../src/backpressure/hook_object.ts";
 import type { RequestFrame } from "../../../src/wire/frames.ts";
-import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import { encodeArgs } from "../../../src/wire/values.ts";
 import { AdmissionGate } from "../../../src/worker/admission_gate.ts";
 import { Docket } from "../../../src/worker/docket.ts";
@@ -12,6 +11,7 @@ import { RoutineLoader } from "../../../src/worker/routine_loader.ts";
 import { TaskSession } from "../../../src/worker/task_session.ts";
 import { Gate } from "../../_helpers/gate.ts";
 import { RecordingResponder } from "../../_helpers/recording_responder.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 
@@ -60,20 +60,13 @@ function taskFrame(
 ): RequestFrame {
   return {
     frame: "task",
-    task: {
-      protocolVersion: PROTOCOL_VERSION,
+    task: makeTaskFrame({
       id: `t-${exportName}`,
       module: TASKS,
       export: exportName,
       args: encodeArgs(args),
       tag,
-      caller: "",
-      timeoutMs: 0,
-      context: {},
-      traceparent: "",
-      tracestate: "",
-      depth: 0,
-    },
+    }),
   };
 }
 

@@ -7,7 +7,6 @@ import type {
 import { decodeError } from "../../../src/wire/errors.ts";
 import { TaskLoadError } from "../../../src/wire/task_load_error.ts";
 import type { RequestFrame, TaskFrame } from "../../../src/wire/frames.ts";
-import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import {
   decodeValue,
   encodeArgs,
@@ -23,6 +22,7 @@ import {
   RecordingResponder,
 } from "../../_helpers/recording_responder.ts";
 import { exists } from "../../_helpers/files.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 const MARKER_MODULE = new URL(
@@ -73,21 +73,13 @@ function taskFrame(
 ): RequestFrame {
   return {
     frame: "task",
-    task: {
-      protocolVersion: PROTOCOL_VERSION,
-      id: extra.id ?? `t-${exportName}`,
+    task: makeTaskFrame({
+      id: `t-${exportName}`,
       module: TASKS,
       export: exportName,
       args: encodeArgs(args),
-      tag: "",
-      caller: "",
-      timeoutMs: 0,
-      context: {},
-      traceparent: "",
-      tracestate: "",
-      depth: 0,
       ...extra,
-    },
+    }),
   };
 }
 

@@ -44,11 +44,11 @@ import type {
   TaskFrame,
 } from "../../../src/wire/frames.ts";
 import { loadWorkerService } from "../../../src/wire/proto.ts";
-import { PROTOCOL_VERSION } from "../../../src/wire/protocol_version.ts";
 import { decodeValue, encodeArgs } from "../../../src/wire/values.ts";
 import { WorkerService } from "../../../src/worker/worker_service.ts";
 import { Gate } from "../../_helpers/gate.ts";
 import { arrived } from "../../_helpers/admission.ts";
+import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 const TRANSPORTS = ["dispatch", "session"] as const;
@@ -247,21 +247,13 @@ function task(
   args: unknown[],
   extra: Partial<TaskFrame> = {},
 ): TaskFrame {
-  return {
-    protocolVersion: PROTOCOL_VERSION,
+  return makeTaskFrame({
     id: "t-1",
     module: TASKS,
     export: exportName,
     args: encodeArgs(args),
-    tag: "",
-    caller: "",
-    timeoutMs: 0,
-    context: {},
-    traceparent: "",
-    tracestate: "",
-    depth: 0,
     ...extra,
-  };
+  });
 }
 
 const ACCEPTED: Outcome = {
