@@ -69,7 +69,7 @@ function declined(workerId: WorkerId, evicted = false): AttemptOutcome {
  * offered. Stops (and fails) past `limit` ids, so a balancer that never
  * ends fails instead of hanging.
  */
-function drain(
+export function drain(
   balancer: LoadBalancer,
   task: Task,
   view: RosterView,

@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import type { Task } from "../../../src/backpressure/types.ts";
-import type {
-  RosterView,
-  WorkerId,
-} from "../../../src/loadbalancer/load_balancer.ts";
+import type { WorkerId } from "../../../src/loadbalancer/load_balancer.ts";
 import { LeastInFlightLoadBalancer } from "../../../src/loadbalancer/least_in_flight.ts";
 import { Roster } from "../../../src/pool/roster.ts";
 import {
@@ -12,7 +9,7 @@ import {
   staticRosterView,
   workerInfos,
 } from "../../_helpers/fakes.ts";
-import { runLoadBalancerConformance } from "./_conformance.ts";
+import { drain, runLoadBalancerConformance } from "./_conformance.ts";
 
 runLoadBalancerConformance(
   "LeastInFlightLoadBalancer",
@@ -26,36 +23,20 @@ const TASK: Task = Object.freeze({
   args: Object.freeze([]),
 });
 
-/** Every id one call offers, every attempt failing. */
-function cycle(
-  balancer: LeastInFlightLoadBalancer,
-  view: RosterView,
-): WorkerId[] {
-  const offered: WorkerId[] = [];
-  const candidates = balancer.candidates(TASK, view);
-  let step = candidates.next();
-  while (!step.done) {
-    offered.push(step.value);
-    step = candidates.next({
-      workerId: step.value,
-      code: "RESOURCE_EXHAUSTED",
-      evicted: false,
-    });
-  }
-  return offered;
-}
-
 Deno.test("LeastInFlightLoadBalancer offers the worker with the fewest tasks in flight first, then the others in turn", () => {
   const balancer = new LeastInFlightLoadBalancer();
   const view = staticRosterView(workerInfos(4), { w1: 5, w2: 3, w3: 0, w4: 7 });
-  assert.deepStrictEqual(cycle(balancer, view), ["w3", "w4", "w1", "w2"]);
-  assert.deepStrictEqual(cycle(balancer, view), ["w3", "w4", "w1", "w2"]);
+  assert.deepStrictEqual(drain(balancer, TASK, view), ["w3", "w4", "w1", "w2"]);
+  assert.deepStrictEqual(drain(balancer, TASK, view), ["w3", "w4", "w1", "w2"]);
 });
 
 Deno.test("LeastInFlightLoadBalancer shares ties in rotation", () => {
   const balancer = new LeastInFlightLoadBalancer();
   const view = staticRosterView(workerInfos(3), { w2: 1 });
-  const firsts = Array.from({ length: 6 }, () => cycle(balancer, view)[0]);
+  const firsts = Array.from(
+    { length: 6 },
+    () => drain(balancer, TASK, view)[0],
+  );
   assert.deepStrictEqual(firsts, ["w1", "w3", "w1", "w3", "w1", "w3"]);
 });
 
@@ -71,8 +52,8 @@ Deno.test("LeastInFlightLoadBalancer reads the pool's permits: a worker with tas
   assert.equal(roster.view.inFlight("w1" as WorkerId), 1);
   assert.equal(roster.view.inFlight("w2" as WorkerId), 0);
   assert.equal(roster.view.inFlight("gone" as WorkerId), 0);
-  assert.deepStrictEqual(cycle(balancer, roster.view), ["w2", "w1"]);
-  assert.deepStrictEqual(cycle(balancer, roster.view), ["w2", "w1"]);
+  assert.deepStrictEqual(drain(balancer, TASK, roster.view), ["w2", "w1"]);
+  assert.deepStrictEqual(drain(balancer, TASK, roster.view), ["w2", "w1"]);
   first.release();
   assert.equal(roster.view.inFlight("w1" as WorkerId), 0);
 });

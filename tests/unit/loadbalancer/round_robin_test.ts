@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import type { Task } from "../../../src/backpressure/types.ts";
-import type {
-  RosterView,
-  WorkerId,
-} from "../../../src/loadbalancer/load_balancer.ts";
+import type { WorkerId } from "../../../src/loadbalancer/load_balancer.ts";
 import { RoundRobinLoadBalancer } from "../../../src/loadbalancer/round_robin.ts";
 import { Roster } from "../../../src/pool/roster.ts";
 import {
@@ -12,7 +9,7 @@ import {
   staticRosterView,
   workerInfos,
 } from "../../_helpers/fakes.ts";
-import { runLoadBalancerConformance } from "./_conformance.ts";
+import { drain, runLoadBalancerConformance } from "./_conformance.ts";
 
 runLoadBalancerConformance(
   "RoundRobinLoadBalancer",
@@ -26,29 +23,13 @@ const TASK: Task = Object.freeze({
   args: Object.freeze([]),
 });
 
-/** Every id one call offers, every attempt failing. */
-function cycle(balancer: RoundRobinLoadBalancer, view: RosterView): WorkerId[] {
-  const offered: WorkerId[] = [];
-  const candidates = balancer.candidates(TASK, view);
-  let step = candidates.next();
-  while (!step.done) {
-    offered.push(step.value);
-    step = candidates.next({
-      workerId: step.value,
-      code: "UNAVAILABLE",
-      evicted: false,
-    });
-  }
-  return offered;
-}
-
 Deno.test("RoundRobinLoadBalancer yields each live worker once per cycle, in roster order from its start", () => {
   const view = staticRosterView(workerInfos(3));
   const balancer = new RoundRobinLoadBalancer();
-  assert.deepStrictEqual(cycle(balancer, view), ["w1", "w2", "w3"]);
-  assert.deepStrictEqual(cycle(balancer, view), ["w2", "w3", "w1"]);
-  assert.deepStrictEqual(cycle(balancer, view), ["w3", "w1", "w2"]);
-  assert.deepStrictEqual(cycle(balancer, view), ["w1", "w2", "w3"]);
+  assert.deepStrictEqual(drain(balancer, TASK, view), ["w1", "w2", "w3"]);
+  assert.deepStrictEqual(drain(balancer, TASK, view), ["w2", "w3", "w1"]);
+  assert.deepStrictEqual(drain(balancer, TASK, view), ["w3", "w1", "w2"]);
+  assert.deepStrictEqual(drain(balancer, TASK, view), ["w1", "w2", "w3"]);
 });
 
 Deno.test("RoundRobinLoadBalancer starts each call one worker further on, accepted or not", () => {
@@ -95,9 +76,9 @@ Deno.test("RoundRobinLoadBalancer wraps its cursor when the roster shrinks", () 
     roster.add(fakeWorker(info.id, new FakeConnection(info.address)));
   }
   const balancer = new RoundRobinLoadBalancer();
-  cycle(balancer, roster.view);
-  cycle(balancer, roster.view);
+  drain(balancer, TASK, roster.view);
+  drain(balancer, TASK, roster.view);
   roster.remove("w3" as WorkerId, "evicted");
-  assert.deepStrictEqual(cycle(balancer, roster.view), ["w1", "w2"]);
-  assert.deepStrictEqual(cycle(balancer, roster.view), ["w2", "w1"]);
+  assert.deepStrictEqual(drain(balancer, TASK, roster.view), ["w1", "w2"]);
+  assert.deepStrictEqual(drain(balancer, TASK, roster.view), ["w2", "w1"]);
 });
