@@ -23,11 +23,11 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { WorkerPool } from "@wool/core";
 import {
-  LeastInFlightLoadBalancer,
-  RoundRobinLoadBalancer,
-  WorkerPool,
-} from "@wool/core";
+  balancerFlag,
+  balancerNamed,
+} from "../tests/_helpers/balancer_flag.ts";
 import {
   alignGcEvents,
   coveredMs,
@@ -70,12 +70,7 @@ const concurrency = Number(values.concurrency);
 const calls = Number(values.calls);
 const runs = Number(values.runs);
 const gapMs = Number(values["gap-ms"]);
-if (!["round-robin", "least-in-flight"].includes(values.balancer)) {
-  console.error(
-    `tail: --balancer must be "round-robin" or "least-in-flight", received "${values.balancer}"`,
-  );
-  Deno.exit(2);
-}
+const balancer = balancerFlag("tail", values.balancer);
 const v8Flags = ["--trace-gc", "--expose-gc", values["v8-flags"]]
   .filter(Boolean).join(",");
 const workerV8Flags = [v8Flags, values["worker-v8-flags"]]
@@ -109,9 +104,7 @@ else await parent();
 async function child(out: string): Promise<void> {
   await using pool = await WorkerPool.start({
     spawn: workers,
-    loadBalancer: values.balancer === "least-in-flight"
-      ? new LeastInFlightLoadBalancer()
-      : new RoundRobinLoadBalancer(),
+    loadBalancer: balancerNamed(balancer),
     worker: {
       command: Deno.execPath(),
       args: [
@@ -245,7 +238,7 @@ async function parent(): Promise<void> {
           `--runs=${runs}`,
           `--v8-flags=${values["v8-flags"]}`,
           `--worker-v8-flags=${values["worker-v8-flags"]}`,
-          `--balancer=${values.balancer}`,
+          `--balancer=${balancer}`,
         ],
         stdout: "piped",
         stderr: "inherit",

@@ -11,11 +11,11 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { WorkerPool } from "@wool/core";
 import {
-  LeastInFlightLoadBalancer,
-  RoundRobinLoadBalancer,
-  WorkerPool,
-} from "@wool/core";
+  type BalancerName,
+  balancerNamed,
+} from "../../tests/_helpers/balancer_flag.ts";
 import { type LoadResult, runFixedCount } from "../_load.ts";
 import { readCpuMs } from "../_proc.ts";
 import { median } from "../_stats.ts";
@@ -35,7 +35,7 @@ export interface HeadToHeadOptions {
   /** Runs of each pool, alternating. */
   readonly runs: number;
   /** Our pool's load balancer (Piscina hands tasks to its least busy thread). */
-  readonly balancer: "round-robin" | "least-in-flight";
+  readonly balancer: BalancerName;
 }
 
 /** One measured run of one pool. */
@@ -95,9 +95,7 @@ async function runWool(options: HeadToHeadOptions): Promise<HeadToHeadRun> {
   await using pool = await WorkerPool.start({
     spawn: options.workers,
     worker: { config: CONFIG },
-    loadBalancer: options.balancer === "least-in-flight"
-      ? new LeastInFlightLoadBalancer()
-      : new RoundRobinLoadBalancer(),
+    loadBalancer: balancerNamed(options.balancer),
   });
   const tasks = pool.remote<typeof import("../fixtures/tasks.ts")>(TASKS);
   const add = () => tasks.add(1, 2);

@@ -37,6 +37,7 @@ import { measureRejection, measureTrivial } from "../_pool.ts";
 import { formatMs, formatRate, formatRatio, renderTable } from "../_table.ts";
 import { median } from "../_stats.ts";
 import { type HeadToHeadResult, runHeadToHead } from "./_head_to_head.ts";
+import { balancerFlag } from "../../tests/_helpers/balancer_flag.ts";
 
 const PEERS_DIR = new URL("./", import.meta.url);
 const RESULTS_DIR = new URL("../results/", import.meta.url);
@@ -75,13 +76,7 @@ const { values } = parseArgs({
     balancer: { type: "string", default: "round-robin" },
   },
 });
-const balancer = values.balancer;
-if (balancer !== "round-robin" && balancer !== "least-in-flight") {
-  console.error(
-    `bench:peers: --balancer must be "round-robin" or "least-in-flight", received "${balancer}"`,
-  );
-  Deno.exit(2);
-}
+const balancer = balancerFlag("bench:peers", values.balancer);
 /** Calls per head-to-head run, and the warm-up before them. */
 const HEAD_TO_HEAD_CALLS = values.quick ? 5_000 : 20_000;
 const HEAD_TO_HEAD_WARMUP = values.quick ? 1_000 : 2_000;

@@ -13,13 +13,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  LeastInFlightLoadBalancer,
-  NoWorkersAvailable,
-  RoundRobinLoadBalancer,
-  WorkerCrashed,
-  WorkerPool,
-} from "../../mod.ts";
+import { NoWorkersAvailable, WorkerCrashed, WorkerPool } from "../../mod.ts";
+import { balancerFlag, balancerNamed } from "../_helpers/balancer_flag.ts";
 import { RawWorkerClient } from "../_helpers/raw_client.ts";
 
 const { values } = parseArgs({
@@ -33,12 +28,7 @@ const { values } = parseArgs({
     balancer: { type: "string", default: "round-robin" },
   },
 });
-if (!["round-robin", "least-in-flight"].includes(values.balancer)) {
-  console.error(
-    `stress: --balancer must be "round-robin" or "least-in-flight", received "${values.balancer}"`,
-  );
-  Deno.exit(2);
-}
+const BALANCER = balancerFlag("stress", values.balancer);
 const TASKS = Number(values.tasks);
 const CONCURRENCY = Number(values.concurrency);
 const WORKERS = Number(values.workers);
@@ -61,9 +51,7 @@ let killed = 0;
     spawn: WORKERS,
     backpressure: tasksUrl,
     respawn: true,
-    loadBalancer: values.balancer === "least-in-flight"
-      ? new LeastInFlightLoadBalancer()
-      : new RoundRobinLoadBalancer(),
+    loadBalancer: balancerNamed(BALANCER),
   });
   const killAt = new Set(
     Array.from(
@@ -156,7 +144,7 @@ if (settledTwice.length > 0) {
 
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `stress: ${TASKS} tasks, concurrency ${CONCURRENCY}, ${WORKERS} workers (${values.balancer}), ${killed} killed, ` +
+  `stress: ${TASKS} tasks, concurrency ${CONCURRENCY}, ${WORKERS} workers (${BALANCER}), ${killed} killed, ` +
     `${
       seconds.toFixed(1)
     } s: ${tally.ok} ok, ${tally.rejected} rejected, ${tally.crashed} crashed`,
