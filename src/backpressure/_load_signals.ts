@@ -28,6 +28,7 @@
  * @module
  */
 import process from "node:process";
+import { PERMISSION_NAMES } from "../_util/permission_names.ts";
 
 /** The two clocks a learning hook reads. Tests pass simulated ones. */
 export interface HookClock {
@@ -70,18 +71,6 @@ function readCpuMs(): number {
 
 const SCHEDSTAT = "/proc/thread-self/schedstat";
 
-/** Permission names Deno asks all of before it reads a file under `/proc`. */
-const ALL_PERMISSIONS = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "run",
-  "ffi",
-  "sys",
-  "import",
-] as const;
-
 /**
  * A reader of the calling thread's run time plus run-queue wait (the
  * thread that runs the hooks reads its own), or
@@ -90,7 +79,8 @@ const ALL_PERMISSIONS = [
  */
 export function schedulerBusyMs(): (() => number) | undefined {
   if (Deno.build.os !== "linux") return undefined;
-  const granted = ALL_PERMISSIONS.every((name) =>
+  // Deno reads a file under `/proc` only with every permission.
+  const granted = PERMISSION_NAMES.every((name) =>
     Deno.permissions.querySync({ name }).state === "granted"
   );
   if (!granted) return undefined;

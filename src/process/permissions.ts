@@ -35,6 +35,10 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeValue } from "../_util/describe.ts";
+import {
+  PERMISSION_NAMES,
+  type PermissionName,
+} from "../_util/permission_names.ts";
 import { UNIX_ADDRESS_PREFIX } from "../wire/launch.ts";
 import { inheritedGrant, type InheritProbes } from "./inherit_permissions.ts";
 
@@ -55,20 +59,10 @@ export type WorkerPermissions =
   | "none"
   | Deno.PermissionOptionsObject;
 
-/** The permission names a worker can be granted, in flag order. */
-export const PERMISSION_NAMES = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "run",
-  "ffi",
-  "sys",
-  "import",
-] as const;
+export { PERMISSION_NAMES };
 
-/** One of {@linkcode PERMISSION_NAMES}. */
-export type WorkerPermissionName = typeof PERMISSION_NAMES[number];
+/** A permission name a worker can be granted (all of Deno's). */
+export type WorkerPermissionName = PermissionName;
 
 /** Lists of grants by permission name, e.g. `{ net: ["127.0.0.1"] }`. */
 export type PermissionLists = {

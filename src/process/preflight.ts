@@ -24,7 +24,7 @@
  * @module
  */
 import { WoolError } from "../errors.ts";
-import { GRPC_ENV_VARS } from "./permissions.ts";
+import { GRPC_ENV_VARS, PERMISSION_NAMES } from "./permissions.ts";
 import { permissionRequirementOf } from "../_util/permission_message.ts";
 
 /** One permission the pool's process needs, and why. */
@@ -218,16 +218,7 @@ function descriptorFor(
   }
 }
 
-const FLAG_ORDER = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "run",
-  "ffi",
-  "sys",
-  "import",
-];
+const FLAG_ORDER: readonly string[] = PERMISSION_NAMES;
 
 /**
  * The `deno run` flags that grant `needs`: one per permission name,
