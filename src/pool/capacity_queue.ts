@@ -32,11 +32,6 @@ export class CapacityQueue {
   /** Where the next freed slot starts waking heads, over the keys. */
   #cursor = 0;
 
-  /** True when some call waits. */
-  get busy(): boolean {
-    return this.#queues.size > 0;
-  }
-
   /** True when some call of `key` waits. */
   waiting(key: string = ONE_KEY): boolean {
     return this.#queues.has(key);

@@ -159,28 +159,38 @@ export class Dispatcher {
     telemetry: CallTelemetry = NOOP_CALL_TELEMETRY,
   ): Promise<Lease> {
     const waitMs = this.#options.admissionWaitMs;
-    // A call does not pass the calls of its key that wait: it tries at
-    // once only while none does.
-    const key = waitMs === 0 || !this.#waiting.busy
-      ? undefined
-      : this.#options.admissionWaitKey?.(view);
-    if (waitMs === 0 || !this.#waiting.waiting(key)) {
+    if (waitMs === 0) {
       const first = await this.#cycle(frame, view, cancel, telemetry);
       if (!Array.isArray(first)) return first;
-      if (waitMs === 0) throw this.#exhausted(first);
+      throw this.#exhausted(first);
     }
-    return await this.#waitForCapacity(frame, view, cancel, waitMs, telemetry);
+    // A call does not pass the calls of its key that wait: it tries at
+    // once only while none does.
+    const key = this.#options.admissionWaitKey?.(view);
+    if (!this.#waiting.waiting(key)) {
+      const first = await this.#cycle(frame, view, cancel, telemetry);
+      if (!Array.isArray(first)) return first;
+    }
+    return await this.#waitForCapacity(
+      frame,
+      view,
+      key,
+      cancel,
+      waitMs,
+      telemetry,
+    );
   }
 
   async #waitForCapacity(
     frame: TaskFrame,
     view: Task,
+    key: string | undefined,
     cancel: DispatchCancel | undefined,
     waitMs: number,
     telemetry: CallTelemetry,
   ): Promise<Lease> {
     const deadline = performance.now() + waitMs;
-    const ticket = this.#waiting.join(this.#options.admissionWaitKey?.(view));
+    const ticket = this.#waiting.join(key);
     this.#options.stats.waited();
     try {
       for (let attempt = 0;; attempt++) {

@@ -106,7 +106,7 @@ Deno.test("CapacityQueue wakes waiting calls only at the head, in arrival order"
             `call ${call.label}`,
           );
         }
-        assert.equal(queue.busy, calls.length > 0);
+        assert.equal(queue.waiting(), calls.length > 0);
       }
       controller.abort();
       await settle();
