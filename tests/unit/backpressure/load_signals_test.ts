@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
 import {
-  type HookClock,
   LoadSignals,
   parseSchedstat,
   schedulerBusyMs,
 } from "../../../src/backpressure/_load_signals.ts";
 import { denoRun } from "../../_helpers/deno_run.ts";
-
-/** A clock whose thread is busy for `busy` of each millisecond it moves. */
-class FakeClock implements HookClock {
-  nowMs = 0;
-  busy = 0;
-  now = (): number => this.nowMs;
-  busyMs = (): number => this.busy;
-
-  advance(ms: number, fraction: number): void {
-    this.nowMs += ms;
-    this.busy += ms * fraction;
-  }
-}
+import { HookDriver } from "../../_helpers/hook_driver.ts";
 
 Deno.test("parseSchedstat: run time plus run-queue wait, in milliseconds", () => {
   assert.equal(parseSchedstat("127219000 98544000 2\n"), 225.763);
@@ -27,8 +14,8 @@ Deno.test("parseSchedstat: run time plus run-queue wait, in milliseconds", () =>
 });
 
 Deno.test("LoadSignals: a limit that binds may grow only while the thread has time to spare", () => {
-  const clock = new FakeClock();
-  const signals = new LoadSignals(clock, 100, 0.9);
+  const clock = new HookDriver();
+  const signals = new LoadSignals(clock.clock, 100, 0.9);
   signals.noteLimited();
   assert.equal(signals.mayGrow(), false, "no window closed yet");
   clock.advance(100, 0.5);
@@ -45,14 +32,14 @@ Deno.test("LoadSignals: a limit that binds may grow only while the thread has ti
 });
 
 Deno.test("LoadSignals: a window whose busy time could not be read counts as busy", () => {
-  const clock = new FakeClock();
-  const signals = new LoadSignals(clock, 100, 0.9);
+  const clock = new HookDriver();
+  const signals = new LoadSignals(clock.clock, 100, 0.9);
   clock.advance(100, 0.1);
-  clock.busy = Number.NaN;
+  clock.busyMs = Number.NaN;
   signals.noteLimited();
   assert.equal(signals.utilization, 1);
   assert.equal(signals.mayGrow(), false);
-  clock.busy = 0;
+  clock.busyMs = 0;
   clock.advance(100, 0.1);
   signals.noteLimited();
   assert.equal(signals.utilization, 1, "measured from an unread start");
