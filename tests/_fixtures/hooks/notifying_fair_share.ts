@@ -12,6 +12,7 @@ import type {
   BackpressureContext,
   Verdict,
 } from "../../../src/backpressure/types.ts";
+import { ping } from "./_ping.ts";
 
 /** Options of {@linkcode notifyingFairShare}. */
 export interface NotifyingFairShareOptions {
@@ -30,20 +31,13 @@ export function notifyingFairShare(
     admit(ctx: BackpressureContext): Verdict {
       const verdict = inner.admit(ctx);
       if (typeof verdict === "object" && verdict.reject) {
-        notify(options.notifyPort);
+        ping(options.notifyPort);
         if (ctx.task.context?.tenant === options.notifyKey) {
-          notify(options.notifyKeyPort);
+          ping(options.notifyKeyPort);
         }
       }
       return verdict;
     },
     settled: (done) => inner.settled(done),
   };
-}
-
-function notify(port: number): void {
-  Deno.connect({ hostname: "127.0.0.1", port }).then(
-    (conn) => conn.close(),
-    () => {},
-  );
 }

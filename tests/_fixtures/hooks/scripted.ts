@@ -23,6 +23,7 @@ import type {
   BackpressureHook,
   Verdict,
 } from "../../../src/backpressure/types.ts";
+import { ping } from "./_ping.ts";
 
 /** Options of {@linkcode scripted}. */
 export interface ScriptedOptions {
@@ -85,7 +86,7 @@ export function scripted(options: ScriptedOptions = {}): BackpressureHook {
   const rule = (ctx: BackpressureContext, count: number): Verdict => {
     const verdict = byTag(ctx) ?? byOptions(options, claimed, count);
     if (rejects(verdict) && options.notifyPort !== undefined) {
-      notify(options.notifyPort);
+      ping(options.notifyPort);
     }
     return verdict;
   };
@@ -157,13 +158,6 @@ function claim(path: string): boolean {
     if (error instanceof Deno.errors.AlreadyExists) return false;
     throw error;
   }
-}
-
-function notify(port: number): void {
-  Deno.connect({ hostname: "127.0.0.1", port }).then(
-    (conn) => conn.close(),
-    () => {},
-  );
 }
 
 function macrotask(): Promise<void> {
