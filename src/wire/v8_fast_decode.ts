@@ -142,7 +142,7 @@ function readSparseArray(depth: number): unknown {
 /**
  * Reads key/value pairs into `target` until the tag `end`; returns how
  * many there were. An array's `length` key is left to V8 (setting it can
- * throw, and this must not).
+ * throw, and this must not), and a repeated key fails, as it does in V8.
  */
 function readProperties(
   target: Record<string, unknown>,
@@ -178,7 +178,8 @@ function readProperties(
         fail();
         return count;
     }
-    if (failed || (array && key === "length")) {
+    // V8 refuses a key that comes twice (`0` and `"0"` are one key).
+    if (failed || (array && key === "length") || Object.hasOwn(target, key)) {
       fail();
       return count;
     }

@@ -213,3 +213,19 @@ Deno.test("tryDecodeV8() leaves to V8 what it does not read: other versions, bac
   ];
   for (const bytes of cases) assert.equal(tryDecodeV8(bytes), UNDECODED);
 });
+
+Deno.test("tryDecodeV8() refuses a key that comes twice, as V8 does", () => {
+  const x = 0x78; // "x"
+  const cases = [
+    // {x: 0, x: 1}
+    [0xff, 0x0f, 0x6f, 0x22, 1, x, 0x49, 0, 0x22, 1, x, 0x49, 2, 0x7b, 2],
+    // {0: 0, "0": 1}
+    [0xff, 0x0f, 0x6f, 0x49, 0, 0x49, 0, 0x22, 1, 0x30, 0x49, 2, 0x7b, 2],
+    // a sparse array of length 2 with index 0 twice (the property test's find)
+    [0xff, 0x0f, 0x61, 2, 0x49, 0, 0x49, 0, 0x49, 0, 0x49, 2, 0x40, 2, 2],
+  ].map((bytes) => Uint8Array.from(bytes));
+  for (const bytes of cases) {
+    assert.throws(() => deserialize(bytes), Error, `V8 decodes ${bytes}`);
+    assert.equal(tryDecodeV8(bytes), UNDECODED, `fast path decodes ${bytes}`);
+  }
+});
