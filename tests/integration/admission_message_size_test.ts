@@ -23,7 +23,6 @@ import { RoundRobinLoadBalancer } from "../../src/loadbalancer/round_robin.ts";
 import { Dispatcher } from "../../src/pool/dispatcher.ts";
 import { Roster } from "../../src/pool/roster.ts";
 import { StatsBook } from "../../src/pool/stats.ts";
-import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { encodeArgs } from "../../src/wire/values.ts";
 import { FakeConnection, fakeWorker } from "../_helpers/fakes.ts";
 import { Gate } from "../_helpers/gate.ts";
@@ -31,6 +30,7 @@ import { poolSecret } from "../../src/pool/worker_pool.ts";
 import { RawWorkerClient, taskFrame } from "../_helpers/raw_client.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { arrived } from "../_helpers/admission.ts";
+import { makeTaskFrame } from "../_helpers/task_frame.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
@@ -120,20 +120,12 @@ Deno.test("Dispatcher fails with MessageTooLarge (size, limit) when a worker's g
     });
     const args = encodeArgs([OVERSIZED]);
     const error = await dispatcher.dispatch(
-      {
-        protocolVersion: PROTOCOL_VERSION,
+      makeTaskFrame({
         id: "oversized-1",
         module: TASKS,
         export: "echo",
         args,
-        tag: "",
-        caller: "",
-        timeoutMs: 0,
-        context: {},
-        traceparent: "",
-        tracestate: "",
-        depth: 0,
-      },
+      }),
       { id: "oversized-1", module: TASKS, export: "echo", args: [] },
       undefined,
     ).then(

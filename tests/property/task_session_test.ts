@@ -29,6 +29,7 @@ import { Docket } from "../../src/worker/docket.ts";
 import { RoutineLoader } from "../../src/worker/routine_loader.ts";
 import { TaskSession } from "../../src/worker/task_session.ts";
 import { RecordingResponder } from "../_helpers/recording_responder.ts";
+import { makeTaskFrame } from "../_helpers/task_frame.ts";
 
 const TASKS = new URL("../_fixtures/tasks.ts", import.meta.url).href;
 
@@ -61,20 +62,13 @@ function taskFrame(
 ): RequestFrame {
   return {
     frame: "task",
-    task: {
+    task: makeTaskFrame({
       protocolVersion,
       id: `t-${exportName}`,
       module: TASKS,
       export: exportName,
       args: encodeArgs(args),
-      tag: "",
-      caller: "",
-      timeoutMs: 0,
-      context: {},
-      traceparent: "",
-      tracestate: "",
-      depth: 0,
-    },
+    }),
   };
 }
 

@@ -42,7 +42,10 @@ import type {
   TaskFrame,
 } from "../../src/wire/frames.ts";
 import { loadWorkerService } from "../../src/wire/proto.ts";
-import { poolClient } from "../_helpers/raw_client.ts";
+import {
+  poolClient,
+  taskFrame as rawTaskFrame,
+} from "../_helpers/raw_client.ts";
 import { PROTOCOL_VERSION } from "../../src/wire/protocol_version.ts";
 import { decodeValue } from "../../src/wire/values.ts";
 import { settles } from "../_helpers/deadline.ts";
@@ -760,24 +763,7 @@ function task(
   args: unknown[] = [],
   fields: Partial<TaskFrame> = {},
 ): RequestFrame {
-  return {
-    frame: "task",
-    task: {
-      protocolVersion: PROTOCOL_VERSION,
-      id: crypto.randomUUID(),
-      module,
-      export: exportName,
-      args: serialize(args),
-      tag: "",
-      caller: "",
-      timeoutMs: 0,
-      context: {},
-      traceparent: "",
-      tracestate: "",
-      depth: 0,
-      ...fields,
-    },
-  };
+  return rawTaskFrame({ module, export: exportName, ...fields }, args);
 }
 
 const NEXT: RequestFrame = { frame: "next", next: {} };
