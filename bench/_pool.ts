@@ -29,6 +29,7 @@ import {
   RssSampler,
 } from "./_proc.ts";
 import { type LatencySummary, Samples, summarize } from "./_stats.ts";
+import { workerCommand } from "../tests/_helpers/worker_command.ts";
 
 /** Worker processes of every pool the benchmark starts. */
 export const WORKERS = 2;
@@ -399,27 +400,13 @@ export async function measureStartup(budget: Budget): Promise<StartupResults> {
   };
 }
 
-const WORKER_ENTRY = fileURLToPath(
-  new URL("../src/worker/main.ts", import.meta.url),
-);
-
 /** See {@linkcode StartupResults.retainedHeapBytes}. */
 async function measureRetainedHeap(): Promise<
   StartupResults["retainedHeapBytes"]
 > {
   await using pool = await WorkerPool.start({
     spawn: 1,
-    worker: {
-      command: Deno.execPath(),
-      args: [
-        "run",
-        "-A",
-        "--v8-flags=--expose-gc",
-        "--config",
-        BASE.worker.config,
-        WORKER_ENTRY,
-      ],
-    },
+    worker: workerCommand("--v8-flags=--expose-gc"),
   });
   const add = () =>
     pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });

@@ -34,7 +34,7 @@ import {
 import { WORKERS } from "./_pool.ts";
 import { formatMs, formatRate, renderTable } from "./_table.ts";
 import { registerDroppingSdk } from "./fixtures/dropping_sdk.ts";
-import { preloadedWorker } from "../tests/_helpers/preloaded_worker.ts";
+import { preloadedWorker } from "../tests/_helpers/worker_command.ts";
 
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
 const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));

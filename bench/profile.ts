@@ -44,6 +44,7 @@ import { FloorClient } from "./floor/client.ts";
 import { runClosedLoop } from "./_load.ts";
 import { readCpuMs, spawnServingChild } from "./_proc.ts";
 import { formatRate, renderTable } from "./_table.ts";
+import { workerCommand } from "../tests/_helpers/worker_command.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -86,7 +87,6 @@ function profilerFlags(dir: string, name?: string): string[] {
 const ROOT = new URL("..", import.meta.url);
 const CONFIG_URL = new URL("deno.json", ROOT);
 const CONFIG = fileURLToPath(CONFIG_URL);
-const WORKER_ENTRY = fileURLToPath(new URL("src/worker/main.ts", ROOT));
 const FLOOR_SERVER = new URL("./floor/server.ts", import.meta.url);
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
 
@@ -165,17 +165,7 @@ async function loadPool(dir: string): Promise<ChildReport> {
   await using pool = await WorkerPool.start({
     spawn: 2,
     transport,
-    worker: {
-      command: Deno.execPath(),
-      args: [
-        "run",
-        "-A",
-        ...profilerFlags(dir),
-        "--config",
-        CONFIG,
-        WORKER_ENTRY,
-      ],
-    },
+    worker: workerCommand(...profilerFlags(dir)),
   });
   const workers = pool.workers;
   const add = () =>

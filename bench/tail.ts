@@ -50,6 +50,7 @@ import { percentile } from "./_stats.ts";
 import { readCpuMs } from "./_proc.ts";
 import { readCpuTimes } from "./_environment.ts";
 import { renderTable } from "./_table.ts";
+import { workerCommand } from "../tests/_helpers/worker_command.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -78,7 +79,6 @@ const workerV8Flags = [v8Flags, values["worker-v8-flags"]]
 
 const ROOT = new URL("..", import.meta.url);
 const CONFIG = fileURLToPath(new URL("deno.json", ROOT));
-const WORKER_ENTRY = fileURLToPath(new URL("src/worker/main.ts", ROOT));
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
 const PROBE = new URL("./fixtures/probe.ts", import.meta.url).href;
 
@@ -105,17 +105,7 @@ async function child(out: string): Promise<void> {
   await using pool = await WorkerPool.start({
     spawn: workers,
     loadBalancer: balancerNamed(balancer),
-    worker: {
-      command: Deno.execPath(),
-      args: [
-        "run",
-        "-A",
-        `--v8-flags=${workerV8Flags}`,
-        "--config",
-        CONFIG,
-        WORKER_ENTRY,
-      ],
-    },
+    worker: workerCommand(`--v8-flags=${workerV8Flags}`),
   });
   const add = () =>
     pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });

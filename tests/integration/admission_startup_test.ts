@@ -19,7 +19,7 @@ import {
   WorkerStartError,
 } from "../../mod.ts";
 import { isAlive } from "../_helpers/processes.ts";
-import { preloadedWorker } from "../_helpers/preloaded_worker.ts";
+import { preloadedWorker } from "../_helpers/worker_command.ts";
 
 const HOOKS = new URL("../_fixtures/hooks/", import.meta.url);
 const FAILURES = new URL("startup_failures.ts", HOOKS).href;

@@ -10,7 +10,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import {
   type RosterChange,
   WorkerCrashed,
@@ -20,13 +19,10 @@ import {
 import { settles } from "../_helpers/deadline.ts";
 import { isAlive } from "../_helpers/processes.ts";
 import { RosterWatch } from "../_helpers/roster_watch.ts";
+import { workerCommand } from "../_helpers/worker_command.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 type Tasks = typeof import("../_fixtures/tasks.ts");
-const WORKER_ENTRY = fileURLToPath(
-  import.meta.resolve("../../src/worker/main.ts"),
-);
-const CONFIG = fileURLToPath(import.meta.resolve("../../deno.json"));
 
 const MiB = 1024 * 1024;
 /**
@@ -133,17 +129,7 @@ Deno.test("WorkerPool with worker.resourceLimits.maxOldGenerationSizeMb fails th
 Deno.test("WorkerPool says a worker ran out of memory also when its heap limit comes from worker.args, not resourceLimits", async () => {
   await using pool = await WorkerPool.start({
     spawn: 1,
-    worker: {
-      command: Deno.execPath(),
-      args: [
-        "run",
-        "-A",
-        "--v8-flags=--max-old-space-size=32",
-        "--config",
-        CONFIG,
-        WORKER_ENTRY,
-      ],
-    },
+    worker: workerCommand("--v8-flags=--max-old-space-size=32"),
   });
   using watch = new RosterWatch(pool);
   const [victim] = pool.workers;

@@ -18,7 +18,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { DispatchTimeout, NoWorkersAvailable, WorkerPool } from "../../mod.ts";
 import { SpanKind, SpanStatusCode } from "../../src/telemetry/otel_api.ts";
 import { OtelSdk } from "../_helpers/otel_sdk.ts";
-import { preloadedWorker } from "../_helpers/preloaded_worker.ts";
+import { preloadedWorker } from "../_helpers/worker_command.ts";
 import { TRANSPORTS } from "../_helpers/transports.ts";
 import { InOrder } from "../_fixtures/telemetry/in_order.ts";
 import type {
