@@ -77,6 +77,12 @@ export interface FleetOptions {
   readonly stats: StatsBook;
 }
 
+/** A started worker and its connection, before it joins the roster. */
+interface Connected {
+  readonly process: WorkerProcess;
+  readonly connection: WorkerConnection;
+}
+
 /** Spawns, watches, replaces and stops a pool's workers. */
 export class Fleet {
   readonly #options: FleetOptions;
@@ -109,21 +115,28 @@ export class Fleet {
     if (this.#options.sockets) {
       this.#reaper?.removeAtEnd(this.#options.sockets.path);
     }
+    // Each worker is connected as soon as it is ready, while the others
+    // still start; none joins the roster until all are connected.
     const started = await Promise.allSettled(
-      Array.from({ length: count }, () => this.#spawn()),
+      Array.from({ length: count }, () => this.#spawnConnected()),
     );
     const failure = started.find((outcome) => outcome.status === "rejected");
     if (failure) {
       await Promise.all(
         started
           .filter((outcome) => outcome.status === "fulfilled")
-          .map((outcome) => outcome.value.stop({ timeoutMs: STOP_TIMEOUT_MS })),
+          .map(({ value: { process, connection } }) => {
+            connection.close();
+            return process.stop({ timeoutMs: STOP_TIMEOUT_MS });
+          }),
       );
       await this.#reaper?.close();
       throw failure.reason;
     }
     for (const outcome of started) {
-      if (outcome.status === "fulfilled") await this.#join(outcome.value);
+      if (outcome.status === "fulfilled") {
+        this.#enlist(outcome.value.process, outcome.value.connection);
+      }
     }
   }
 
@@ -196,16 +209,36 @@ export class Fleet {
     });
   }
 
-  async #join(process: WorkerProcess): Promise<void> {
+  /** A new worker, spawned and connected but not yet in the roster. */
+  async #spawnConnected(): Promise<Connected> {
+    const process = await this.#spawn();
+    try {
+      return { process, connection: await this.#connect(process) };
+    } catch (error) {
+      await process.stop({ timeoutMs: STOP_TIMEOUT_MS });
+      throw error;
+    }
+  }
+
+  #connect(process: WorkerProcess): Promise<WorkerConnection> {
     const options = this.#options;
-    const id = process.id as WorkerId;
-    const connection = await WorkerConnection.create({
+    return WorkerConnection.create({
       address: process.address,
       token: options.secret,
       maxConcurrentDispatches: options.maxConcurrentDispatches,
       maxFrameBytes: options.maxMessageBytes + FRAME_OVERHEAD_BYTES,
       transport: options.transport,
     });
+  }
+
+  async #join(process: WorkerProcess): Promise<void> {
+    this.#enlist(process, await this.#connect(process));
+  }
+
+  /** Adds a connected worker to the roster and starts watching it. */
+  #enlist(process: WorkerProcess, connection: WorkerConnection): void {
+    const options = this.#options;
+    const id = process.id as WorkerId;
     this.#processes.set(id, process);
     this.#connections.set(id, connection);
     const entry: WorkerEntry = {
