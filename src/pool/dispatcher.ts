@@ -38,7 +38,7 @@ import {
   type CallTelemetry,
   NOOP_CALL_TELEMETRY,
 } from "../telemetry/call_telemetry.ts";
-import { EMPTY_TRACE_CARRIER } from "../telemetry/trace_context.ts";
+import { EMPTY_TRACE_CARRIER } from "../telemetry/trace_carrier.ts";
 import { decodeError } from "../wire/errors.ts";
 import type { StatusFrame, TaskFrame } from "../wire/frames.ts";
 import {

@@ -48,12 +48,8 @@ import { attributesOf, WOOL_ATTRIBUTES } from "./attributes.ts";
 import { activeInstruments, type WoolInstruments } from "./instruments.ts";
 import { recordSpanError } from "./span_error.ts";
 import { activeTracer } from "./tracer.ts";
-import {
-  EMPTY_TRACE_CARRIER,
-  extractTraceContext,
-  type TraceCarrier,
-  traceCarrierOf,
-} from "./trace_context.ts";
+import { extractTraceContext, traceCarrierOf } from "./trace_context.ts";
+import { EMPTY_TRACE_CARRIER, type TraceCarrier } from "./trace_carrier.ts";
 
 /** What the telemetry needs of a call: the existing call object will do. */
 export interface CallRef {

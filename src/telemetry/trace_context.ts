@@ -29,20 +29,7 @@ import {
   type SpanContext,
   trace,
 } from "./otel_api.ts";
-
-/**
- * The trace context of a call, as it travels in a Task frame: the W3C
- * `traceparent` and `tracestate` values, each absent when there is none.
- */
-export interface TraceCarrier {
-  /** `00-<trace id>-<parent span id>-<flags>`, lower-case hex. */
-  readonly traceparent?: string;
-  /** Vendor entries, `key=value` pairs separated by commas. */
-  readonly tracestate?: string;
-}
-
-/** The carrier of a call that is not traced; shared, frozen. */
-export const EMPTY_TRACE_CARRIER: TraceCarrier = Object.freeze({});
+import { EMPTY_TRACE_CARRIER, type TraceCarrier } from "./trace_carrier.ts";
 
 const TRACEPARENT =
   /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;

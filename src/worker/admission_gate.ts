@@ -32,7 +32,7 @@ import type {
   BackpressureHook,
   Task,
 } from "../backpressure/types.ts";
-import type { TaskTelemetry } from "../telemetry/task_telemetry.ts";
+import type { TaskTelemetry } from "../telemetry/task_telemetry_types.ts";
 import type { Docket, DocketEntry } from "./docket.ts";
 
 /** What the gate needs to know of the worker. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { injectTraceContext } from "../telemetry/trace_context.ts";
+import { injectTraceContext } from "./worker_telemetry.ts";
 import {
   describeDispatchCall,
   type DispatchCall,

@@ -53,9 +53,8 @@ import type { Task } from "../backpressure/types.ts";
 import type { TaskOutcome } from "../backpressure/hook_object.ts";
 import {
   NOOP_TASK_TELEMETRY,
-  startTaskTelemetry,
   type TaskTelemetry,
-} from "../telemetry/task_telemetry.ts";
+} from "../telemetry/task_telemetry_types.ts";
 import { ResponseEncoder } from "../wire/frame_codec.ts";
 import type {
   RequestFrame,
@@ -76,6 +75,7 @@ import { decodeTask, readFirstFrame } from "./task_frame.ts";
 import { canMove, type State, type Streaming } from "./task_state.ts";
 import { callTraced, stepTraced } from "./traced_routine.ts";
 import type { TaskResponder, TaskSessionDeps } from "./task_ports.ts";
+import { startTaskTelemetry, telemetryLoading } from "./worker_telemetry.ts";
 import { contextVars } from "../task/context_var.ts";
 
 /** Drives one task from its Task frame to its end. */
@@ -190,6 +190,11 @@ export class TaskSession implements DocketEntry, CallPort {
       task = decodeTask(first.task);
     } catch (error) {
       return this.#answer(this.#frames.nack(error));
+    }
+    const recorder = telemetryLoading();
+    if (recorder !== undefined) {
+      await recorder;
+      if (this.#state.name === "closed") return;
     }
     this.#move({ name: "admitting" });
     const telemetry = startTaskTelemetry(first.task, task);

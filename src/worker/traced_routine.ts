@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { TaskTelemetry } from "../telemetry/task_telemetry.ts";
+import type { TaskTelemetry } from "../telemetry/task_telemetry_types.ts";
 import type { RequestFrame } from "../wire/frames.ts";
 import { callRoutine, type GeneratorRun } from "./routine_driver.ts";
 import type { Routine } from "./routine_loader.ts";

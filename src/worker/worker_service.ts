@@ -27,6 +27,7 @@ import { RoutineLoader } from "./routine_loader.ts";
 import { serveSession } from "./session_stream.ts";
 import type { TaskSessionDeps } from "./task_ports.ts";
 import { TaskSession } from "./task_session.ts";
+import { telemetryLoading } from "./worker_telemetry.ts";
 
 /** The `IdleTime` answer: idle seconds, and the process's resident set. */
 interface IdleReply {
@@ -89,6 +90,10 @@ export class WorkerService {
       maxMessageBytes: options.maxMessageBytes,
     };
     this.#onStopped = options.onStopped ?? (() => {});
+    // OpenTelemetry in use before the first task (`OTEL_DENO=true`, a
+    // preloaded SDK, or one the hook's module registered): load the
+    // recording code now rather than make the first task wait for it.
+    void telemetryLoading();
     this.#maxBatchBytes = options.maxMessageBytes + FRAME_OVERHEAD_BYTES;
     this.#maxTasksPerSession = options.maxTasksPerSession;
     this.#profile = options.profile;

@@ -16,7 +16,7 @@ import { registerDroppingSdk } from "../../bench/fixtures/dropping_sdk.ts";
 import { metrics, trace } from "../../src/telemetry/otel_api.ts";
 import { startCallTelemetry } from "../../src/telemetry/call_telemetry.ts";
 import { startTaskTelemetry } from "../../src/telemetry/task_telemetry.ts";
-import type { TraceCarrier } from "../../src/telemetry/trace_context.ts";
+import type { TraceCarrier } from "../../src/telemetry/trace_carrier.ts";
 
 type Mode = "off" | "on";
 let mode: Mode = "off";

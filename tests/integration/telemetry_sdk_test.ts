@@ -370,3 +370,41 @@ Deno.test("a nested call's span is a child of the span active in the task that m
     "the child task is under one of the nested call's attempts",
   );
 });
+
+Deno.test("a worker started with no SDK records nothing until a task's module registers one, then records the tasks after it (the API loaded then, not at start)", async () => {
+  await using sdk = OtelSdk.register();
+  await using pool = await WorkerPool.start({ spawn: 1 });
+  // Importing `traced_tasks.ts` registers the worker's SDK: `report` is the
+  // first task of a worker that had none when the task arrived.
+  const before = await pool.dispatch<WorkerReport>({
+    module: TASKS,
+    export: "report",
+  });
+  assert.deepEqual(before.spans, [], "nothing recorded the registering task");
+  assert.equal(
+    await pool.dispatch({ module: TASKS, export: "add", args: [2, 3] }),
+    5,
+  );
+  const after = await pool.dispatch<WorkerReport>({
+    module: TASKS,
+    export: "report",
+  });
+  const task = only(
+    after.spans.filter((span) => span.name === "wool.task add"),
+    "task span",
+  );
+  const attempt = only(
+    sdk.spans().filter((span) =>
+      span.name === "wool.attempt" &&
+      span.spanContext().traceId === task.traceId
+    ),
+    "attempt span of the traced call",
+  );
+  assert.equal(task.parentSpanId, attempt.spanContext().spanId);
+  assert.equal(task.parentIsRemote, true);
+  assert.equal(
+    sum(after, "wool.tasks.accepted"),
+    2,
+    "counted from the first task after the registration: add, and this report",
+  );
+});

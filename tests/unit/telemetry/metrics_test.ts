@@ -5,10 +5,8 @@ import {
   DURATION_BUCKETS_S,
   WOOL_METRICS,
 } from "../../../src/telemetry/instruments.ts";
-import {
-  startTaskTelemetry,
-  type TaskTelemetry,
-} from "../../../src/telemetry/task_telemetry.ts";
+import { startTaskTelemetry } from "../../../src/telemetry/task_telemetry.ts";
+import type { TaskTelemetry } from "../../../src/telemetry/task_telemetry_types.ts";
 import { OtelSdk } from "../../_helpers/otel_sdk.ts";
 
 const MODULE = "file:///app/tasks.ts";

@@ -3,7 +3,7 @@ import { startCallTelemetry } from "../../../src/telemetry/call_telemetry.ts";
 import { activeInstruments } from "../../../src/telemetry/instruments.ts";
 import { startTaskTelemetry } from "../../../src/telemetry/task_telemetry.ts";
 import { activeTracer } from "../../../src/telemetry/tracer.ts";
-import { EMPTY_TRACE_CARRIER } from "../../../src/telemetry/trace_context.ts";
+import { EMPTY_TRACE_CARRIER } from "../../../src/telemetry/trace_carrier.ts";
 import { OtelSdk } from "../../_helpers/otel_sdk.ts";
 
 const CALL = { module: "file:///tasks.ts", export: "add" };

@@ -8,7 +8,7 @@ import {
 } from "../../../src/telemetry/otel_api.ts";
 import { startCallTelemetry } from "../../../src/telemetry/call_telemetry.ts";
 import { startTaskTelemetry } from "../../../src/telemetry/task_telemetry.ts";
-import type { TraceCarrier } from "../../../src/telemetry/trace_context.ts";
+import type { TraceCarrier } from "../../../src/telemetry/trace_carrier.ts";
 import { OtelSdk } from "../../_helpers/otel_sdk.ts";
 
 const MODULE = "file:///app/tasks.ts";

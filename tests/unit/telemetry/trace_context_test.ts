@@ -7,12 +7,12 @@ import {
   TraceFlags,
 } from "../../../src/telemetry/otel_api.ts";
 import {
-  EMPTY_TRACE_CARRIER,
   extractTraceContext,
   injectTraceContext,
   parseTraceparent,
   traceCarrierOf,
 } from "../../../src/telemetry/trace_context.ts";
+import { EMPTY_TRACE_CARRIER } from "../../../src/telemetry/trace_carrier.ts";
 
 const TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 const SPAN_ID = "b7ad6b7169203331";
