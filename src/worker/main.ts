@@ -60,7 +60,7 @@ if (CACHE_HINT_ONLY) {
 }
 
 if (import.meta.main) {
-  if (Deno.args.length === 0) await runWorker(Deno.stdin.readable);
+  if (Deno.args.length === 0) await runWorker(Deno.stdin);
   else {
     // Loaded only here, so a spawned worker does not load what only a
     // standalone one needs (TLS files, NATS); `deno cache` still follows

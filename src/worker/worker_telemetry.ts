@@ -11,13 +11,15 @@
  * would give — and nothing more is imported. Once something is, the
  * modules are imported once, and every task from then on is recorded:
  *
- * - with `OTEL_DENO=true`, or an SDK preloaded into the worker (`--preload`,
- *   as docs/telemetry.md shows), the registry is there before the worker
- *   serves, and `runWorker` starts the import at once;
- * - an SDK registered later, by a hook's or a task's module, is found at
- *   the next task, which waits for the import ({@linkcode telemetryLoading})
- *   before its admission; the task whose module registered it is not
- *   recorded, as it was not before.
+ * - with `OTEL_DENO=true`, an SDK preloaded into the worker (`--preload`,
+ *   as docs/telemetry.md shows) or one the hook's module registers, the
+ *   registry is there before the worker serves, and the import starts as
+ *   its `WorkerService` is made;
+ * - an SDK registered later, by a task's module, is found at the next
+ *   task, which waits for the import ({@linkcode telemetryLoading}) before
+ *   its admission; the task whose module registered it is not recorded, as
+ *   it was not before, and neither do nested calls it makes carry its
+ *   spans.
  *
  * @module
  */

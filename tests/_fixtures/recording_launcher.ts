@@ -40,5 +40,5 @@ if (String(slot) === Deno.env.get("WOOL_FAIL_SLOT")) {
     Deno.exit(3);
   }
 } else {
-  await runWorker(Deno.stdin.readable);
+  await runWorker(Deno.stdin);
 }

@@ -52,4 +52,4 @@ if (launch > Number(Deno.env.get("WOOL_HEALTHY_LAUNCHES"))) {
   console.error(`launch ${launch}: dies at start-up`);
   Deno.exit(1);
 }
-await runWorker(Deno.stdin.readable);
+await runWorker(Deno.stdin);
