@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { FloorClient } from "./floor/client.ts";
+import { FloorClient, type LongLivedStream } from "./floor/client.ts";
 import {
   type ClosedLoopResult,
   runClosedLoop,
@@ -35,6 +35,14 @@ export interface FloorResults {
    */
   readonly sessionShaped: {
     readonly sequential: SequentialResult;
+    /**
+     * Sequential again, each exchange on the other of two server processes
+     * in turn — as a pool's sequential calls go to its two workers under
+     * round robin. A process woken half as often runs its exchange slower
+     * (its caches and CPU gone cold), which the one-server floor hides.
+     * Absent from results older than this measurement.
+     */
+    readonly sequentialTwoServers?: SequentialResult;
     readonly inFlight64: ClosedLoopResult;
     /** CPU per message at 64 in flight: the client's and the server's. */
     readonly inFlight64Cpu: CpuPerTask;
@@ -91,6 +99,10 @@ export async function measureFloors(budget: Budget): Promise<FloorResults> {
       iterations: budget.sequentialIterations,
       rounds: budget.sequentialRounds,
     });
+    const sequentialTwoServers = await alternating(
+      session,
+      budget,
+    );
     let exchanged = 0;
     const meter = new CpuMeter([server.pid]);
     const inFlight64 = await runClosedLoop(async () => {
@@ -103,12 +115,39 @@ export async function measureFloors(budget: Budget): Promise<FloorResults> {
     });
     const sessionShaped = {
       sequential,
+      sequentialTwoServers,
       inFlight64,
       inFlight64Cpu: meter.stop(exchanged),
     };
     session.close();
     return { streamPerTask, longLivedStream, sessionShaped };
   } finally {
+    client.close();
+  }
+}
+
+/**
+ * Sequential exchanges on `first` and on a second server's session in
+ * turn; see `sessionShaped.sequentialTwoServers`.
+ */
+async function alternating(
+  first: LongLivedStream,
+  budget: Budget,
+): Promise<SequentialResult> {
+  await using server = await spawnServingChild(SERVER, CONFIG);
+  const client = new FloorClient(server.address);
+  const second = client.openSession();
+  try {
+    let turn = 0;
+    return await runSequential(
+      () => (turn++ % 2 === 0 ? first : second).send(),
+      {
+        iterations: budget.sequentialIterations,
+        rounds: budget.sequentialRounds,
+      },
+    );
+  } finally {
+    second.close();
     client.close();
   }
 }

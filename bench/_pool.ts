@@ -63,6 +63,13 @@ export interface TrivialResults {
    * session transport only), measured right after the round-robin one.
    */
   readonly c64LeastInFlight?: ClosedLoopResult;
+  /**
+   * Concurrency 1 on a pool of one worker (the session transport only):
+   * the shape of the floor, one client and one server process. The
+   * two-worker `sequential` sends each call to the other worker in turn.
+   * Absent from results older than this measurement.
+   */
+  readonly sequentialOneWorker?: SequentialResult;
   readonly generator: {
     readonly calls: number;
     readonly valuesPerCall: number;
@@ -132,7 +139,10 @@ export async function measureTrivial(
     c64Cpu,
     c256,
     ...(transport === "session"
-      ? { c64LeastInFlight: await measureLeastInFlight(budget) }
+      ? {
+        c64LeastInFlight: await measureLeastInFlight(budget),
+        sequentialOneWorker: await measureOneWorker(budget),
+      }
       : {}),
     generator: {
       calls: generator.completed,
@@ -155,6 +165,16 @@ async function measureLeastInFlight(budget: Budget): Promise<ClosedLoopResult> {
     concurrency: 64,
     durationMs: budget.loadMs,
     rounds: budget.rounds,
+  });
+}
+
+async function measureOneWorker(budget: Budget): Promise<SequentialResult> {
+  await using pool = await WorkerPool.start({ ...BASE, spawn: 1 });
+  const add = () =>
+    pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+  return await runSequential(add, {
+    iterations: budget.sequentialIterations,
+    rounds: budget.sequentialRounds,
   });
 }
 

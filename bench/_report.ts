@@ -67,6 +67,8 @@ export interface SummaryRow {
 
 const TARGET_TASKS_PER_SECOND_C64 = 25_000;
 const TARGET_SEQUENTIAL_RATIO = 1.1;
+/** Issue 11: a sequential call's p50 against the floor of the same shape. */
+const TARGET_SAME_PATTERN_RATIO = 1.3;
 const TARGET_REJECTED_RATIO = 1;
 /** Accepted p99 at the highest overload, as a multiple of the 1× p99. */
 export const TARGET_OVERLOAD_P99_RATIO = 2;
@@ -173,6 +175,13 @@ function floorRows(floors: FloorResults | undefined): SummaryRow[] {
       "Floor: long-lived stream, task → ack + result, sequential",
       latency(sessionShaped.sequential),
     ),
+    ...(sessionShaped.sequentialTwoServers
+      ? [info(
+        "floor.sessionShaped.sequentialTwoServers",
+        "Floor: long-lived streams to two servers in turn, task → ack + result, sequential",
+        latency(sessionShaped.sequentialTwoServers),
+      )]
+      : []),
     info(
       "floor.sessionShaped.inFlight64",
       "Floor: long-lived stream, task → ack + result, 64 in flight",
@@ -211,6 +220,36 @@ function trivialRows(
       ratio: ratio(trivial.sequential.latency.p50Ms, shaped),
       target: "",
       verdict: "info",
+    });
+  }
+  const oneWorker = trivial.sequentialOneWorker;
+  if (session && floors && oneWorker) {
+    const shaped = floors.sessionShaped.sequential.latency.p50Ms;
+    const oneRatio = ratio(oneWorker.latency.p50Ms, shaped);
+    rows.push({
+      id: `pool.${t}.sequential.oneWorker`,
+      measurement:
+        `Pool (${t}), trivial task, concurrency 1, one worker, vs same-pattern floor (one server)`,
+      result: latency(oneWorker),
+      floor: `ack + result stream p50 ${formatMs(shaped)}`,
+      ratio: oneRatio,
+      target: `≤ ${TARGET_SAME_PATTERN_RATIO}× floor`,
+      verdict: verdict(oneRatio <= TARGET_SAME_PATTERN_RATIO),
+    });
+  }
+  const twoServers = floors?.sessionShaped.sequentialTwoServers;
+  if (session && twoServers) {
+    const alternating = twoServers.latency.p50Ms;
+    const twoRatio = ratio(trivial.sequential.latency.p50Ms, alternating);
+    rows.push({
+      id: `pool.${t}.sequential.vsTwoServers`,
+      measurement:
+        `Pool (${t}), trivial task, concurrency 1, two workers in turn, vs same-pattern floor (two servers in turn)`,
+      result: `p50 ${formatMs(trivial.sequential.latency.p50Ms)}`,
+      floor: `ack + result streams p50 ${formatMs(alternating)}`,
+      ratio: twoRatio,
+      target: `≤ ${TARGET_SAME_PATTERN_RATIO}× floor`,
+      verdict: verdict(twoRatio <= TARGET_SAME_PATTERN_RATIO),
     });
   }
   if (!session && floors) {

@@ -168,3 +168,61 @@ Deno.test("buildSummary() puts the least-in-flight rate at concurrency 64 next t
   assert.equal(row?.ratio, 1.25);
   assert.match(row?.floor ?? "", /round robin 80\.0k tasks\/s/);
 });
+
+Deno.test("buildSummary() judges the sequential call against the floor of its own shape: one worker against one server, two workers in turn against two servers in turn", () => {
+  const floors = {
+    streamPerTask: {
+      sequential: load(0.3, 3000),
+      c64: load(8, 8000),
+      c256: load(30, 9000),
+    },
+    longLivedStream: {
+      sequential: load(0.1, 10_000),
+      inFlight64: load(1.5, 44_000),
+      inFlight256: load(5, 46_000),
+    },
+    sessionShaped: {
+      sequential: load(0.1, 9000),
+      sequentialTwoServers: load(0.12, 8000),
+      inFlight64: load(2, 31_000),
+      inFlight64Cpu: { selfUs: 32, peersUs: [31] },
+    },
+  };
+  const rows = (oneWorkerP50Ms: number, twoWorkersP50Ms: number) =>
+    buildSummary({
+      floors,
+      trivial: {
+        session: {
+          transport: "session",
+          sequential: load(twoWorkersP50Ms, 5000),
+          sequentialOneWorker: load(oneWorkerP50Ms, 6000),
+          c64: load(1, 80_000),
+          c64Cpu: { selfUs: 11, peersUs: [12, 12] },
+          c256: load(3, 100_000),
+          generator: {
+            calls: 10,
+            valuesPerCall: 100,
+            total: summarize([10]),
+            perValueMs: 0.1,
+          },
+        },
+      },
+    });
+  const met = rows(0.12, 0.15);
+  const one = met.find((r) => r.id === "pool.session.sequential.oneWorker");
+  const two = met.find((r) => r.id === "pool.session.sequential.vsTwoServers");
+  assert.equal(one?.ratio, 1.2);
+  assert.equal(one?.verdict, "met");
+  assert.equal(two?.ratio, 1.25);
+  assert.equal(two?.verdict, "met");
+  assert.ok(
+    met.some((r) => r.id === "floor.sessionShaped.sequentialTwoServers"),
+  );
+  const missed = rows(0.14, 0.18);
+  for (const id of ["oneWorker", "vsTwoServers"]) {
+    assert.equal(
+      missed.find((r) => r.id === `pool.session.sequential.${id}`)?.verdict,
+      "missed",
+    );
+  }
+});
