@@ -11,6 +11,8 @@
  * 5× and 10× the capacity, each call with a 1 s budget; and a run at 2×
  * whose task cost doubles halfway.
  *
+ * Arrivals are paced by the main thread's timers, in bursts 1–2 ms late,
+ * or evenly by a thread of their own (`--arrivals even`, `_arrivals.ts`).
  * A call is *accepted* unless every worker rejected it; its latency runs
  * from its scheduled arrival to its end (a call that ran out of time
  * counts with the time it took). *Goodput*: accepted calls that finished
@@ -31,6 +33,7 @@ import {
 import type { Budget } from "./_config.ts";
 import { runClosedLoop, runSequential } from "./_load.ts";
 import { percentile } from "./_stats.ts";
+import { type Arrivals, PACERS } from "./_arrivals.ts";
 
 /** Offered load, as multiples of the measured capacity. */
 export const ADAPTIVE_LOADS: readonly number[] = [1, 2, 5, 10];
@@ -73,7 +76,10 @@ type Outcome = "done" | "rejected" | "timed-out";
 
 /** One call of an open-loop run, its times from the run's start. */
 interface CallRecord {
+  /** When it was due. */
   readonly arrivedMs: number;
+  /** When the generator sent it: `arrivedMs` plus the generator's lag. */
+  readonly sentMs: number;
   readonly endedMs: number;
   readonly outcome: Outcome;
 }
@@ -87,6 +93,12 @@ export interface SpanFigures {
   readonly offered: number;
   readonly rejected: number;
   readonly timedOut: number;
+  /**
+   * p99 of how late the generator sent the calls that arrived in the span
+   * (already inside `p99Ms`, which runs from the due time). Absent from
+   * results older than the ticker (`_ticker.ts`).
+   */
+  readonly lagP99Ms?: number;
 }
 
 /** One hook at one load. */
@@ -110,6 +122,8 @@ export interface CostChangeRun {
 export interface AdaptiveResults {
   readonly taskMs: number;
   readonly callTimeoutMs: number;
+  /** How arrivals were paced (`_arrivals.ts`); absent: `"timer"`. */
+  readonly arrivals?: Arrivals;
   /** Per cost (the task's, and twice it): capacity and unloaded p99. */
   readonly baseline: {
     readonly capacityPerSecond: number;
@@ -127,6 +141,7 @@ export interface AdaptiveResults {
 /** Runs the section. */
 export async function measureAdaptive(
   budget: Budget,
+  arrivals: Arrivals = "timer",
 ): Promise<AdaptiveResults> {
   const base = await measureBaseline(ADAPTIVE_TASK_MS, budget);
   const doubled = await measureBaseline(2 * ADAPTIVE_TASK_MS, budget);
@@ -138,6 +153,7 @@ export async function measureAdaptive(
         ratePerSecond: multiple * base.capacityPerSecond,
         durationMs,
         costMs: () => ADAPTIVE_TASK_MS,
+        arrivals,
       });
       runs.push({
         hook: hook.name,
@@ -156,6 +172,7 @@ export async function measureAdaptive(
       durationMs: endMs,
       costMs: (atMs) =>
         atMs < changeAtMs ? ADAPTIVE_TASK_MS : 2 * ADAPTIVE_TASK_MS,
+      arrivals,
     });
     const settle = settleTimeMs(
       records,
@@ -176,6 +193,7 @@ export async function measureAdaptive(
   return {
     taskMs: ADAPTIVE_TASK_MS,
     callTimeoutMs: CALL_TIMEOUT_MS,
+    arrivals,
     baseline: {
       capacityPerSecond: base.capacityPerSecond,
       unloadedP99Ms: base.unloadedP99Ms,
@@ -235,6 +253,7 @@ async function offer(
     readonly ratePerSecond: number;
     readonly durationMs: number;
     readonly costMs: (atMs: number) => number;
+    readonly arrivals: Arrivals;
   },
 ): Promise<CallRecord[]> {
   await using pool = await startPool(backpressure);
@@ -242,40 +261,35 @@ async function offer(
   const total = Math.round(options.durationMs / intervalMs);
   const records: CallRecord[] = [];
   const pending: Promise<void>[] = [];
-  const started = performance.now();
-  let next = 0;
-  while (next < total) {
-    const nowMs = performance.now() - started;
-    for (; next < total && next * intervalMs <= nowMs; next++) {
-      const arrivedMs = next * intervalMs;
-      const call = pool.dispatch({
-        module: CPU_TASKS,
-        export: "cpu",
-        args: [options.costMs(arrivedMs)],
-        timeoutMs: CALL_TIMEOUT_MS,
-      });
-      pending.push(
-        call.then(
-          () => "done" as const,
-          (error: unknown) => {
-            if (error instanceof NoWorkersAvailable) return "rejected" as const;
-            if (error instanceof DispatchTimeout) return "timed-out" as const;
-            throw error;
-          },
-        ).then((outcome) => {
-          records.push({
-            arrivedMs,
-            endedMs: performance.now() - started,
-            outcome,
-          });
-        }),
-      );
-    }
-    if (next < total) {
-      const waitMs = next * intervalMs - (performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
-    }
-  }
+  let started = 0;
+  await PACERS[options.arrivals](intervalMs, total, (index, dueMs) => {
+    if (index === 0) started = dueMs;
+    const arrivedMs = dueMs - started;
+    const sentMs = performance.now() - started;
+    const call = pool.dispatch({
+      module: CPU_TASKS,
+      export: "cpu",
+      args: [options.costMs(arrivedMs)],
+      timeoutMs: CALL_TIMEOUT_MS,
+    });
+    pending.push(
+      call.then(
+        () => "done" as const,
+        (error: unknown) => {
+          if (error instanceof NoWorkersAvailable) return "rejected" as const;
+          if (error instanceof DispatchTimeout) return "timed-out" as const;
+          throw error;
+        },
+      ).then((outcome) => {
+        records.push({
+          arrivedMs,
+          sentMs,
+          endedMs: performance.now() - started,
+          outcome,
+        });
+      }),
+    );
+  });
   await Promise.all(pending);
   return records;
 }
@@ -300,6 +314,7 @@ function spanFigures(
     offered: arrived.length,
     rejected: arrived.length - accepted.length,
     timedOut: accepted.filter((r) => r.outcome === "timed-out").length,
+    lagP99Ms: percentile(arrived.map((r) => r.sentMs - r.arrivedMs), 99),
   };
 }
 

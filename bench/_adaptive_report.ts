@@ -59,8 +59,23 @@ export function renderAdaptiveTable(results: AdaptiveResults): string {
       formatRate(baseline.doubledCapacityPerSecond)
     }, ${formatMs(baseline.doubledUnloadedP99Ms)}). ` +
     `Cells: goodput as a share of capacity · accepted p99 as a multiple of the unloaded p99.`;
+  const lags = [...runs, ...costChange.runs.map((run) => run.after)]
+    .map((run) => run.lagP99Ms)
+    .filter((lag): lag is number => lag !== undefined);
+  const pacing = results.arrivals === "even"
+    ? "evenly, by a thread of their own"
+    : "by the main thread's timers, in bursts";
+  const lag = lags.length === 0 ? [] : [
+    "",
+    `Arrivals paced ${pacing}; sent late by the generator: p99 ${
+      formatMs(Math.min(...lags))
+    }–${
+      formatMs(Math.max(...lags))
+    } across the runs (inside the accepted p99s below).`,
+  ];
   return [
     intro,
+    ...lag,
     "",
     renderTable(header, rows),
     "",

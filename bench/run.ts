@@ -34,6 +34,7 @@
  *     deno task bench                      # the full run
  *     deno task bench --quick              # a short smoke run (noisier)
  *     deno task bench --only floors,pool   # some sections only
+ *     deno task bench --only adaptive --arrivals even  # overload arrivals evenly paced
  *
  * Sections: `floors`, `pool`, `rejection`, `overload`, `startup`, `listen`,
  * `remote`, `adaptive` (about 100 s alone: `--only adaptive`), `nested`, `telemetry`. Files
@@ -61,6 +62,7 @@ import { renderOverloadChart } from "./_chart.ts";
 import { measureListen, renderListenTable } from "./_listen.ts";
 import { measureRemote, renderRemoteTable } from "./_remote.ts";
 import { measureAdaptive } from "./_adaptive.ts";
+import type { Arrivals } from "./_arrivals.ts";
 import { measureNested, renderNestedTable } from "./_nested.ts";
 import {
   renderAdaptiveChart,
@@ -104,6 +106,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     write: { type: "boolean", default: false },
+    arrivals: { type: "string", default: "timer" },
   },
 });
 const sections = parseSections(values.only);
@@ -189,7 +192,10 @@ if (sections.has("nested")) {
   results.nested = await section("nested", () => measureNested(budget));
 }
 if (sections.has("adaptive")) {
-  results.adaptive = await section("adaptive", () => measureAdaptive(budget));
+  results.adaptive = await section(
+    "adaptive",
+    () => measureAdaptive(budget, arrivalsOption(values.arrivals)),
+  );
 }
 if (sections.has("telemetry")) {
   results.telemetry = await section(
@@ -317,4 +323,11 @@ function relative(url: URL): string {
   return url.pathname.startsWith(root)
     ? url.pathname.slice(root.length)
     : url.pathname;
+}
+
+function arrivalsOption(value: string): Arrivals {
+  if (value === "timer" || value === "even") return value;
+  throw new TypeError(
+    `--arrivals must be "timer" or "even", received ${JSON.stringify(value)}`,
+  );
 }
