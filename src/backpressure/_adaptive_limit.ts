@@ -29,6 +29,8 @@ export interface AdaptiveSettings {
   readonly smoothing: number;
   /** AIMD only. */
   readonly backoff: number;
+  /** `adaptiveConcurrency` only: hold a task for a slot about to free. */
+  readonly handoff: boolean;
 }
 
 /** What the limit remembers of an admitted task until it settles. */

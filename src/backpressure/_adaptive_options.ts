@@ -114,6 +114,7 @@ export function resolveAdaptiveSettings(
       ADAPTIVE_DEFAULTS.backoff,
       (v) => checkBackoff(factory, v),
     ),
+    handoff: false,
   });
 }
 

@@ -14,6 +14,8 @@ import {
   resolveAdaptiveSettings,
 } from "./_adaptive_options.ts";
 import { type HookClock, SYSTEM_CLOCK } from "./_load_signals.ts";
+import { Handoff } from "./_handoff.ts";
+import { describeValue } from "../_util/describe.ts";
 
 /**
  * Options of {@linkcode adaptiveConcurrency}; every one is optional.
@@ -94,6 +96,20 @@ export interface AdaptiveConcurrencyOptions {
    * @default {0.8}
    */
   readonly backoff?: number;
+  /**
+   * Whether a task that arrives with every slot taken may be held back —
+   * no answer yet — for a slot about to free, instead of being rejected:
+   * when the task that has run longest is expected, from the usual run
+   * time of those that ended, to end within a tenth of that time (25 ms
+   * at most). The held task is admitted as a slot frees, or rejected after
+   * twice that window; one at a time. Without it a worker at its limit
+   * idles from each task's end until the next arrival (half the gap
+   * between arrivals, on average). Meanwhile later tasks wait for their
+   * answer too: the worker decides in arrival order.
+   *
+   * @default {true}
+   */
+  readonly handoff?: boolean;
 }
 
 /**
@@ -115,8 +131,11 @@ export interface AdaptiveConcurrencyOptions {
 export interface AdaptiveConcurrencyHook extends BackpressureHookObject {
   /** The most tasks it admits at once now: a whole number ≥ `minLimit`. */
   readonly limit: number;
-  /** Admits a task while fewer than `limit` are active. */
-  admit(ctx: BackpressureContext): Verdict;
+  /**
+   * Admits a task while fewer than `limit` are active; with `handoff`, may
+   * hold one back for a slot about to free.
+   */
+  admit(ctx: BackpressureContext): Verdict | Promise<Verdict>;
   /** Learns from a task that ended. */
   settled(task: SettledTask): void;
 }
@@ -196,27 +215,42 @@ export function adaptiveConcurrencyWithClock(
 ): AdaptiveConcurrencyHook {
   const settings = resolveAdaptiveConcurrencyOptions(options);
   const limit = new AdaptiveLimit(settings, clock);
+  const handoff = settings.handoff ? new Handoff(clock) : undefined;
   return Object.freeze({
     get limit(): number {
       return limit.limit;
     },
-    admit(ctx: BackpressureContext): Verdict {
+    admit(ctx: BackpressureContext): Verdict | Promise<Verdict> {
       const cap = limit.limit;
       const active = ctx.activeTaskCount;
       if (active < cap) {
         limit.admitted(ctx.task, active);
+        handoff?.started(ctx.task);
         return false;
       }
       limit.turnedAway();
-      return {
+      const rejection = {
         reject: true,
         reason: `${active} active ${
           active === 1 ? "task" : "tasks"
         }, adaptive limit ${cap} (${limit.describe()})`,
       };
+      const held = handoff?.hold();
+      if (held === undefined) return rejection;
+      return held.then((admitted) => {
+        if (!admitted) return rejection;
+        limit.admitted(ctx.task, active - 1);
+        handoff?.started(ctx.task);
+        return false;
+      });
     },
     settled(done: SettledTask): void {
       limit.settled(done);
+      handoff?.settled(
+        done.task,
+        done.runMs,
+        done.outcome !== "cancelled" && !done.generator,
+      );
     },
   });
 }
@@ -232,8 +266,19 @@ export function resolveAdaptiveConcurrencyOptions(
   const checked = checkFactoryOptions(
     "adaptiveConcurrency",
     options,
-    ADAPTIVE_OPTION_NAMES,
+    [...ADAPTIVE_OPTION_NAMES, "handoff"],
     '{ algorithm: "gradient2" }',
   );
-  return resolveAdaptiveSettings("adaptiveConcurrency", checked);
+  const { handoff, ...limitOptions } = checked;
+  if (handoff !== undefined && typeof handoff !== "boolean") {
+    throw new TypeError(
+      `adaptiveConcurrency: "handoff" must be a boolean, received ${
+        describeValue(handoff)
+      }`,
+    );
+  }
+  return Object.freeze({
+    ...resolveAdaptiveSettings("adaptiveConcurrency", limitOptions),
+    handoff: handoff ?? true,
+  });
 }

@@ -17,7 +17,9 @@ import type { HookClock } from "../../src/backpressure/_load_signals.ts";
 /** The hook shape the built-in learning hooks have. */
 export interface LearningHook {
   readonly limit: number;
-  admit(ctx: { activeTaskCount: number; task: Task }): Verdict;
+  admit(
+    ctx: { activeTaskCount: number; task: Task },
+  ): Verdict | Promise<Verdict>;
   settled(task: SettledTask): void;
 }
 
@@ -66,10 +68,7 @@ export class HookDriver {
       args: Object.freeze([]),
       context: Object.freeze({ ...context }),
     }) as Task;
-    const verdict = this.hook.admit({
-      activeTaskCount: this.docket.length,
-      task,
-    });
+    const verdict = this.decide({ activeTaskCount: this.docket.length, task });
     if (typeof verdict === "boolean" ? verdict : verdict.reject) {
       this.rejected++;
       return null;
@@ -85,6 +84,20 @@ export class HookDriver {
     };
     this.docket.push(entry);
     return entry;
+  }
+
+  /**
+   * The hook's verdict on `ctx`, which must come at once: the driver models
+   * no held task (attach `adaptiveConcurrency` with `handoff: false`).
+   */
+  decide(ctx: { activeTaskCount: number; task: Task }): Verdict {
+    const verdict = this.hook.admit(ctx);
+    if (verdict instanceof Promise) {
+      throw new TypeError(
+        "The driver models no held task: attach adaptiveConcurrency with handoff: false",
+      );
+    }
+    return verdict;
   }
 
   /** Moves time on by `ms`, the thread busy for `busy` of it (0 to 1). */

@@ -139,7 +139,9 @@ class World {
     });
     const verdict = this.hook === null ? false : this.hook.admit(ctx);
     if (verdict instanceof Promise) {
-      throw new TypeError("The simulation needs a synchronous hook");
+      throw new TypeError(
+        "The simulation needs a synchronous hook (adaptiveConcurrency: handoff: false)",
+      );
     }
     if (!rejects(verdict)) return task;
     this.rejected.push({ tenant, arrivedMs: arrival.atMs });

@@ -97,7 +97,9 @@ function apply(
 
 function adaptive(opts: AdaptiveConcurrencyOptions): HookDriver {
   const driver = new HookDriver();
-  return driver.attach(adaptiveConcurrencyWithClock(opts, driver.clock));
+  return driver.attach(
+    adaptiveConcurrencyWithClock({ handoff: false, ...opts }, driver.clock),
+  );
 }
 
 Deno.test("adaptiveConcurrency keeps its limit a whole number within [minLimit, maxLimit], and admits only below it", () => {

@@ -25,10 +25,18 @@ const WARM_UP_MS = 500;
 const DECIDE_MS = 0.02;
 
 const ADAPTIVE: [string, HookMaker][] = [
-  ["gradient2", (clock) => adaptiveConcurrencyWithClock({}, clock)],
+  // The simulation decides at once: no task is held (`handoff`).
+  [
+    "gradient2",
+    (clock) => adaptiveConcurrencyWithClock({ handoff: false }, clock),
+  ],
   [
     "aimd",
-    (clock) => adaptiveConcurrencyWithClock({ algorithm: "aimd" }, clock),
+    (clock) =>
+      adaptiveConcurrencyWithClock(
+        { algorithm: "aimd", handoff: false },
+        clock,
+      ),
   ],
 ];
 
@@ -115,7 +123,11 @@ Deno.test("simulated CPU-bound worker: a hook that does not learn misses the tar
 
 Deno.test("adaptiveConcurrency(gradient2) comes down from a limit 50 times too high within 2 s", () => {
   const run = simulateCpuWorker(
-    (clock) => adaptiveConcurrencyWithClock({ initialLimit: 50 }, clock),
+    (clock) =>
+      adaptiveConcurrencyWithClock(
+        { initialLimit: 50, handoff: false },
+        clock,
+      ),
     cpuScenario(2, () => 10, 10),
   );
   const base = unloadedP99(10);

@@ -10,7 +10,9 @@ const ALGORITHMS = ["gradient2", "aimd"] as const;
 
 function driven(options: AdaptiveConcurrencyOptions = {}): HookDriver {
   const driver = new HookDriver();
-  return driver.attach(adaptiveConcurrencyWithClock(options, driver.clock));
+  return driver.attach(
+    adaptiveConcurrencyWithClock({ handoff: false, ...options }, driver.clock),
+  );
 }
 
 /** Every task takes `ms`, however many run: tasks awaiting I/O. */
@@ -29,7 +31,7 @@ for (const algorithm of ALGORITHMS) {
     assert.equal(driver.hook.limit, 2);
     assert.ok(driver.offer());
     assert.ok(driver.offer());
-    const verdict = driver.hook.admit({
+    const verdict = driver.decide({
       activeTaskCount: 2,
       task: driver.docket[0].task,
     });

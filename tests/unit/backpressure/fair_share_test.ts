@@ -123,7 +123,7 @@ Deno.test('fairShare() puts tasks with no value, or a value of another kind, und
   driver.settle(other);
   assert.equal(driver.offer({ tenant: { nested: true } }), null);
   assert.equal(driver.offer({ tenant: null }), null);
-  const verdict = driver.hook.admit({
+  const verdict = driver.decide({
     activeTaskCount: 1,
     task: { ...driver.docket[0].task, id: "again" },
   });
@@ -142,7 +142,7 @@ Deno.test("fairShare() explains a rejection", () => {
   const driver = driven({ key: "tenant", limit: 3 });
   offer(driver, "b", 1);
   offer(driver, "a", 2);
-  const full = driver.hook.admit({
+  const full = driver.decide({
     activeTaskCount: 3,
     task: driver.docket[0].task,
   });
@@ -150,7 +150,7 @@ Deno.test("fairShare() explains a rejection", () => {
   driver.settle(driver.docket[0]);
   const task = { ...driver.docket[0].task, id: "another" };
   assert.equal(
-    reasonOf(driver.hook.admit({ activeTaskCount: 2, task })),
+    reasonOf(driver.decide({ activeTaskCount: 2, task })),
     'tenant "a" holds 2 of 3 slots, its share is 1.5, and the 1 free are kept for other keys with work waiting',
   );
 });
