@@ -188,8 +188,10 @@ export interface AdaptiveConcurrencyHook extends BackpressureHookObject {
  *
  * assert.equal(hook.limit, 1);
  * assert.equal(hook.admit({ activeTaskCount: 0, task }), false);
+ * // No task has ended yet, so none is held for a slot: rejected at once.
  * const verdict = hook.admit({ activeTaskCount: 1, task });
- * assert.ok(typeof verdict === "object" && verdict.reject);
+ * assert.ok(!(verdict instanceof Promise) && typeof verdict === "object");
+ * assert.equal(verdict.reject, true);
  * hook.settled({ task, queuedMs: 0, runMs: 5, outcome: "ok", generator: false });
  * assert.ok(hook.limit >= 1);
  * ```
