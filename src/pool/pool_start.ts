@@ -9,6 +9,7 @@
  * @module
  */
 import { poolConnectionLimits, WORKER_HOST } from "../wire/launch.ts";
+import { launchCommands } from "../process/launch.ts";
 import { FRAME_OVERHEAD_BYTES } from "../wire/frames.ts";
 import { checkPoolPermissions } from "../process/preflight.ts";
 import { SocketDirectory } from "../process/socket_directory.ts";
@@ -48,7 +49,7 @@ export async function startMembers(
     Deno.build.os !== "windows";
   if (spawning) {
     checkPoolPermissions({
-      commands: [resolved.launch.command],
+      commands: launchCommands(resolved.launch),
       ...(unix
         ? { socketParent: temporaryDirectory() }
         : { hosts: [WORKER_HOST] }),

@@ -6,6 +6,7 @@ import {
 } from "../../../src/backpressure/_load_signals.ts";
 import { denoRun } from "../../_helpers/deno_run.ts";
 import { HookDriver } from "../../_helpers/hook_driver.ts";
+import { requireProgram } from "../../_helpers/on_path.ts";
 
 Deno.test("parseSchedstat: run time plus run-queue wait, in milliseconds", () => {
   assert.equal(parseSchedstat("127219000 98544000 2\n"), 225.763);
@@ -77,19 +78,6 @@ console.log(schedulerBusyMs() === undefined ? "fallback" : "scheduler");`;
   },
 });
 
-/** Whether `taskset` (Debian package util-linux) is on PATH. */
-function hasTaskset(): boolean {
-  try {
-    return new Deno.Command("taskset", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A program that, pinned with its two spinner processes to one CPU (they
  * inherit its affinity), busy-loops for 600 ms and prints what its own
@@ -132,13 +120,7 @@ Deno.test({
     "schedulerBusyMs: a thread set aside by the kernel for other busy processes counts as busy, though its CPU time says it had time to spare",
   ignore: !LINUX,
   async fn() {
-    if (!hasTaskset()) {
-      if (Deno.env.get("CI") === "true") {
-        assert.fail("taskset is not on PATH: apt-get install util-linux");
-      }
-      console.warn("ignored: taskset is not on PATH (Debian: util-linux)");
-      return;
-    }
+    if (!requireProgram("taskset", "util-linux")) return;
     const loadSignals = new URL(
       "../../../src/backpressure/_load_signals.ts",
       import.meta.url,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { findDenoConfig } from "../../../src/process/config_file.ts";
 import {
+  launchCommands,
   listenAddress,
   planWorkerLaunch,
   resolveWorkerLaunch,
@@ -168,6 +169,40 @@ Deno.test("resolveWorkerLaunch() passes worker.resourceLimits as one --v8-flags 
     ENTRY.href,
   ]);
   assert.deepEqual(launch.resourceLimits, resourceLimits);
+});
+
+Deno.test('resolveWorkerLaunch() with worker.schedulingPolicy "batch" runs deno run through chrt --batch 0, and the permission check asks for chrt too', () => {
+  const config = findDenoConfig()!;
+  const normal = planWorkerLaunch({ schedulingPolicy: "normal" }, ENTRY);
+  assert.equal(normal.schedulingPolicy, "normal");
+  assert.deepEqual(launchCommands(normal), [Deno.execPath()]);
+  assert.equal(resolveWorkerLaunch(normal, SOCKET).command, Deno.execPath());
+
+  const batch = planWorkerLaunch({ schedulingPolicy: "batch" }, ENTRY);
+  assert.deepEqual(launchCommands(batch), ["chrt", Deno.execPath()]);
+  const launch = resolveWorkerLaunch(batch, SOCKET);
+  assert.equal(launch.command, "chrt");
+  assert.deepEqual(launch.args, [
+    "--batch",
+    "0",
+    Deno.execPath(),
+    "run",
+    "--allow-all",
+    "--config",
+    config,
+    ENTRY.href,
+  ]);
+});
+
+Deno.test("planWorkerLaunch() refuses a worker.schedulingPolicy it does not know, and one with a command", () => {
+  assertOptionError(
+    { schedulingPolicy: "fifo" },
+    /"worker\.schedulingPolicy" must be "normal" or "batch", received "fifo"/,
+  );
+  assertOptionError(
+    { command: "w", schedulingPolicy: "batch" },
+    /"worker\.schedulingPolicy" applies only to the default "deno run" launch/,
+  );
 });
 
 Deno.test("resolveWorkerLaunch() adds no --v8-flags without resource limits", () => {
