@@ -30,6 +30,7 @@ import {
 } from "./_proc.ts";
 import { type LatencySummary, Samples, summarize } from "./_stats.ts";
 import { workerCommand } from "../tests/_helpers/worker_command.ts";
+import { onPath } from "../tests/_helpers/on_path.ts";
 
 /** Worker processes of every pool the benchmark starts. */
 export const WORKERS = 2;
@@ -70,6 +71,12 @@ export interface TrivialResults {
    * Absent from results older than this measurement.
    */
   readonly sequentialOneWorker?: SequentialResult;
+  /**
+   * Concurrency 64 again with the workers under `SCHED_BATCH`
+   * (`worker.schedulingPolicy: "batch"`; the session transport only, on
+   * Linux with util-linux's `chrt`). Absent from older results.
+   */
+  readonly c64Batch?: ClosedLoopResult;
   readonly generator: {
     readonly calls: number;
     readonly valuesPerCall: number;
@@ -142,6 +149,7 @@ export async function measureTrivial(
       ? {
         c64LeastInFlight: await measureLeastInFlight(budget),
         sequentialOneWorker: await measureOneWorker(budget),
+        ...(BATCH_AVAILABLE ? { c64Batch: await measureBatch(budget) } : {}),
       }
       : {}),
     generator: {
@@ -158,6 +166,23 @@ async function measureLeastInFlight(budget: Budget): Promise<ClosedLoopResult> {
   await using pool = await WorkerPool.start({
     ...BASE,
     loadBalancer: new LeastInFlightLoadBalancer(),
+  });
+  const add = () =>
+    pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
+  return await runClosedLoop(add, {
+    concurrency: 64,
+    durationMs: budget.loadMs,
+    rounds: budget.rounds,
+  });
+}
+
+/** Whether workers can run under `SCHED_BATCH` here (Linux, `chrt`). */
+const BATCH_AVAILABLE = Deno.build.os === "linux" && onPath("chrt");
+
+async function measureBatch(budget: Budget): Promise<ClosedLoopResult> {
+  await using pool = await WorkerPool.start({
+    ...BASE,
+    worker: { ...BASE.worker, schedulingPolicy: "batch" },
   });
   const add = () =>
     pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });

@@ -305,6 +305,23 @@ function trivialRows(
       verdict: "info",
     });
   }
+  const batch = trivial.c64Batch;
+  if (batch) {
+    const tail = (r: LoadResult) =>
+      `p99/p50 ${formatRatio(r.latency.p99Ms / r.latency.p50Ms)}`;
+    rows.push({
+      id: `pool.${t}.c64.schedBatch`,
+      measurement:
+        `Pool (${t}), trivial task, concurrency 64, workers under SCHED_BATCH`,
+      result: `${rate(batch)} · ${tail(batch)}`,
+      floor: `normal: ${formatRate(trivial.c64.perSecond)} · ${
+        tail(trivial.c64)
+      }`,
+      ratio: ratio(batch.perSecond, trivial.c64.perSecond),
+      target: "",
+      verdict: "info",
+    });
+  }
   if (session && floors) {
     const shaped = floors.sessionShaped.inFlight64.perSecond;
     rows.push({

@@ -12,6 +12,7 @@
  *     deno run -A bench/tail.ts --v8-flags=--max-semi-space-size=16
  *     deno run -A bench/tail.ts --worker-v8-flags=--max-semi-space-size=16
  *     deno run -A bench/tail.ts --balancer least-in-flight
+ *     deno run -A bench/tail.ts --scheduling batch     # workers under SCHED_BATCH
  *
  * `--v8-flags` is passed to the caller and the workers alike (besides
  * `--trace-gc,--expose-gc`), to try a remedy; `--worker-v8-flags` to the
@@ -63,6 +64,7 @@ const { values } = parseArgs({
     "v8-flags": { type: "string", default: "" },
     "worker-v8-flags": { type: "string", default: "" },
     balancer: { type: "string", default: "round-robin" },
+    scheduling: { type: "string", default: "normal" },
     child: { type: "string" },
   },
 });
@@ -72,6 +74,12 @@ const calls = Number(values.calls);
 const runs = Number(values.runs);
 const gapMs = Number(values["gap-ms"]);
 const balancer = balancerFlag("tail", values.balancer);
+if (values.scheduling !== "normal" && values.scheduling !== "batch") {
+  throw new TypeError(
+    `tail: --scheduling must be "normal" or "batch", received ${values.scheduling}`,
+  );
+}
+const batch = values.scheduling === "batch";
 const v8Flags = ["--trace-gc", "--expose-gc", values["v8-flags"]]
   .filter(Boolean).join(",");
 const workerV8Flags = [v8Flags, values["worker-v8-flags"]]
@@ -105,7 +113,7 @@ async function child(out: string): Promise<void> {
   await using pool = await WorkerPool.start({
     spawn: workers,
     loadBalancer: balancerNamed(balancer),
-    worker: workerCommand(`--v8-flags=${workerV8Flags}`),
+    worker: underPolicy(workerCommand(`--v8-flags=${workerV8Flags}`)),
   });
   const add = () =>
     pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
@@ -229,6 +237,7 @@ async function parent(): Promise<void> {
           `--v8-flags=${values["v8-flags"]}`,
           `--worker-v8-flags=${values["worker-v8-flags"]}`,
           `--balancer=${balancer}`,
+          `--scheduling=${values.scheduling}`,
         ],
         stdout: "piped",
         stderr: "inherit",
@@ -353,4 +362,19 @@ function print(report: ChildReport, events: GcEvent[]): void {
       pct(stallMs - anyLag)
     } with every process's loop on time.`,
   );
+}
+
+/**
+ * The worker command, through `chrt --batch 0` with `--scheduling batch`
+ * (what `worker.schedulingPolicy: "batch"` does for the default launch).
+ */
+function underPolicy(
+  launch: { readonly command: string; readonly args: string[] },
+): { readonly command: string; readonly args: string[] } {
+  return batch
+    ? {
+      command: "chrt",
+      args: ["--batch", "0", launch.command, ...launch.args],
+    }
+    : launch;
 }

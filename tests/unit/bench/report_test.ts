@@ -226,3 +226,28 @@ Deno.test("buildSummary() judges the sequential call against the floor of its ow
     );
   }
 });
+
+Deno.test("buildSummary() puts concurrency 64 with workers under SCHED_BATCH next to normal scheduling, with each run's p99/p50", () => {
+  const rows = buildSummary({
+    trivial: {
+      session: {
+        transport: "session",
+        sequential: load(0.17, 5000),
+        c64: { ...load(1, 80_000), latency: summarize([1, 1, 5]) },
+        c64Batch: { ...load(1, 88_000), latency: summarize([1, 1, 4]) },
+        c64Cpu: { selfUs: 11, peersUs: [12, 12] },
+        c256: load(3, 100_000),
+        generator: {
+          calls: 10,
+          valuesPerCall: 100,
+          total: summarize([10]),
+          perValueMs: 0.1,
+        },
+      },
+    },
+  });
+  const row = rows.find((r) => r.id === "pool.session.c64.schedBatch");
+  assert.equal(row?.ratio, 1.1);
+  assert.match(row?.result ?? "", /88\.0k tasks\/s.*p99\/p50 /);
+  assert.match(row?.floor ?? "", /^normal: 80\.0k tasks\/s · p99\/p50 /);
+});
