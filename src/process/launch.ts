@@ -221,15 +221,17 @@ export const CHRT = "chrt";
  * Without `command`: `Deno.execPath() run <permission flags>
  * [--v8-flags=<resource limits>] --config <config> <entry>`, where the
  * config is `options.config`, else the file Deno uses for the caller's main
- * module ({@linkcode findDenoConfig}), else `--no-config`. With `command`:
+ * module ({@linkcode findDenoConfig}), else `--no-config`; all of it after
+ * `chrt --batch 0` with `schedulingPolicy: "batch"`. With `command`:
  * `command` and `args` as given.
  *
  * @param options The `worker` options of a pool; `undefined` for defaults.
  * @param entry The worker entry module the default launch runs.
  * @returns The plan each worker's command line is made from.
  * @throws {TypeError} when an option has the wrong type, is unknown, or does
- * not apply (`args` without `command`; `permissions`, `config` or
- * `resourceLimits` with it); the message names the option
+ * not apply (`args` without `command`; `permissions`, `config`,
+ * `resourceLimits` or `schedulingPolicy` with it; `schedulingPolicy:
+ * "batch"` off Linux); the message names the option
  * (`worker.<name>`, `worker.resourceLimits.<name>`).
  * @throws {RangeError} when a resource limit is out of range.
  * @throws {PermissionNotInheritable} when `"inherit"` meets a partial grant.
