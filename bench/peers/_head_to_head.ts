@@ -36,6 +36,11 @@ export interface HeadToHeadOptions {
   readonly runs: number;
   /** Our pool's load balancer (Piscina hands tasks to its least busy thread). */
   readonly balancer: BalancerName;
+  /**
+   * How our workers are scheduled (`worker.schedulingPolicy`); absent from
+   * older results: `"normal"`.
+   */
+  readonly scheduling?: "normal" | "batch";
 }
 
 /** One measured run of one pool. */
@@ -94,7 +99,10 @@ export async function runHeadToHead(
 async function runWool(options: HeadToHeadOptions): Promise<HeadToHeadRun> {
   await using pool = await WorkerPool.start({
     spawn: options.workers,
-    worker: { config: CONFIG },
+    worker: {
+      config: CONFIG,
+      ...(options.scheduling === "batch" ? { schedulingPolicy: "batch" } : {}),
+    },
     loadBalancer: balancerNamed(options.balancer),
   });
   const tasks = pool.remote<typeof import("../fixtures/tasks.ts")>(TASKS);

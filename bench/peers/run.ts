@@ -14,6 +14,7 @@
  *     deno task bench:peers --quick          # a short smoke run (noisier)
  *     deno task bench:peers --head-to-head   # the alternating protocol only
  *     deno task bench:peers --head-to-head --balancer least-in-flight
+ *     deno task bench:peers --head-to-head --scheduling batch  # workers under SCHED_BATCH
  *
  * Needs `node` (and `npm`, the first time) on PATH; without them it says
  * so and exits 0. The peers are installed from `bench/peers/package.json`
@@ -74,9 +75,17 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     "head-to-head": { type: "boolean", default: false },
     balancer: { type: "string", default: "round-robin" },
+    scheduling: { type: "string", default: "normal" },
   },
 });
 const balancer = balancerFlag("bench:peers", values.balancer);
+if (values.scheduling !== "normal" && values.scheduling !== "batch") {
+  console.error(
+    `bench:peers: --scheduling must be "normal" or "batch", received ${values.scheduling}`,
+  );
+  Deno.exit(2);
+}
+const scheduling: "normal" | "batch" = values.scheduling;
 /** Calls per head-to-head run, and the warm-up before them. */
 const HEAD_TO_HEAD_CALLS = values.quick ? 5_000 : 20_000;
 const HEAD_TO_HEAD_WARMUP = values.quick ? 1_000 : 2_000;
@@ -135,6 +144,7 @@ for (const workers of [2, 4]) {
       warmup: HEAD_TO_HEAD_WARMUP,
       runs: 3,
       balancer,
+      scheduling,
     }, (line) => console.error(line)),
   );
 }
@@ -346,7 +356,7 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
         String(r.options.workers),
         `${formatRate(r.woolMedianPerSecond)}, ${
           r.options.balancer ?? "round-robin"
-        }`,
+        }${r.options.scheduling === "batch" ? ", SCHED_BATCH" : ""}`,
         formatRate(r.piscinaMedianPerSecond),
         formatRatio(r.medianRatio),
         r.pairRatios.map((x) => x.toFixed(2)).join(", "),
