@@ -213,7 +213,7 @@ const KNOWN_OPTIONS: readonly string[] = [
 ];
 
 /** What runs a worker under `SCHED_BATCH` (util-linux). */
-export const CHRT = "chrt";
+const CHRT = "chrt";
 
 /**
  * Validates launch options into a plan.
