@@ -25,7 +25,7 @@ export interface TaskRef {
  */
 export type TaskOutcome = "ok" | "error" | "cancelled";
 
-/** The telemetry of one task in a worker; see the module doc. */
+/** The telemetry of one task in a worker; see `task_telemetry.ts`. */
 export interface TaskTelemetry {
   /** The backpressure hook is about to run: starts the hook clock. */
   hookStarted(): void;
