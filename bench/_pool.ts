@@ -10,6 +10,7 @@ import {
   NoWorkersAvailable,
   type Transport,
   WorkerPool,
+  type WorkerPoolOptions,
 } from "@wool/core";
 import type { Budget } from "./_config.ts";
 import {
@@ -147,9 +148,17 @@ export async function measureTrivial(
     c256,
     ...(transport === "session"
       ? {
-        c64LeastInFlight: await measureLeastInFlight(budget),
+        c64LeastInFlight: await measureC64(budget, {
+          loadBalancer: new LeastInFlightLoadBalancer(),
+        }),
         sequentialOneWorker: await measureOneWorker(budget),
-        ...(BATCH_AVAILABLE ? { c64Batch: await measureBatch(budget) } : {}),
+        ...(BATCH_AVAILABLE
+          ? {
+            c64Batch: await measureC64(budget, {
+              worker: { ...BASE.worker, schedulingPolicy: "batch" },
+            }),
+          }
+          : {}),
       }
       : {}),
     generator: {
@@ -161,12 +170,15 @@ export async function measureTrivial(
   };
 }
 
-/** `add(1, 2)` at concurrency 64 on a pool that balances by tasks in flight. */
-async function measureLeastInFlight(budget: Budget): Promise<ClosedLoopResult> {
-  await using pool = await WorkerPool.start({
-    ...BASE,
-    loadBalancer: new LeastInFlightLoadBalancer(),
-  });
+/**
+ * `add(1, 2)` at concurrency 64 on a pool started with `options` over the
+ * benchmark's own: a balancer, a worker option.
+ */
+async function measureC64(
+  budget: Budget,
+  options: WorkerPoolOptions,
+): Promise<ClosedLoopResult> {
+  await using pool = await WorkerPool.start({ ...BASE, ...options });
   const add = () =>
     pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
   return await runClosedLoop(add, {
@@ -178,20 +190,6 @@ async function measureLeastInFlight(budget: Budget): Promise<ClosedLoopResult> {
 
 /** Whether workers can run under `SCHED_BATCH` here (Linux, `chrt`). */
 const BATCH_AVAILABLE = Deno.build.os === "linux" && onPath("chrt");
-
-async function measureBatch(budget: Budget): Promise<ClosedLoopResult> {
-  await using pool = await WorkerPool.start({
-    ...BASE,
-    worker: { ...BASE.worker, schedulingPolicy: "batch" },
-  });
-  const add = () =>
-    pool.dispatch({ module: TASKS, export: "add", args: [1, 2] });
-  return await runClosedLoop(add, {
-    concurrency: 64,
-    durationMs: budget.loadMs,
-    rounds: budget.rounds,
-  });
-}
 
 async function measureOneWorker(budget: Budget): Promise<SequentialResult> {
   await using pool = await WorkerPool.start({ ...BASE, spawn: 1 });
