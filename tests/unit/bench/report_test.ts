@@ -3,7 +3,7 @@ import type {
   ClosedLoopResult,
   SequentialResult,
 } from "../../../bench/_load.ts";
-import type { OverloadResults } from "../../../bench/_pool.ts";
+import type { OverloadResults, TrivialResults } from "../../../bench/_pool.ts";
 import { renderOverloadChart } from "../../../bench/_chart.ts";
 import { buildSummary, renderSummaryTable } from "../../../bench/_report.ts";
 import { summarize } from "../../../bench/_stats.ts";
@@ -20,6 +20,24 @@ function load(
     latency: summarize([p50Ms, p50Ms, p50Ms]),
     roundsPerSecond: [perSecond],
     roundsP50Ms: [p50Ms],
+  };
+}
+
+/** A session transport's trivial-task results, with `fields` over defaults. */
+function sessionTrivial(fields: Partial<TrivialResults> = {}): TrivialResults {
+  return {
+    transport: "session",
+    sequential: load(0.17, 5000),
+    c64: load(1, 80_000),
+    c64Cpu: { selfUs: 11, peersUs: [12, 12] },
+    c256: load(3, 100_000),
+    generator: {
+      calls: 10,
+      valuesPerCall: 100,
+      total: summarize([10]),
+      perValueMs: 0.1,
+    },
+    ...fields,
   };
 }
 
@@ -145,23 +163,12 @@ Deno.test("buildSummary() judges a worker's memory by the heap it keeps after fu
 });
 
 Deno.test("buildSummary() puts the least-in-flight rate at concurrency 64 next to round robin's", () => {
-  const c64 = load(2, 80_000);
   const rows = buildSummary({
     trivial: {
-      session: {
-        transport: "session",
-        sequential: load(0.17, 5000),
-        c64,
-        c64Cpu: { selfUs: 11, peersUs: [12, 12] },
-        c256: load(3, 100_000),
+      session: sessionTrivial({
+        c64: load(2, 80_000),
         c64LeastInFlight: load(1.5, 100_000),
-        generator: {
-          calls: 10,
-          valuesPerCall: 100,
-          total: summarize([10]),
-          perValueMs: 0.1,
-        },
-      },
+      }),
     },
   });
   const row = rows.find((r) => r.id === "pool.session.c64.leastInFlight");
@@ -192,20 +199,10 @@ Deno.test("buildSummary() judges the sequential call against the floor of its ow
     buildSummary({
       floors,
       trivial: {
-        session: {
-          transport: "session",
+        session: sessionTrivial({
           sequential: load(twoWorkersP50Ms, 5000),
           sequentialOneWorker: load(oneWorkerP50Ms, 6000),
-          c64: load(1, 80_000),
-          c64Cpu: { selfUs: 11, peersUs: [12, 12] },
-          c256: load(3, 100_000),
-          generator: {
-            calls: 10,
-            valuesPerCall: 100,
-            total: summarize([10]),
-            perValueMs: 0.1,
-          },
-        },
+        }),
       },
     });
   const met = rows(0.12, 0.15);
@@ -230,20 +227,10 @@ Deno.test("buildSummary() judges the sequential call against the floor of its ow
 Deno.test("buildSummary() puts concurrency 64 with workers under SCHED_BATCH next to normal scheduling, with each run's p99/p50", () => {
   const rows = buildSummary({
     trivial: {
-      session: {
-        transport: "session",
-        sequential: load(0.17, 5000),
+      session: sessionTrivial({
         c64: { ...load(1, 80_000), latency: summarize([1, 1, 5]) },
         c64Batch: { ...load(1, 88_000), latency: summarize([1, 1, 4]) },
-        c64Cpu: { selfUs: 11, peersUs: [12, 12] },
-        c256: load(3, 100_000),
-        generator: {
-          calls: 10,
-          valuesPerCall: 100,
-          total: summarize([10]),
-          perValueMs: 0.1,
-        },
-      },
+      }),
     },
   });
   const row = rows.find((r) => r.id === "pool.session.c64.schedBatch");
