@@ -16,8 +16,8 @@
  * fraction of one task's time for it.
  *
  * While one task is held, the worker's admission gate holds later tasks
- * too (decisions are taken in arrival order): they are answered, at the
- * latest, when the hold ends.
+ * too (decisions are taken one at a time): they are answered, newest
+ * first, when the hold ends.
  *
  * @module
  */

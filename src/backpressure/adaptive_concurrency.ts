@@ -105,7 +105,8 @@ export interface AdaptiveConcurrencyOptions {
    * twice that window; one at a time. Without it a worker at its limit
    * idles from each task's end until the next arrival (half the gap
    * between arrivals, on average). Meanwhile later tasks wait for their
-   * answer too: the worker decides in arrival order.
+   * answer too: the worker decides one task at a time (newest first once
+   * it has rejected one).
    *
    * @default {true}
    */

@@ -159,6 +159,20 @@ export async function waitForAbort(port: number): Promise<string> {
   return reason;
 }
 
+/**
+ * Arrives at the gate, then holds its slot until its task signal aborts,
+ * and ends in the same turn: no I/O between the abort and the end.
+ */
+export async function holdUntilAborted(port: number): Promise<void> {
+  const signal = taskSignal();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  conn.close();
+}
+
 /** Appends `line` to the file at `path` (a side effect tests read back). */
 export async function mark(path: string, line: string): Promise<string> {
   await Deno.writeTextFile(path, `${line}\n`, { append: true });

@@ -6,7 +6,10 @@ import type {
   Task,
   Verdict,
 } from "../../../src/backpressure/types.ts";
-import { AdmissionGate } from "../../../src/worker/admission_gate.ts";
+import {
+  AdmissionGate,
+  PRESSURE_MS,
+} from "../../../src/worker/admission_gate.ts";
 import { Docket, type DocketEntry } from "../../../src/worker/docket.ts";
 
 /** Long enough never to fire in these tests, except where a test sets it. */
@@ -65,6 +68,11 @@ function manualHook(): {
 /** Lets every pending promise callback run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+/** Lets a turn of the event loop pass (an immediate has run). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function gate(
@@ -185,6 +193,103 @@ Deno.test("AdmissionGate.admit() never lets more than N in with a slow hook that
   );
   assert.equal(admissions.filter((a) => a.accepted).length, limit);
   assert.equal(docket.size, limit);
+});
+
+/**
+ * A gate with a one-slot synchronous hook on a clock the test sets; `asked`
+ * lists the tasks the hook was asked about, in order.
+ */
+function oneSlotGate(): {
+  gate: AdmissionGate;
+  docket: Docket;
+  asked: string[];
+  clock: { now: number };
+} {
+  const asked: string[] = [];
+  const clock = { now: 0 };
+  const docket = new Docket();
+  const hook: BackpressureHook = (ctx) => {
+    asked.push(ctx.task.id);
+    return ctx.activeTaskCount >= 1;
+  };
+  const g = new AdmissionGate({
+    hook,
+    timeoutMs: NO_TIMEOUT_MS,
+    docket,
+    now: () => clock.now,
+  });
+  return { gate: g, docket, asked, clock };
+}
+
+Deno.test("AdmissionGate.admit() under pressure decides the tasks of one turn at its end, newest first", async () => {
+  const { gate: g, docket, asked, clock } = oneSlotGate();
+  const running = entry();
+  assert.equal(
+    (g.admit(task("running"), running, 0) as Admission).accepted,
+    true,
+  );
+  clock.now = 1;
+  // The hook's rejection puts the worker under pressure.
+  assert.equal(
+    (g.admit(task("refused"), entry(), 1) as Admission).accepted,
+    false,
+  );
+  docket.remove(running);
+  const pending = ["old", "middle", "new"].map((id, i) =>
+    g.admit(task(id), entry(), 2 + i)
+  );
+  assert.ok(pending.every((p) => p instanceof Promise));
+  assert.equal(docket.size, 0);
+  const [old, middle, fresh] = await Promise.all(pending);
+  assert.equal(fresh.accepted, true);
+  assert.equal(old.accepted, false);
+  assert.equal(middle.accepted, false);
+  assert.deepEqual(asked, ["running", "refused", "new", "middle", "old"]);
+  assert.equal(docket.size, 1);
+});
+
+Deno.test("AdmissionGate.admit() without pressure decides each task as it arrives, oldest first", () => {
+  const { gate: g, asked } = oneSlotGate();
+  const first = g.admit(task("first"), entry(), 0);
+  const second = g.admit(task("second"), entry(), 0);
+  assert.deepEqual(first, { accepted: true });
+  assert.ok(!(second instanceof Promise));
+  assert.equal(second.accepted, false);
+  assert.deepEqual(asked, ["first", "second"]);
+});
+
+Deno.test("AdmissionGate.admit() is under pressure for PRESSURE_MS after the latest rejection", async () => {
+  const { gate: g, docket, clock } = oneSlotGate();
+  const running = entry();
+  g.admit(task("running"), running, 0);
+  clock.now = 10;
+  g.admit(task("refused"), entry(), 10);
+  docket.remove(running);
+  const withinEntry = entry();
+  const within = g.admit(task("within"), withinEntry, 10 + PRESSURE_MS - 1);
+  assert.ok(within instanceof Promise);
+  assert.equal((await within).accepted, true);
+  docket.remove(withinEntry);
+  const after = g.admit(task("after"), entry(), 10 + PRESSURE_MS);
+  assert.deepEqual(after, { accepted: true });
+});
+
+Deno.test("AdmissionGate.admit() under pressure decides tasks queued behind an async hook newest first", async () => {
+  const { hook, calls, answers } = manualHook();
+  const { gate: g } = gate(hook);
+  const refused = g.admit(task("refused"), entry());
+  await settle();
+  answers[0].resolve(true);
+  assert.equal((await refused).accepted, false);
+  const pending = ["a", "b", "c"].map((id) => g.admit(task(id), entry()));
+  for (let i = 1; i <= 3; i++) {
+    for (let turn = 0; calls.length <= i && turn < 100; turn++) {
+      await nextTurn();
+    }
+    answers[i].resolve(false);
+  }
+  await Promise.all(pending);
+  assert.deepEqual(calls.map((c) => c.task.id), ["refused", "c", "b", "a"]);
 });
 
 Deno.test("AdmissionGate.admit() rejects a task whose hook does not answer within timeoutMs, then decides the next", async () => {

@@ -1,0 +1,65 @@
+/**
+ * Newest first under pressure, through a real worker: once its hook has
+ * rejected a task, the tasks a worker reads in one turn are decided at the
+ * end of that turn, newest first, so a slot that frees meanwhile goes to
+ * the task that has waited least.
+ *
+ * A worker capped at one task by `maxActive({ limit: 1 })` runs a task
+ * that holds its slot until aborted; a call it rejects puts it under
+ * pressure. Then, in one turn of the caller, the holder is cancelled and
+ * three calls are made: the Session transport carries the four frames in
+ * one message, so the worker reads them in one turn. The holder ends as
+ * its signal aborts, within that turn; the newest call gets the slot and
+ * the two older ones are rejected. Decided in arrival order, as each
+ * arrived, all three would find the holder still in its slot.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { NoWorkersAvailable, WorkerPool } from "../../mod.ts";
+import { Gate } from "../_helpers/gate.ts";
+
+const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
+type Tasks = typeof import("../_fixtures/tasks.ts");
+
+function assertRejectedByHook(outcome: PromiseSettledResult<unknown>): void {
+  assert.equal(outcome.status, "rejected");
+  const error = (outcome as PromiseRejectedResult).reason;
+  assert.ok(error instanceof NoWorkersAvailable, String(error));
+  assert.equal(error.causes[0].code, "RESOURCE_EXHAUSTED");
+}
+
+Deno.test("WorkerPool: a worker under pressure gives a slot freed in one turn to the newest of the tasks read in it", async () => {
+  await using pool = await WorkerPool.start({
+    spawn: 1,
+    transport: "session",
+    backpressure: {
+      module: "@wool/core/backpressure",
+      export: "maxActive",
+      options: { limit: 1 },
+    },
+  });
+  await using gate = Gate.open();
+  const tasks = pool.remote<Tasks>(TASKS);
+  const holder = new AbortController();
+  const held = pool.dispatch({
+    module: TASKS,
+    export: "holdUntilAborted",
+    args: [gate.port],
+    signal: holder.signal,
+  });
+  held.catch(() => {});
+  await gate.arrived(1);
+  const [refused] = await Promise.allSettled([tasks.add(1, 2)]);
+  assertRejectedByHook(refused);
+
+  holder.abort();
+  const calls = ["old", "middle", "new"].map((id) => tasks.echo(id));
+  const [old, middle, fresh] = await Promise.allSettled(calls);
+
+  assert.deepEqual(fresh, { status: "fulfilled", value: "new" });
+  assertRejectedByHook(old);
+  assertRejectedByHook(middle);
+  const [stats] = pool.stats().workers;
+  assert.equal(stats.rejected.hook, 3);
+});
