@@ -101,7 +101,11 @@ export function targetLines(results: AdaptiveResults): string[] {
         mark(ratio <= ADAPTIVE_TARGETS.p99Ratio)
       } ${run.multiple}×: accepted p99 ${
         ratio.toFixed(2)
-      }× unloaded (target ≤ ${ADAPTIVE_TARGETS.p99Ratio}×)`,
+      }× unloaded (target ≤ ${ADAPTIVE_TARGETS.p99Ratio}×)${
+        run.lagP99Ms === undefined
+          ? ""
+          : `; calls sent late by the generator: p99 ${formatMs(run.lagP99Ms)}`
+      }`,
     );
   }
   const change = costChange.runs.find((run) => run.hook === ADAPTIVE);
