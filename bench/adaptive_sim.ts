@@ -118,10 +118,18 @@ function hooks(model: Model): [string, HookMaker][] {
       `maxActive(${4 * model.rightLimit})`,
       () => maxActive({ limit: 4 * model.rightLimit }),
     ],
-    ["adaptive gradient2", (clock) => adaptiveConcurrencyWithClock({}, clock)],
+    // The model answers every decision at once: no task is held.
+    [
+      "adaptive gradient2",
+      (clock) => adaptiveConcurrencyWithClock({ handoff: false }, clock),
+    ],
     [
       "adaptive aimd",
-      (clock) => adaptiveConcurrencyWithClock({ algorithm: "aimd" }, clock),
+      (clock) =>
+        adaptiveConcurrencyWithClock(
+          { algorithm: "aimd", handoff: false },
+          clock,
+        ),
     ],
   ];
 }

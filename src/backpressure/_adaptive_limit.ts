@@ -50,6 +50,8 @@ export class AdaptiveLimit {
   /** Admission order of the tasks in flight, to tell rounds apart. */
   readonly #admissions = new WeakMap<Task, Admission>();
   #admitted = 0;
+  /** Tasks admitted and not yet settled. */
+  #active = 0;
 
   constructor(settings: AdaptiveSettings, clock: HookClock) {
     this.#clock = clock;
@@ -89,6 +91,8 @@ export class AdaptiveLimit {
   /** Notes that `task` was admitted with `active` tasks in the docket. */
   admitted(task: Task, active: number): void {
     this.#admissions.set(task, { seq: ++this.#admitted, alone: active === 0 });
+    this.#active = active + 1;
+    this.#signals.full(this.#active >= this.limit);
   }
 
   /** Notes that the limit turned a task away. */
@@ -103,6 +107,8 @@ export class AdaptiveLimit {
   settled(done: SettledTask): void {
     const admission = this.#admissions.get(done.task);
     this.#admissions.delete(done.task);
+    this.#active = Math.max(0, this.#active - 1);
+    this.#signals.full(this.#active >= this.limit);
     if (done.outcome === "cancelled" || done.generator) return;
     const latencyMs = done.queuedMs + done.runMs;
     if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) return;
@@ -114,5 +120,6 @@ export class AdaptiveLimit {
       admitted: this.#admitted,
       alone: admission?.alone ?? false,
     });
+    this.#signals.full(this.#active >= this.limit);
   }
 }

@@ -10,10 +10,19 @@
  * an I/O-bound one (tasks awaiting a database, a timer, another service)
  * grows until latency says the resource it waits on is full.
  *
- * Both are measured over windows of `windowMs`: utilization is the time
- * the thread was busy over the wall time of the last window that closed.
- * Until one has closed, the thread counts as busy: a limit does not grow
- * before it knows it may.
+ * Both are measured over windows of `windowMs`. What decides is how busy
+ * the thread was **while the limit was full**: its busy time in the last
+ * window that closed over the time in it that the limit's slots were all
+ * taken (an upper bound of its busy share then, since the busy time spent
+ * with a slot free counts too). Spare time with a slot free says nothing
+ * of the limit: a one-slot worker running CPU-bound tasks as they come is
+ * idle between them, and it cannot use a second slot, since the thread is
+ * busy whenever its one task runs; counted over the whole window, those
+ * idle gaps (about 10 % at an offered load equal to its capacity) let its
+ * limit grow to 2 and the tasks that then shared the thread took twice as
+ * long. Until a window has closed, or in one where the limit was never
+ * full, the thread counts as busy: a limit does not grow before it knows
+ * it may.
  *
  * "Busy" includes the time the thread was ready to run but waited for a
  * core. A worker sharing its cores with other busy processes (the caller,
@@ -119,6 +128,10 @@ export class LoadSignals {
   #limitedBefore = false;
   #saturated = true;
   #utilization = Number.NaN;
+  /** Since when the limit has been full (`clock.now()`), while it is. */
+  #fullSince: number | undefined;
+  /** Time the limit was full in this window, before `#fullSince`. */
+  #fullMs = 0;
 
   /**
    * @param clock Where time comes from.
@@ -139,6 +152,20 @@ export class LoadSignals {
     return this.#utilization;
   }
 
+  /**
+   * Notes whether every slot of the limit is taken now; called as tasks
+   * are admitted and settle, and as the limit moves.
+   */
+  full(isFull: boolean): void {
+    this.#roll();
+    const since = this.#fullSince;
+    if (isFull && since === undefined) this.#fullSince = this.#clock.now();
+    if (!isFull && since !== undefined) {
+      this.#fullMs += this.#clock.now() - since;
+      this.#fullSince = undefined;
+    }
+  }
+
   /** Notes that the limit turned a task away now. */
   noteLimited(): void {
     this.#roll();
@@ -148,7 +175,7 @@ export class LoadSignals {
   /**
    * Whether the limit may grow now: it turned a task away in this window
    * or the last one, and the last closed window found the thread with time
-   * to spare.
+   * to spare while the limit was full.
    */
   mayGrow(): boolean {
     this.#roll();
@@ -161,12 +188,21 @@ export class LoadSignals {
     const elapsedMs = nowMs - this.#windowStartMs;
     if (elapsedMs < this.#windowMs) return;
     const busyMs = this.#clock.busyMs();
-    const utilization = (busyMs - this.#windowStartBusyMs) / elapsedMs;
+    const windowBusyMs = busyMs - this.#windowStartBusyMs;
+    let fullMs = this.#fullMs;
+    if (this.#fullSince !== undefined) {
+      fullMs += nowMs - this.#fullSince;
+      this.#fullSince = nowMs;
+    }
+    this.#fullMs = 0;
     // A clock that could not be read counts as busy: no growth on no evidence.
+    const utilization = windowBusyMs / elapsedMs;
     this.#utilization = Number.isNaN(utilization)
       ? 1
       : Math.max(0, utilization);
-    this.#saturated = this.#utilization >= this.#saturation;
+    const whileFull = windowBusyMs / fullMs;
+    this.#saturated = !(fullMs > 0) || Number.isNaN(whileFull) ||
+      whileFull >= this.#saturation;
     // A window in which the worker went quiet ends the old evidence.
     this.#limitedBefore = this.#limitedNow && elapsedMs < 2 * this.#windowMs;
     this.#limitedNow = false;

@@ -72,9 +72,11 @@ export interface AdaptiveConcurrencyOptions {
    */
   readonly windowMs?: number;
   /**
-   * The busy fraction of the worker's thread, in (0, 1], from which more
-   * concurrency cannot add throughput, so the limit does not grow. Busy
-   * means running or, on Linux with every permission (a pool's default
+   * The busy fraction of the worker's thread while every slot of the limit
+   * is taken, in (0, 1], from which more concurrency cannot add
+   * throughput, so the limit does not grow (idle time with a slot free
+   * does not count: a second slot would not have used it). Busy means
+   * running or, on Linux with every permission (a pool's default
    * `"inherit"` under `deno run -A`), ready to run and waiting for a core
    * (`/proc/thread-self/schedstat`); elsewhere the process's CPU time.
    *
@@ -151,7 +153,7 @@ export interface AdaptiveConcurrencyHook extends BackpressureHookObject {
  * The limit grows while latency stays flat and the limit is what turns
  * tasks away, falls when latency climbs, and never leaves
  * `minLimit..maxLimit`. It grows only while the worker's thread has time to
- * spare: a thread busy all the time cannot finish more tasks by starting
+ * spare with every slot taken: a thread busy all the time cannot finish more tasks by starting
  * more at once, only make each wait longer, so a CPU-bound worker settles
  * at the concurrency its thread can serve, while one whose tasks await I/O
  * grows until the resource they wait on is full.

@@ -73,6 +73,20 @@ for (const algorithm of ALGORITHMS) {
     }
   });
 
+  Deno.test(`adaptiveConcurrency(${algorithm}) does not grow on a one-slot CPU-bound worker idle between tasks`, () => {
+    const driver = driven({ algorithm });
+    for (let i = 0; i < 300; i++) {
+      const running = driver.offer();
+      assert.ok(running, `round ${i}: the slot was taken`);
+      assert.equal(driver.offer(), null);
+      driver.advance(5, 1);
+      driver.settle(running);
+      // The next task arrives 1 ms later: the thread idles 1 ms in 6.
+      driver.advance(1, 0);
+      assert.equal(driver.hook.limit, 1, `round ${i}`);
+    }
+  });
+
   Deno.test(`adaptiveConcurrency(${algorithm}) does not grow while the limit turns no task away`, () => {
     const driver = driven({ algorithm });
     for (let i = 0; i < 50; i++) {

@@ -17,6 +17,7 @@ Deno.test("parseSchedstat: run time plus run-queue wait, in milliseconds", () =>
 Deno.test("LoadSignals: a limit that binds may grow only while the thread has time to spare", () => {
   const clock = new HookDriver();
   const signals = new LoadSignals(clock.clock, 100, 0.9);
+  signals.full(true);
   signals.noteLimited();
   assert.equal(signals.mayGrow(), false, "no window closed yet");
   clock.advance(100, 0.5);
@@ -35,6 +36,7 @@ Deno.test("LoadSignals: a limit that binds may grow only while the thread has ti
 Deno.test("LoadSignals: a window whose busy time could not be read counts as busy", () => {
   const clock = new HookDriver();
   const signals = new LoadSignals(clock.clock, 100, 0.9);
+  signals.full(true);
   clock.advance(100, 0.1);
   clock.busyMs = Number.NaN;
   signals.noteLimited();
@@ -47,6 +49,35 @@ Deno.test("LoadSignals: a window whose busy time could not be read counts as bus
   clock.advance(100, 0.1);
   signals.noteLimited();
   assert.equal(signals.mayGrow(), true, "it recovers once readable again");
+});
+
+Deno.test("LoadSignals: only time to spare while the limit is full counts, not idle time with a slot free", () => {
+  const clock = new HookDriver();
+  const signals = new LoadSignals(clock.clock, 100, 0.9);
+  // Each 10 ms: the slots full and the thread busy for 8, then idle for 2.
+  const tenMs = (busyWhileFull: number) => {
+    signals.full(true);
+    signals.noteLimited();
+    clock.advance(8, busyWhileFull);
+    signals.full(false);
+    clock.advance(2, 0);
+  };
+  for (let i = 0; i < 10; i++) tenMs(1);
+  signals.noteLimited();
+  assert.equal(signals.utilization, 0.8, "busy 80 % of the window");
+  assert.equal(signals.mayGrow(), false, "but all the time the limit was full");
+  for (let i = 0; i < 10; i++) tenMs(0.5);
+  signals.noteLimited();
+  assert.equal(signals.mayGrow(), true, "half idle while full");
+});
+
+Deno.test("LoadSignals: a window in which the limit was never full gives no reason to grow", () => {
+  const clock = new HookDriver();
+  const signals = new LoadSignals(clock.clock, 100, 0.9);
+  signals.noteLimited();
+  clock.advance(100, 0);
+  signals.noteLimited();
+  assert.equal(signals.mayGrow(), false);
 });
 
 const LINUX = Deno.build.os === "linux";
