@@ -12,19 +12,20 @@
  *
  * **Newest first under pressure.** Normally each task is decided as it
  * arrives, in arrival order. Once the hook has rejected a task, and for
- * {@linkcode PRESSURE_MS} after its latest rejection, the worker is under
- * pressure: the tasks that arrive in one turn of the event loop wait for
- * the end of that turn and are decided together, newest first — as are
- * tasks that queued behind an asynchronous hook or a held task. A worker
- * busy with a CPU-bound task reads its socket between tasks, so what it
- * reads at once arrived over a whole task's time: admitting the oldest
- * adds that wait to the latency of every task it admits, while the newest
- * has barely waited; the older ones are refused at once and their
- * callers' balancers try other workers. This is the adaptive LIFO of
- * Facebook's "Fail at scale" (2015): first in, first out while a worker
- * keeps up, last in, first out when it does not. In the overload bench
- * (`bench/README.md`), a one-slot worker at 5× and 10× its capacity kept
- * an accepted p99 of 10.2–12.6 ms where arrival order gave 13.3–16.6 ms.
+ * {@linkcode PRESSURE_MS} after the arrival of the latest task it
+ * rejected, the worker is under pressure: the tasks that arrive in one
+ * turn of the event loop wait for the end of that turn and are decided
+ * together, newest first — as are tasks that queued behind an
+ * asynchronous hook or a held task. A worker busy with a CPU-bound task
+ * reads its socket between tasks, so what it reads at once arrived over
+ * a whole task's time: admitting the oldest adds that wait to the latency
+ * of every task it admits, while the newest has barely waited; the older
+ * ones are refused at once and their callers' balancers try other
+ * workers. This is the adaptive LIFO of Facebook's "Fail at scale"
+ * (2015): first in, first out while a worker keeps up, last in, first out
+ * when it does not. In the overload bench (`bench/README.md`), a
+ * one-slot worker at 5× and 10× its capacity kept an accepted p99 of
+ * 10.2–12.6 ms where arrival order gave 13.3–16.6 ms.
  *
  * A hook that learns (an object with `settled`, see `hook_object.ts`) hears
  * from the gate, through {@linkcode AdmissionGate.settle}, once for each
@@ -99,7 +100,7 @@ export class AdmissionGate {
   readonly #timeoutMs: number;
   readonly #docket: Docket;
   readonly #now: () => number;
-  /** When the hook last rejected a task (`#now()`). */
+  /** When the latest task the hook rejected arrived (`#now()`). */
   #rejectedAt = Number.NEGATIVE_INFINITY;
   /** The tasks admitted and not yet settled, for a hook with `settled`. */
   readonly #admitted = new Map<DocketEntry, Admitted>();
@@ -200,7 +201,7 @@ export class AdmissionGate {
     receivedAt = 0,
   ): Admission {
     if (!admission.accepted) {
-      if (admission.cause !== "stopping") this.#rejectedAt = this.#now();
+      if (admission.cause !== "stopping") this.#rejectedAt = receivedAt;
       return admission;
     }
     this.#docket.add(entry);
@@ -221,8 +222,9 @@ export class AdmissionGate {
   /** Decides the waiting tasks: newest first under pressure, else oldest. */
   async #drainQueue(): Promise<void> {
     while (this.#queue.length > 0) {
+      // Timed by the newest arrival: no clock read per decision.
       const { task, entry, receivedAt, telemetry, resolve } =
-        this.#pressured(this.#now())
+        this.#pressured(this.#queue.at(-1)!.receivedAt)
           ? this.#queue.pop()!
           : this.#queue.shift()!;
       const decision = this.#decide(task, entry, receivedAt, telemetry);
