@@ -13,18 +13,20 @@
  * **Newest first under pressure.** Normally each task is decided as it
  * arrives, in arrival order. Once the hook has rejected a task, and for
  * {@linkcode PRESSURE_MS} after the arrival of the latest task it
- * rejected, the worker is under pressure: the tasks that arrive in one
- * turn of the event loop wait for the end of that turn and are decided
- * together, newest first — as are tasks that queued behind an
- * asynchronous hook or a held task. A worker busy with a CPU-bound task
- * reads its socket between tasks, so what it reads at once arrived over
- * a whole task's time: admitting the oldest adds that wait to the latency
- * of every task it admits, while the newest has barely waited; the older
- * ones are refused at once and their callers' balancers try other
- * workers. This is the adaptive LIFO of Facebook's "Fail at scale"
- * (2015): first in, first out while a worker keeps up, last in, first out
- * when it does not. In the overload bench (`bench/README.md`), a
- * one-slot worker at 5× and 10× its capacity kept an accepted p99 of
+ * rejected — while the worker also takes tasks in (one runs, one was
+ * admitted within that time, or a slot has just freed; a hook that
+ * rejects everything delays nothing) — the worker is under pressure: the
+ * tasks that arrive in one turn of the event loop wait for the end of
+ * that turn and are decided together, newest first — as are tasks that
+ * queued behind an asynchronous hook or a held task. A worker busy with a
+ * CPU-bound task reads its socket between tasks, so what it reads at once
+ * arrived over a whole task's time: admitting the oldest adds that wait
+ * to the latency of every task it admits, while the newest has barely
+ * waited; the older ones are refused at once and their callers' balancers
+ * try other workers. This is the adaptive LIFO of Facebook's "Fail at
+ * scale" (2015): first in, first out while a worker keeps up, last in,
+ * first out when it does not. In the overload bench (`bench/README.md`),
+ * a one-slot worker at 5× and 10× its capacity kept an accepted p99 of
  * 10.2–12.6 ms where arrival order gave 13.3–16.6 ms.
  *
  * A hook that learns (an object with `settled`, see `hook_object.ts`) hears
@@ -102,6 +104,10 @@ export class AdmissionGate {
   readonly #now: () => number;
   /** When the latest task the hook rejected arrived (`#now()`). */
   #rejectedAt = Number.NEGATIVE_INFINITY;
+  /** When the latest task the hook admitted arrived (`#now()`). */
+  #admittedAt = Number.NEGATIVE_INFINITY;
+  /** A task left the docket since the last decision: a slot freed. */
+  #freed = false;
   /** The tasks admitted and not yet settled, for a hook with `settled`. */
   readonly #admitted = new Map<DocketEntry, Admitted>();
   readonly #queue: Pending[] = [];
@@ -162,6 +168,7 @@ export class AdmissionGate {
    * admit, or one already settled.
    */
   settle(entry: DocketEntry, end: TaskEnd): void {
+    this.#freed = true;
     if (this.#settled === null) return;
     const admitted = this.#admitted.get(entry);
     if (admitted === undefined) return;
@@ -183,6 +190,7 @@ export class AdmissionGate {
   ): Admission | Promise<Admission> {
     if (this.#stopping) return rejectStopping();
     if (this.#hook === null) return this.#enter(acceptAll(), entry);
+    this.#freed = false;
     telemetry?.hookStarted();
     const context = createBackpressureContext(this.#docket.size, task);
     const admission = admit(this.#hook.admit, context, this.#timeoutMs);
@@ -205,6 +213,7 @@ export class AdmissionGate {
       return admission;
     }
     this.#docket.add(entry);
+    this.#admittedAt = receivedAt;
     if (this.#settled !== null && task !== undefined) {
       this.#admitted.set(entry, {
         task,
@@ -215,8 +224,17 @@ export class AdmissionGate {
     return admission;
   }
 
+  /**
+   * Under pressure: the hook rejected a task lately, and the worker is
+   * taking tasks in too — one runs, one was admitted lately, or a slot has
+   * just freed — so a slot may go to one of the tasks waiting. A hook
+   * that rejects everything leaves no slot to give: its decisions are not
+   * delayed.
+   */
   #pressured(now: number): boolean {
-    return now - this.#rejectedAt < PRESSURE_MS;
+    return now - this.#rejectedAt < PRESSURE_MS &&
+      (this.#docket.size > 0 || this.#freed ||
+        now - this.#admittedAt < PRESSURE_MS);
   }
 
   /** Decides the waiting tasks: newest first under pressure, else oldest. */

@@ -261,8 +261,8 @@ Deno.test("AdmissionGate.admit() without pressure decides each task as it arrive
 Deno.test("AdmissionGate.admit() is under pressure for PRESSURE_MS after the latest rejection", async () => {
   const { gate: g, docket, clock } = oneSlotGate();
   const running = entry();
-  g.admit(task("running"), running, 0);
   clock.now = 10;
+  g.admit(task("running"), running, 10);
   g.admit(task("refused"), entry(), 10);
   docket.remove(running);
   const withinEntry = entry();
@@ -277,19 +277,60 @@ Deno.test("AdmissionGate.admit() is under pressure for PRESSURE_MS after the lat
 Deno.test("AdmissionGate.admit() under pressure decides tasks queued behind an async hook newest first", async () => {
   const { hook, calls, answers } = manualHook();
   const { gate: g } = gate(hook);
+  const first = g.admit(task("first"), entry());
+  await settle();
+  answers[0].resolve(false);
+  assert.equal((await first).accepted, true);
   const refused = g.admit(task("refused"), entry());
   await settle();
-  answers[0].resolve(true);
+  answers[1].resolve(true);
   assert.equal((await refused).accepted, false);
   const pending = ["a", "b", "c"].map((id) => g.admit(task(id), entry()));
-  for (let i = 1; i <= 3; i++) {
+  for (let i = 2; i <= 4; i++) {
     for (let turn = 0; calls.length <= i && turn < 100; turn++) {
       await nextTurn();
     }
     answers[i].resolve(false);
   }
   await Promise.all(pending);
-  assert.deepEqual(calls.map((c) => c.task.id), ["refused", "c", "b", "a"]);
+  assert.deepEqual(calls.map((c) => c.task.id), [
+    "first",
+    "refused",
+    "c",
+    "b",
+    "a",
+  ]);
+});
+
+Deno.test("AdmissionGate.admit() is not under pressure while the hook rejects every task: each is answered at once, in order", () => {
+  const asked: string[] = [];
+  const { gate: g } = gate((ctx) => {
+    asked.push(ctx.task.id);
+    return true;
+  });
+  const answers = ["a", "b", "c"].map((id, i) => g.admit(task(id), entry(), i));
+  assert.ok(answers.every((answer) => !(answer instanceof Promise)));
+  assert.deepEqual(asked, ["a", "b", "c"]);
+});
+
+Deno.test("AdmissionGate.admit() stays under pressure when a long task's slot frees, long after the last admission", async () => {
+  const { gate: g, docket, asked, clock } = oneSlotGate();
+  const long = entry();
+  g.admit(task("long"), long, 0);
+  clock.now = 5_000;
+  // Refused while the long task runs: under pressure (a task runs).
+  assert.equal(
+    (await g.admit(task("refused"), entry(), 5_000)).accepted,
+    false,
+  );
+  docket.remove(long);
+  g.settle(long, { outcome: "ok", generator: false });
+  const pending = ["old", "new"].map((id) => g.admit(task(id), entry(), 5_001));
+  assert.ok(pending.every((p) => p instanceof Promise));
+  const [old, fresh] = await Promise.all(pending);
+  assert.equal(fresh.accepted, true);
+  assert.equal(old.accepted, false);
+  assert.deepEqual(asked, ["long", "refused", "new", "old"]);
 });
 
 Deno.test("AdmissionGate.admit() rejects a task whose hook does not answer within timeoutMs, then decides the next", async () => {
