@@ -153,10 +153,11 @@ export interface AdaptiveConcurrencyHook extends BackpressureHookObject {
  * The limit grows while latency stays flat and the limit is what turns
  * tasks away, falls when latency climbs, and never leaves
  * `minLimit..maxLimit`. It grows only while the worker's thread has time to
- * spare with every slot taken: a thread busy all the time cannot finish more tasks by starting
- * more at once, only make each wait longer, so a CPU-bound worker settles
- * at the concurrency its thread can serve, while one whose tasks await I/O
- * grows until the resource they wait on is full.
+ * spare with every slot taken: a thread busy all the time cannot finish
+ * more tasks by starting more at once, only make each wait longer, so a
+ * CPU-bound worker settles at the concurrency its thread can serve, while
+ * one whose tasks await I/O grows until the resource they wait on is
+ * full.
  *
  * It needs the worker to report how tasks end (`settled`); see
  * `hook_object.ts`. Name it with `options` (`{}` for every default), so the

@@ -163,9 +163,10 @@ export class AdmissionGate {
   }
 
   /**
-   * The task of `entry` has left the docket: a hook with `settled` hears
-   * how it ended, once. Nothing happens for an entry the gate did not
-   * admit, or one already settled.
+   * The task of `entry` has left the docket: a slot freed (which keeps a
+   * worker under pressure, see the module doc), and a hook with `settled`
+   * hears how it ended, once — not for an entry the gate did not admit, or
+   * one already settled.
    */
   settle(entry: DocketEntry, end: TaskEnd): void {
     this.#freed = true;
