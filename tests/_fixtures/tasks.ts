@@ -139,18 +139,26 @@ export async function* gatedCount(
   for (let i = 0; i < n; i++) yield i;
 }
 
-/**
- * Arrives at the gate, then waits for its task signal to abort, and
- * reports what the reason was (to a second gate connection's peer via the
- * returned string, when the caller still listens).
- */
-export async function waitForAbort(port: number): Promise<string> {
+/** Arrives at the gate on `port`, then waits for the task signal to abort. */
+async function arriveThenAwaitAbort(
+  port: number,
+): Promise<{ signal: AbortSignal; conn: Deno.TcpConn }> {
   const signal = taskSignal();
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     signal.addEventListener("abort", () => resolve(), { once: true });
   });
+  return { signal, conn };
+}
+
+/**
+ * Arrives at the gate, then waits for its task signal to abort, and
+ * reports what the reason was (to a second gate connection's peer via the
+ * returned string, when the caller still listens).
+ */
+export async function waitForAbort(port: number): Promise<string> {
+  const { signal, conn } = await arriveThenAwaitAbort(port);
   const reason = signal.reason instanceof Error
     ? signal.reason.name
     : String(signal.reason);
@@ -164,12 +172,7 @@ export async function waitForAbort(port: number): Promise<string> {
  * and ends in the same turn: no I/O between the abort and the end.
  */
 export async function holdUntilAborted(port: number): Promise<void> {
-  const signal = taskSignal();
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    signal.addEventListener("abort", () => resolve(), { once: true });
-  });
+  const { conn } = await arriveThenAwaitAbort(port);
   conn.close();
 }
 
