@@ -1,8 +1,8 @@
 /**
  * Newest first under pressure, through a real worker: once its hook has
- * rejected a task, the tasks a worker reads in one turn are decided at the
- * end of that turn, newest first, so a slot that frees meanwhile goes to
- * the task that has waited least.
+ * rejected a task while the worker runs one, the tasks it reads in one
+ * turn are decided at the end of that turn, newest first, so a slot that
+ * frees meanwhile goes to the task that has waited least.
  *
  * A worker capped at one task by `maxActive({ limit: 1 })` runs a task
  * that holds its slot until aborted; a call it rejects puts it under
