@@ -18,6 +18,16 @@ function clockAt(start = 0) {
   return clock;
 }
 
+/** A handoff on a clock at 0 that has seen one task run for `runMs`. */
+function learned(runMs: number) {
+  const clock = clockAt();
+  const handoff = new Handoff(clock);
+  const first = task("first");
+  handoff.started(first);
+  handoff.settled(first, runMs, true);
+  return { clock, handoff };
+}
+
 Deno.test("Handoff holds nothing until a task has ended: it cannot tell how long tasks run", () => {
   const clock = clockAt();
   const handoff = new Handoff(clock);
@@ -27,11 +37,7 @@ Deno.test("Handoff holds nothing until a task has ended: it cannot tell how long
 });
 
 Deno.test("Handoff holds a task only when the oldest running task is due to end within a tenth of the usual run time", async () => {
-  const clock = clockAt();
-  const handoff = new Handoff(clock);
-  const first = task("first");
-  handoff.started(first);
-  handoff.settled(first, 10, true);
+  const { clock, handoff } = learned(10);
   assert.equal(handoff.usualRunMs, 10);
 
   const a = task("a");
@@ -48,11 +54,7 @@ Deno.test("Handoff holds a task only when the oldest running task is due to end 
 });
 
 Deno.test("Handoff rejects a held task when no slot frees within twice its window", async () => {
-  const clock = clockAt();
-  const handoff = new Handoff(clock);
-  const first = task("first");
-  handoff.started(first);
-  handoff.settled(first, 10, true);
+  const { clock, handoff } = learned(10);
   handoff.started(task("a"));
   clock.nowMs = 10;
   const started = performance.now();

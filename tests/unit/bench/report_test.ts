@@ -114,19 +114,7 @@ Deno.test("renderOverloadChart() plots both pools against the offered load", () 
 Deno.test("buildSummary() shows caller and worker CPU per task next to the floor's CPU per message", () => {
   const rows = buildSummary({
     trivial: {
-      session: {
-        transport: "session",
-        sequential: load(0.2, 5000),
-        c64: load(1, 30_000),
-        c64Cpu: { selfUs: 22, peersUs: [19, 31] },
-        c256: load(4, 40_000),
-        generator: {
-          calls: 1,
-          valuesPerCall: 100,
-          total: summarize([10]),
-          perValueMs: 0.1,
-        },
-      },
+      session: sessionTrivial({ c64Cpu: { selfUs: 22, peersUs: [19, 31] } }),
     },
   });
   const cpu = rows.find((r) => r.id === "pool.session.c64.cpu")!;
