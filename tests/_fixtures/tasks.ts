@@ -139,17 +139,12 @@ export async function* gatedCount(
   for (let i = 0; i < n; i++) yield i;
 }
 
-/** Arrives at the gate on `port`, then waits for the task signal to abort. */
-async function arriveThenAwaitAbort(
-  port: number,
-): Promise<{ signal: AbortSignal; conn: Deno.TcpConn }> {
-  const signal = taskSignal();
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  await new Promise<void>((resolve) => {
+/** Resolves once `signal` has aborted (at once if it has). */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     signal.addEventListener("abort", () => resolve(), { once: true });
   });
-  return { signal, conn };
 }
 
 /**
@@ -158,7 +153,9 @@ async function arriveThenAwaitAbort(
  * returned string, when the caller still listens).
  */
 export async function waitForAbort(port: number): Promise<string> {
-  const { signal, conn } = await arriveThenAwaitAbort(port);
+  const signal = taskSignal();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await aborted(signal);
   const reason = signal.reason instanceof Error
     ? signal.reason.name
     : String(signal.reason);
@@ -168,12 +165,13 @@ export async function waitForAbort(port: number): Promise<string> {
 }
 
 /**
- * Arrives at the gate, then holds its slot until its task signal aborts,
- * and ends in the same turn: no I/O between the abort and the end.
+ * Holds its slot until its task signal aborts, and ends in the same turn.
+ * No I/O at all: once its module is loaded, it is waiting on its signal
+ * from the turn it was admitted in, so the worker decides nothing after it
+ * before it listens.
  */
-export async function holdUntilAborted(port: number): Promise<void> {
-  const { conn } = await arriveThenAwaitAbort(port);
-  conn.close();
+export async function holdUntilAborted(): Promise<void> {
+  await aborted(taskSignal());
 }
 
 /** Appends `line` to the file at `path` (a side effect tests read back). */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { WorkerPool } from "../../mod.ts";
 import { settles } from "../_helpers/deadline.ts";
+import { nextTurn } from "../_helpers/next_turn.ts";
 
 const TASKS = import.meta.resolve("../_fixtures/tasks.ts");
 
@@ -9,11 +10,6 @@ function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   assert.ok(gc, "run with --v8-flags=--expose-gc");
   gc();
-}
-
-/** Lets every job queued so far run, microtasks included. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 Deno.test("WorkerPool.dispatch() closes a generator call that was dropped without being iterated", async () => {

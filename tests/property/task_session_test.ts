@@ -30,6 +30,7 @@ import { RoutineLoader } from "../../src/worker/routine_loader.ts";
 import { TaskSession } from "../../src/worker/task_session.ts";
 import { RecordingResponder } from "../_helpers/recording_responder.ts";
 import { makeTaskFrame } from "../_helpers/task_frame.ts";
+import { nextTurn } from "../_helpers/next_turn.ts";
 
 const TASKS = new URL("../_fixtures/tasks.ts", import.meta.url).href;
 
@@ -126,10 +127,6 @@ const HOOKS: Readonly<Record<string, BackpressureHook | null>> = {
     new Promise((resolve) => setTimeout(resolve, 0, false)),
   "rejects later": () => new Promise((resolve) => setTimeout(resolve, 0, true)),
 };
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 /** Loaded once, so that every later load is synchronous. */
 const warmLoader = new RoutineLoader();

@@ -11,6 +11,7 @@ import {
   PRESSURE_MS,
 } from "../../../src/worker/admission_gate.ts";
 import { Docket, type DocketEntry } from "../../../src/worker/docket.ts";
+import { nextTurn } from "../../_helpers/next_turn.ts";
 
 /** Long enough never to fire in these tests, except where a test sets it. */
 const NO_TIMEOUT_MS = 60_000;
@@ -68,11 +69,6 @@ function manualHook(): {
 /** Lets every pending promise callback run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
-}
-
-/** Lets a turn of the event loop pass (an immediate has run). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function gate(
