@@ -26,9 +26,13 @@
  *    SDK in the caller and the workers, sampling every span), in paired
  *    rounds (`bench/_telemetry.ts`).
  *
+ * When more than one section is chosen, each runs in a fresh Deno process
+ * of its own (`bench/_section_process.ts`), so none measures what an
+ * earlier one left in the bench's process.
+ *
  * Prints a markdown table, writes `bench/results/<timestamp>.json` and
  * `bench/results/latest.json`, and draws `docs/bench.svg`. Takes about
- * two minutes on two cores and stops by itself (a watchdog ends it after
+ * five minutes on two cores and stops by itself (a watchdog ends it after
  * ten); every process it starts exits with it.
  *
  *     deno task bench                      # the full run
@@ -74,6 +78,12 @@ import {
   buildSummary,
   renderSummaryTable,
 } from "./_report.ts";
+import {
+  exitWhenStdinCloses,
+  measureInChild,
+  SECTION_OUT_FLAG,
+  writeSectionOutput,
+} from "./_section_process.ts";
 
 const SECTIONS = [
   "floors",
@@ -88,6 +98,8 @@ const SECTIONS = [
   "telemetry",
 ] as const;
 type Section = typeof SECTIONS[number];
+type MutableResults = { -readonly [K in keyof BenchResults]: BenchResults[K] };
+type Timings = Record<string, { ms: number; loadAverage: number[] }>;
 
 /** Ends a run that hangs; its worker processes exit with it (stdin closes). */
 const WATCHDOG_MS = 10 * 60_000;
@@ -107,17 +119,37 @@ const { values } = parseArgs({
     only: { type: "string" },
     write: { type: "boolean", default: false },
     arrivals: { type: "string", default: "timer" },
+    [SECTION_OUT_FLAG]: { type: "string" },
   },
 });
 const sections = parseSections(values.only);
 const budget = values.quick ? QUICK_BUDGET : FULL_BUDGET;
 const write = values.write || sections.size === SECTIONS.length;
 
+/** Kills a section's process when the watchdog gives up. */
+const stopping = new AbortController();
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${WATCHDOG_MS} ms; giving up`);
+  stopping.abort();
   Deno.exit(1);
 }, WATCHDOG_MS);
 Deno.unrefTimer(watchdog);
+
+const sectionOut = values[SECTION_OUT_FLAG];
+if (sectionOut !== undefined) {
+  // A section's own process (see bench/_section_process.ts).
+  exitWhenStdinCloses();
+  if (sections.size !== 1) {
+    console.error(`bench: --${SECTION_OUT_FLAG} takes exactly one section`);
+    Deno.exit(2);
+  }
+  const [name] = sections;
+  const timings: Timings = {};
+  const results = await measureSection(name, timings);
+  await writeSectionOutput(sectionOut, { results, timings, pid: Deno.pid });
+  clearTimeout(watchdog);
+  Deno.exit(0);
+}
 
 const startedAt = new Date();
 const cpuAtStart = readCpuTimes();
@@ -128,80 +160,99 @@ console.error(
   }${values.quick ? "; --quick" : ""}`,
 );
 
-const results: {
-  -readonly [K in keyof BenchResults]: BenchResults[K];
-} = {};
+const results: MutableResults = {};
 /** Per section: how long it took, and the load average when it ended. */
-const timings: Record<string, { ms: number; loadAverage: number[] }> = {};
-
-async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  console.error(`bench: ${name}…`);
-  const value = await run();
-  timings[name] = {
-    ms: Math.round(performance.now() - t0),
-    loadAverage: Deno.loadavg(),
-  };
-  return value;
+const timings: Timings = {};
+/** Whether each section runs in a process of its own. */
+const isolated = sections.size > 1;
+const childFlags = [
+  ...(values.quick ? ["--quick"] : []),
+  `--arrivals=${values.arrivals}`,
+];
+for (const name of SECTIONS) {
+  if (!sections.has(name)) continue;
+  if (isolated) {
+    const output = await measureInChild<MutableResults>(
+      new URL(import.meta.url),
+      name,
+      childFlags,
+      stopping.signal,
+    );
+    Object.assign(results, output.results);
+    Object.assign(timings, output.timings);
+  } else Object.assign(results, await measureSection(name, timings));
 }
 
-if (sections.has("floors")) {
-  results.floors = await section("floors", () => measureFloors(budget));
-}
-if (sections.has("pool")) {
-  results.trivial = {
-    session: await section(
-      "pool (session)",
-      () => measureTrivial("session", budget),
-    ),
-    dispatch: await section(
-      "pool (dispatch)",
-      () => measureTrivial("dispatch", budget),
-    ),
+/** Measures one section here, into `timings`; returns the results it fills. */
+async function measureSection(
+  name: Section,
+  timings: Timings,
+): Promise<MutableResults> {
+  const part = async <T>(label: string, run: () => Promise<T>) => {
+    const t0 = performance.now();
+    console.error(`bench: ${label}…`);
+    const value = await run();
+    timings[label] = {
+      ms: Math.round(performance.now() - t0),
+      loadAverage: Deno.loadavg(),
+    };
+    return value;
   };
-}
-if (sections.has("rejection")) {
-  results.rejection = {
-    session: await section(
-      "rejection (session)",
-      () => measureRejection("session", budget),
-    ),
-    dispatch: await section(
-      "rejection (dispatch)",
-      () => measureRejection("dispatch", budget),
-    ),
-  };
-}
-if (sections.has("overload")) {
-  results.overload = await section("overload", () =>
-    measureOverload(budget, {
-      slotsPerWorker: OVERLOAD_SLOTS_PER_WORKER,
-      taskMs: OVERLOAD_TASK_MS,
-    }));
-}
-if (sections.has("startup")) {
-  results.startup = await section("startup", () => measureStartup(budget));
-}
-if (sections.has("listen")) {
-  results.listen = await section("listen", () => measureListen(budget));
-}
-if (sections.has("remote")) {
-  results.remote = await section("remote", () => measureRemote(budget));
-}
-if (sections.has("nested")) {
-  results.nested = await section("nested", () => measureNested(budget));
-}
-if (sections.has("adaptive")) {
-  results.adaptive = await section(
-    "adaptive",
-    () => measureAdaptive(budget, arrivalsOption(values.arrivals)),
-  );
-}
-if (sections.has("telemetry")) {
-  results.telemetry = await section(
-    "telemetry",
-    () => measureTelemetry(budget),
-  );
+  switch (name) {
+    case "floors":
+      return { floors: await part(name, () => measureFloors(budget)) };
+    case "pool":
+      return {
+        trivial: {
+          session: await part(
+            "pool (session)",
+            () => measureTrivial("session", budget),
+          ),
+          dispatch: await part(
+            "pool (dispatch)",
+            () => measureTrivial("dispatch", budget),
+          ),
+        },
+      };
+    case "rejection":
+      return {
+        rejection: {
+          session: await part(
+            "rejection (session)",
+            () => measureRejection("session", budget),
+          ),
+          dispatch: await part(
+            "rejection (dispatch)",
+            () => measureRejection("dispatch", budget),
+          ),
+        },
+      };
+    case "overload":
+      return {
+        overload: await part(name, () =>
+          measureOverload(budget, {
+            slotsPerWorker: OVERLOAD_SLOTS_PER_WORKER,
+            taskMs: OVERLOAD_TASK_MS,
+          })),
+      };
+    case "startup":
+      return { startup: await part(name, () => measureStartup(budget)) };
+    case "listen":
+      return { listen: await part(name, () => measureListen(budget)) };
+    case "remote":
+      return { remote: await part(name, () => measureRemote(budget)) };
+    case "nested":
+      return { nested: await part(name, () => measureNested(budget)) };
+    case "adaptive":
+      return {
+        adaptive: await part(
+          name,
+          () => measureAdaptive(budget, arrivalsOption(values.arrivals)),
+        ),
+      };
+    case "telemetry":
+      return { telemetry: await part(name, () => measureTelemetry(budget)) };
+  }
 }
 
 const finishedAt = new Date();
