@@ -1,26 +1,25 @@
 /**
  * The head-to-head protocol of issue 11: our pool against Piscina (worker
  * threads), alternating — pool, Piscina, pool, Piscina, pool, Piscina — so
- * that drift in the machine's load hits both alike. Each run starts a fresh
- * pool of `workers`, makes a warm-up of `warmup` calls, then exactly `calls`
- * calls of `add(1, 2)` at `concurrency` (through `pool.remote` for ours,
- * `pool.run` for Piscina), and the figure is that batch's rate. The result
+ * that drift in the machine's load hits both alike. Each run is a process
+ * of its own (`_wool_run.ts` under Deno, `peers.mjs` under Node) that
+ * starts a pool of `workers`, makes a warm-up of `warmup` calls, then
+ * exactly `calls` calls of `add(1, 2)` at `concurrency` (through
+ * `pool.remote` for ours, `pool.run` for Piscina), and the figure is that
+ * batch's rate. (Ours once ran in the bench's own process, warmer with
+ * every run, while each of Piscina's started cold: the pairs' ratios rose
+ * run by run, 0.85–0.93× in the first, 1.11–1.20× in the third.) The result
  * is the median rate of each, the ratio of the medians, and the ratio of
  * each pair of runs.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { WorkerPool } from "@wool/core";
-import {
-  type BalancerName,
-  balancerNamed,
-} from "../../tests/_helpers/balancer_flag.ts";
-import { type LoadResult, runFixedCount } from "../_load.ts";
-import { readCpuMs } from "../_proc.ts";
+import type { BalancerName } from "../../tests/_helpers/balancer_flag.ts";
+import type { LoadResult } from "../_load.ts";
 import { median } from "../_stats.ts";
 
-const TASKS = new URL("../fixtures/tasks.ts", import.meta.url).href;
+const WOOL_RUN = fileURLToPath(new URL("_wool_run.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const PEERS_SCRIPT = fileURLToPath(new URL("peers.mjs", import.meta.url));
 
@@ -96,44 +95,20 @@ export async function runHeadToHead(
   };
 }
 
+/** One run of ours, in a Deno process of its own (`_wool_run.ts`). */
 async function runWool(options: HeadToHeadOptions): Promise<HeadToHeadRun> {
-  await using pool = await WorkerPool.start({
-    spawn: options.workers,
-    worker: {
-      config: CONFIG,
-      ...(options.scheduling === "batch" ? { schedulingPolicy: "batch" } : {}),
-    },
-    loadBalancer: balancerNamed(options.balancer),
-  });
-  const tasks = pool.remote<typeof import("../fixtures/tasks.ts")>(TASKS);
-  const add = () => tasks.add(1, 2);
-  await runFixedCount(add, {
-    concurrency: options.concurrency,
-    total: options.warmup,
-  });
-  const workers = pool.workers;
-  const accepted = () => {
-    const byId = new Map(pool.stats().workers.map((w) => [w.id, w.accepted]));
-    return workers.map((w) => byId.get(w.id) ?? NaN);
-  };
-  const callerBefore = readCpuMs("self");
-  const cpuBefore = workers.map((w) => readCpuMs(w.pid));
-  const acceptedBefore = accepted();
-  const result = await runFixedCount(add, {
-    concurrency: options.concurrency,
-    total: options.calls,
-  });
-  const callerMs = readCpuMs("self") - callerBefore;
-  const cpuMs = workers.map((w, i) => readCpuMs(w.pid) - cpuBefore[i]);
-  const ran = accepted().map((n, i) => n - acceptedBefore[i]);
-  const totalMs = callerMs + cpuMs.reduce((a, b) => a + b, 0);
-  return {
-    ...result,
-    cpuUsPerTask: (totalMs * 1000) / result.completed,
-    callerCpuUsPerTask: (callerMs * 1000) / result.completed,
-    // Each worker's CPU over the tasks it ran.
-    workerCpuUsPerTask: cpuMs.map((ms, i) => (ms * 1000) / ran[i]),
-  };
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", CONFIG, WOOL_RUN, JSON.stringify(options)],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!output.success) {
+    throw new Error(`bench/peers/_wool_run.ts failed (exit ${output.code})`);
+  }
+  return JSON.parse(
+    new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!,
+  ) as HeadToHeadRun;
 }
 
 async function runPiscina(
