@@ -12,9 +12,9 @@
  * The child is `bench/run.ts` itself, given `--only <section>` and
  * `--section-out <file>`: it measures, writes what it measured to the file
  * with V8's serializer (so `NaN` and `undefined` come back as they were, as
- * JSON would not keep them), and exits; the parent reads the file. Like
- * every process the bench starts, it exits when its stdin closes, so a
- * killed run leaves nothing behind.
+ * JSON would not keep them), and exits; the parent reads the file. It
+ * also exits within half a second of its parent's death
+ * (`exitWhenOrphaned`), so a killed run leaves nothing behind.
  *
  * @module
  */
@@ -63,9 +63,7 @@ export async function measureInChild<R>(
         out,
         ...flags,
       ],
-      // Held open while the child runs: when this process dies, the child
-      // reads the end of its stdin and exits (`exitWhenStdinCloses`).
-      stdin: "piped",
+      stdin: "null",
       stdout: "inherit",
       stderr: "inherit",
     }).spawn();
@@ -77,7 +75,6 @@ export async function measureInChild<R>(
       ({ code } = await child.status);
     } finally {
       signal?.removeEventListener("abort", kill);
-      await child.stdin.close().catch(() => {});
     }
     if (code !== 0) {
       throw new Error(
@@ -107,12 +104,20 @@ export async function writeSectionOutput<R>(
   await Deno.writeFile(file, serialize(output));
 }
 
+/** How often a section's process checks that its parent is alive. */
+const ORPHAN_CHECK_MS = 500;
+
 /**
- * Ends this process (exit code 1) when its stdin closes: a section's child
- * calls it first, so it does not outlive a parent that was killed.
+ * Ends this process (exit code 1) once its parent has died (it is then
+ * another process's child): a section's process calls it first, so it
+ * does not outlive a bench run that was killed. (Its stdin is not held
+ * open for this, as a worker's is: a pipe to the section left open by the
+ * bench is one more thing to close in the right order.)
  */
-export function exitWhenStdinCloses(): void {
-  Deno.stdin.readable.pipeTo(new WritableStream()).catch(() => {}).finally(
-    () => Deno.exit(1),
-  );
+export function exitWhenOrphaned(): void {
+  const parent = Deno.ppid;
+  const check = setInterval(() => {
+    if (Deno.ppid !== parent) Deno.exit(1);
+  }, ORPHAN_CHECK_MS);
+  Deno.unrefTimer(check);
 }

@@ -79,7 +79,7 @@ import {
   renderSummaryTable,
 } from "./_report.ts";
 import {
-  exitWhenStdinCloses,
+  exitWhenOrphaned,
   measureInChild,
   SECTION_OUT_FLAG,
   writeSectionOutput,
@@ -138,7 +138,7 @@ Deno.unrefTimer(watchdog);
 const sectionOut = values[SECTION_OUT_FLAG];
 if (sectionOut !== undefined) {
   // A section's own process (see bench/_section_process.ts).
-  exitWhenStdinCloses();
+  exitWhenOrphaned();
   if (sections.size !== 1) {
     console.error(`bench: --${SECTION_OUT_FLAG} takes exactly one section`);
     Deno.exit(2);

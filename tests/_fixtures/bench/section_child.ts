@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import {
-  exitWhenStdinCloses,
+  exitWhenOrphaned,
   writeSectionOutput,
 } from "../../../bench/_section_process.ts";
 
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     mode: { type: "string", default: "ok" },
   },
 });
-exitWhenStdinCloses();
+exitWhenOrphaned();
 if (values.mode === "fail") Deno.exit(3);
 if (values.mode === "hang") {
   setInterval(() => {}, 1_000);
