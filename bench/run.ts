@@ -47,6 +47,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import type { Transport } from "@wool/core";
 import { fileURLToPath } from "node:url";
 import { FULL_BUDGET, QUICK_BUDGET } from "./_config.ts";
 import {
@@ -198,34 +199,29 @@ async function measureSection(
     };
     return value;
   };
+  const bothTransports = async <T>(
+    label: string,
+    measure: (transport: Transport) => Promise<T>,
+  ) => ({
+    session: await part(`${label} (session)`, () => measure("session")),
+    dispatch: await part(`${label} (dispatch)`, () => measure("dispatch")),
+  });
   switch (name) {
     case "floors":
       return { floors: await part(name, () => measureFloors(budget)) };
     case "pool":
       return {
-        trivial: {
-          session: await part(
-            "pool (session)",
-            () => measureTrivial("session", budget),
-          ),
-          dispatch: await part(
-            "pool (dispatch)",
-            () => measureTrivial("dispatch", budget),
-          ),
-        },
+        trivial: await bothTransports(
+          "pool",
+          (transport) => measureTrivial(transport, budget),
+        ),
       };
     case "rejection":
       return {
-        rejection: {
-          session: await part(
-            "rejection (session)",
-            () => measureRejection("session", budget),
-          ),
-          dispatch: await part(
-            "rejection (dispatch)",
-            () => measureRejection("dispatch", budget),
-          ),
-        },
+        rejection: await bothTransports(
+          "rejection",
+          (transport) => measureRejection(transport, budget),
+        ),
       };
     case "overload":
       return {

@@ -18,9 +18,8 @@ import { fileURLToPath } from "node:url";
 import type { BalancerName } from "../../tests/_helpers/balancer_flag.ts";
 import type { LoadResult } from "../_load.ts";
 import { median } from "../_stats.ts";
+import { runWoolInOwnProcess } from "./_wool_run.ts";
 
-const WOOL_RUN = fileURLToPath(new URL("_wool_run.ts", import.meta.url));
-const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const PEERS_SCRIPT = fileURLToPath(new URL("peers.mjs", import.meta.url));
 
 /** The shape of one head-to-head comparison. */
@@ -74,7 +73,7 @@ export async function runHeadToHead(
   const piscina: HeadToHeadRun[] = [];
   let piscinaVersion = "";
   for (let i = 0; i < options.runs; i++) {
-    wool.push(await runWool(options));
+    wool.push(await runWoolInOwnProcess(options));
     log(`  @wool/core run ${i + 1}: ${wool[i].perSecond.toFixed(0)} tasks/s`);
     const peer = await runPiscina(options);
     piscina.push(peer.run);
@@ -93,22 +92,6 @@ export async function runHeadToHead(
     medianRatio: woolMedian / piscinaMedian,
     pairRatios: wool.map((r, i) => r.perSecond / piscina[i].perSecond),
   };
-}
-
-/** One run of ours, in a Deno process of its own (`_wool_run.ts`). */
-async function runWool(options: HeadToHeadOptions): Promise<HeadToHeadRun> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", CONFIG, WOOL_RUN, JSON.stringify(options)],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) {
-    throw new Error(`bench/peers/_wool_run.ts failed (exit ${output.code})`);
-  }
-  return JSON.parse(
-    new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!,
-  ) as HeadToHeadRun;
 }
 
 async function runPiscina(

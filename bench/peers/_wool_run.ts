@@ -20,6 +20,29 @@ import type { HeadToHeadOptions, HeadToHeadRun } from "./_head_to_head.ts";
 
 const TASKS = new URL("../fixtures/tasks.ts", import.meta.url).href;
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+
+/**
+ * One run of our pool in a fresh Deno process (this module run as a
+ * program), as the head-to-head protocol makes each.
+ *
+ * @throws {Error} when the process fails.
+ */
+export async function runWoolInOwnProcess(
+  options: Omit<HeadToHeadOptions, "runs">,
+): Promise<HeadToHeadRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", CONFIG, SELF, JSON.stringify(options)],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!output.success) {
+    throw new Error(`bench/peers/_wool_run.ts failed (exit ${output.code})`);
+  }
+  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+  return JSON.parse(lines.at(-1)!) as HeadToHeadRun;
+}
 
 /** One run of our pool, measured in this process. */
 export async function runWool(
