@@ -91,9 +91,9 @@ const scheduling: "normal" | "batch" = values.scheduling;
 /**
  * Calls per head-to-head run, and the warm-up before them. Each side's
  * every run is a fresh process, and ours reaches full speed late: in
- * fresh processes (03:53–03:57 UTC, 2 workers, 3 pairs each), ours over
+ * fresh processes (03:53–03:58 UTC, 2 workers, 3 pairs each), ours over
  * Piscina's was 0.82–0.95× after 2,000 warm-up calls, 1.03–1.19× after
- * 20,000, and 1.51–1.64× after 100,000, where Piscina was as fast as
+ * 20,000, and 1.43–1.64× after 100,000, where Piscina was as fast as
  * after 20,000. The default measures both at full speed; `--warmup 20000`
  * shows the early rate.
  */
