@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import {
   exitWhenOrphaned,
+  SECTION_OUT_FLAG,
   writeSectionOutput,
 } from "../../../bench/_section_process.ts";
 
@@ -17,7 +18,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     only: { type: "string" },
-    "section-out": { type: "string" },
+    [SECTION_OUT_FLAG]: { type: "string" },
     mode: { type: "string", default: "ok" },
   },
 });
@@ -28,7 +29,7 @@ if (values.mode === "hang") {
   console.log(`hanging ${Deno.pid}`);
 }
 if (values.mode === "ok") {
-  await writeSectionOutput(values["section-out"]!, {
+  await writeSectionOutput(values[SECTION_OUT_FLAG]!, {
     results: { [values.only!]: { ratio: NaN, absent: undefined, n: 7 } },
     timings: { [values.only!]: { ms: 5, loadAverage: [0, 0, 0] } },
     pid: Deno.pid,

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { measureInChild } from "../../../bench/_section_process.ts";
+import { settles } from "../../_helpers/deadline.ts";
+import { waitForExit } from "../../_helpers/processes.ts";
 
 const CHILD = new URL(
   "../../_fixtures/bench/section_child.ts",
@@ -40,22 +42,10 @@ Deno.test("measureInChild() kills the section's process when its signal aborts",
   const stop = new AbortController();
   const running = measureInChild(CHILD, "pool", ["--mode=hang"], stop.signal);
   stop.abort();
-  // Bounded: a child left running would hang here, not fail.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const tooLong = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error("the hanging child was not killed")),
-      30_000,
-    );
-  });
-  try {
-    await assert.rejects(
-      Promise.race([running, tooLong]),
-      /"pool" section failed in its own process/,
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  await assert.rejects(
+    settles(running, "the aborted section's measurement"),
+    /"pool" section failed in its own process/,
+  );
 });
 
 Deno.test("a section's process exits when the bench's process is killed", async () => {
@@ -70,8 +60,7 @@ Deno.test("a section's process exits when the bench's process is killed", async 
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  // The child shares the parent's stdout: the pipe reaches its end only
-  // when both have exited.
+  // The child shares the parent's stdout: it prints its pid there.
   const lines = parent.stdout.pipeThrough(new TextDecoderStream())
     .getReader();
   let seen = "";
@@ -83,18 +72,12 @@ Deno.test("a section's process exits when the bench's process is killed", async 
   const child = Number(/hanging (\d+)/.exec(seen)![1]);
   parent.kill("SIGKILL");
   await parent.status;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const tooLong = new Promise<"running">((resolve) => {
-    timer = setTimeout(() => resolve("running"), 30_000);
-  });
-  const drained = (async () => {
-    while (!(await lines.read()).done);
-    return "exited" as const;
-  })();
-  const ended = await Promise.race([drained, tooLong]);
-  clearTimeout(timer);
-  // A child left running is this test's to end (it started it).
-  if (ended === "running") Deno.kill(child, "SIGKILL");
-  assert.equal(ended, "exited");
-  await drained;
+  try {
+    await waitForExit(child);
+  } catch (error) {
+    // A child left running is this test's to end (it started it).
+    Deno.kill(child, "SIGKILL");
+    throw error;
+  }
+  while (!(await lines.read()).done);
 });
