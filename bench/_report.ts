@@ -73,6 +73,8 @@ const TARGET_REJECTED_RATIO = 1;
 /** Accepted p99 at the highest overload, as a multiple of the 1× p99. */
 export const TARGET_OVERLOAD_P99_RATIO = 2;
 const TARGET_READY_MS = 150;
+/** Issue 11: p99 at concurrency 64 as a multiple of the same run's p50. */
+const TARGET_TAIL_RATIO = 4;
 /** Caller's and each worker's CPU per trivial task at concurrency 64 (issue 11). */
 const TARGET_CPU_PER_TASK_US = 30;
 const TARGET_IDLE_RSS_BYTES = 64 * 2 ** 20;
@@ -292,14 +294,30 @@ function trivialRows(
         : "info",
     });
   }
+  const tailRatio = (r: LoadResult) => r.latency.p99Ms / r.latency.p50Ms;
+  const tail = (r: LoadResult) => `p99/p50 ${formatRatio(tailRatio(r))}`;
+  const c64Tail = tailRatio(trivial.c64);
+  rows.push({
+    id: `pool.${t}.c64.tail`,
+    measurement: `Pool (${t}), trivial task, concurrency 64, tail`,
+    result: `p50 ${formatMs(trivial.c64.latency.p50Ms)} · p99 ${
+      formatMs(trivial.c64.latency.p99Ms)
+    }`,
+    floor: "",
+    ratio: c64Tail,
+    target: session ? `≤ ${TARGET_TAIL_RATIO}× p50` : "",
+    verdict: session ? verdict(c64Tail <= TARGET_TAIL_RATIO) : "info",
+  });
   const least = trivial.c64LeastInFlight;
   if (least) {
     rows.push({
       id: `pool.${t}.c64.leastInFlight`,
       measurement:
         `Pool (${t}), trivial task, concurrency 64, LeastInFlightLoadBalancer`,
-      result: rate(least),
-      floor: `round robin ${formatRate(trivial.c64.perSecond)}`,
+      result: `${rate(least)} · ${tail(least)}`,
+      floor: `round robin ${formatRate(trivial.c64.perSecond)} · ${
+        tail(trivial.c64)
+      }`,
       ratio: ratio(least.perSecond, trivial.c64.perSecond),
       target: "",
       verdict: "info",
@@ -307,8 +325,6 @@ function trivialRows(
   }
   const batch = trivial.c64Batch;
   if (batch) {
-    const tail = (r: LoadResult) =>
-      `p99/p50 ${formatRatio(r.latency.p99Ms / r.latency.p50Ms)}`;
     rows.push({
       id: `pool.${t}.c64.schedBatch`,
       measurement:

@@ -161,7 +161,34 @@ Deno.test("buildSummary() puts the least-in-flight rate at concurrency 64 next t
   });
   const row = rows.find((r) => r.id === "pool.session.c64.leastInFlight");
   assert.equal(row?.ratio, 1.25);
-  assert.match(row?.floor ?? "", /round robin 80\.0k tasks\/s/);
+  assert.match(row?.result ?? "", /100\.0k tasks\/s.*p99\/p50 /);
+  assert.match(row?.floor ?? "", /round robin 80\.0k tasks\/s · p99\/p50 /);
+});
+
+Deno.test("buildSummary() judges the tail at concurrency 64, p99 against the same run's p50, on the session transport (issue 11: at most 4x)", () => {
+  const tailRow = (latencies: number[], transport: "session" | "dispatch") =>
+    buildSummary({
+      trivial: {
+        [transport]: sessionTrivial({
+          transport,
+          c64: { ...load(1, 80_000), latency: summarize(latencies) },
+        }),
+      },
+    }).find((r) => r.id === `pool.${transport}.c64.tail`);
+  // 100 calls: p50 is the 50th (1 ms), p99 the 99th.
+  const calls = (p99Ms: number) => [
+    ...Array<number>(98).fill(1),
+    p99Ms,
+    p99Ms,
+  ];
+  const met = tailRow(calls(4), "session");
+  assert.equal(met?.ratio, 4);
+  assert.equal(met?.verdict, "met");
+  assert.equal(met?.target, "≤ 4× p50");
+  const missed = tailRow(calls(4.5), "session");
+  assert.equal(missed?.ratio, 4.5);
+  assert.equal(missed?.verdict, "missed");
+  assert.equal(tailRow(calls(4.5), "dispatch")?.verdict, "info");
 });
 
 Deno.test("buildSummary() judges the sequential call against the floor of its own shape: one worker against one server, two workers in turn against two servers in turn", () => {
