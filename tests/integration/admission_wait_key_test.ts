@@ -103,7 +103,7 @@ for (const transport of TRANSPORTS) {
   Deno.test(`without admissionWaitKey, tenant B's call waits behind tenant A's refused calls, in arrival order ${on}`, async () => {
     const { refusals, refusalsOfB, gate, pool, tasks, a } = await setUp(
       transport,
-      { admissionWaitMs: 1_500 },
+      { admissionWaitMs: 4_000 },
     );
     await using _refusals = refusals;
     await using _refusalsOfB = refusalsOfB;

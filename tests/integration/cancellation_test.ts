@@ -19,7 +19,7 @@ type Tasks = typeof import("../_fixtures/tasks.ts");
  * Long enough for a warm worker to start the task before it runs out, on
  * a loaded machine.
  */
-const TIMEOUT_MS = 1500;
+const TIMEOUT_MS = 3000;
 
 function totalAccepted(pool: WorkerPool): number {
   return pool.stats().workers.reduce((sum, worker) => sum + worker.accepted, 0);

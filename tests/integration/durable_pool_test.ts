@@ -168,9 +168,9 @@ Deno.test("a discovered worker drained with SIGTERM mid-task finishes the task a
   await using gate = Gate.open();
   const a = await remote.start({ host: "127.0.0.2", token: TOKEN });
   const b = await remote.start({ host: "127.0.0.3", token: TOKEN });
-  // Probed every 500 ms: the pool hears of the drain without a task.
+  // Probed every second: the pool hears of the drain without a task.
   await using pool = await durablePool([a.address, b.address], {
-    workerUnresponsiveMs: 2000,
+    workerUnresponsiveMs: 4000,
   });
   using events = new PoolEvents(pool);
   const tasks = pool.remote<Tasks>(TASKS);

@@ -30,7 +30,8 @@ const HANGS_AT_IMPORT = import.meta.resolve(
   "../_fixtures/reliability/hooks/hangs_at_import.ts",
 );
 const SPAWN = 2;
-const START_TIMEOUT_MS = 1500;
+/** Well past a worker's start with its module graph, even on a slow machine. */
+const START_TIMEOUT_MS = 4000;
 
 for (const transport of TRANSPORTS) {
   Deno.test(`WorkerPool.dispatch() rejects every call of a task module that throws at import with a TaskLoadError naming the module, the export and the module's error, and the worker stays (transport "${transport}")`, async () => {

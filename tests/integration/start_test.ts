@@ -16,6 +16,13 @@ const RECORDING_LAUNCHER = fileURLToPath(
   import.meta.resolve("../_fixtures/recording_launcher.ts"),
 );
 
+/**
+ * The start timeout for a launcher that hangs: well past the others'
+ * start (each loads the worker's module graph first), even on a slow
+ * machine.
+ */
+const HANG_TIMEOUT_MS = 4000;
+
 /** The pids a recording launcher wrote into `dir`. */
 async function recordedPids(dir: string): Promise<number[]> {
   const pids: number[] = [];
@@ -138,8 +145,11 @@ Deno.test("WorkerPool.start() rejects with WorkerStartError when a worker is not
     const error = await failedStart(pidDir, 2, {
       WOOL_FAIL_SLOT: "1",
       WOOL_FAIL_MODE: "hang",
-    }, 1500);
-    assert.match(error.message, /no ready line within 1500 ms/);
+    }, HANG_TIMEOUT_MS);
+    assert.match(
+      error.message,
+      new RegExp(`no ready line within ${HANG_TIMEOUT_MS} ms`),
+    );
     assert.equal(error.signal, "SIGKILL");
     assert.equal(error.exitCode, null);
     const pids = await recordedPids(pidDir);

@@ -108,7 +108,9 @@ Deno.test("NoWorkersAvailable names a worker that refused the pool's credentials
 });
 
 Deno.test("WorkerPool's liveness probe takes a worker that refuses the pool's credentials out as \"unauthenticated\", not as hung", async () => {
-  await using pool = await startPool(1, "w1", { workerUnresponsiveMs: 400 });
+  // A refusal comes back on the first probe (1 s in); a probe given 4 s
+  // to answer is not missed because a process stalled.
+  await using pool = await startPool(1, "w1", { workerUnresponsiveMs: 4000 });
   const change = await nextLeave(pool);
   assert.equal(change.worker.id, "w1");
   assert.equal(change.reason, "unauthenticated");

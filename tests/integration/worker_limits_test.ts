@@ -86,8 +86,10 @@ Deno.test("Worker closes a connection beyond maxPendingConnections at once, whil
 });
 
 Deno.test("Worker closes a connection that made no authenticated call within pendingConnectionTimeoutMs, and keeps an authenticated one", async () => {
+  // Long enough for the session's first call to reach a new worker even
+  // on a slow, busy machine.
   await using worker = await startLoneWorker({
-    pendingConnectionTimeoutMs: 300,
+    pendingConnectionTimeoutMs: 2000,
   });
   const session = http2.connect("http://localhost", {
     createConnection: () => net.connect(worker.socketPath),
