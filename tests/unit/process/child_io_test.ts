@@ -117,7 +117,9 @@ Deno.test("watchChild() reports at once a failed exit whose out-of-memory report
   reported.exit(SIGTRAP);
   const [exit, ms] = await timedStatus(io);
   assert.equal(exit.cause?.kind, "out-of-memory");
-  assert.ok(ms < FATAL_REPORT_WAIT_MS / 2, `reported after ${ms} ms`);
+  // Waiting for a report would take FATAL_REPORT_WAIT_MS at least; a
+  // bound below that, not a tight one, so a stalled test process passes.
+  assert.ok(ms < FATAL_REPORT_WAIT_MS - 5, `reported after ${ms} ms`);
   reported.closeOutput();
   await io.finished;
 
@@ -126,7 +128,7 @@ Deno.test("watchChild() reports at once a failed exit whose out-of-memory report
   succeeded.exit({ success: true, code: 0, signal: null });
   const [ok, okMs] = await timedStatus(quiet);
   assert.deepEqual(ok, { code: 0, signal: null });
-  assert.ok(okMs < FATAL_REPORT_WAIT_MS / 2, `reported after ${okMs} ms`);
+  assert.ok(okMs < FATAL_REPORT_WAIT_MS - 5, `reported after ${okMs} ms`);
   succeeded.closeOutput();
   await quiet.finished;
 });
