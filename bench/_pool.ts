@@ -78,6 +78,13 @@ export interface TrivialResults {
    * Linux with util-linux's `chrt`). Absent from older results.
    */
   readonly c64Batch?: ClosedLoopResult;
+  /**
+   * Concurrency 64 on a pool of one worker (the session transport only):
+   * on a 2-core machine, the caller and one worker have a core each, where
+   * two workers make three busy processes (bench/README.md, round 21).
+   * Absent from older results.
+   */
+  readonly c64OneWorker?: ClosedLoopResult;
   readonly generator: {
     readonly calls: number;
     readonly valuesPerCall: number;
@@ -152,6 +159,7 @@ export async function measureTrivial(
           loadBalancer: new LeastInFlightLoadBalancer(),
         }),
         sequentialOneWorker: await measureOneWorker(budget),
+        c64OneWorker: await measureC64(budget, { spawn: 1 }),
         ...(BATCH_AVAILABLE
           ? {
             c64Batch: await measureC64(budget, {
@@ -172,7 +180,7 @@ export async function measureTrivial(
 
 /**
  * `add(1, 2)` at concurrency 64 on a pool started with `options` over the
- * benchmark's own: a balancer, a worker option.
+ * benchmark's own: a balancer, a worker option, a worker count.
  */
 async function measureC64(
   budget: Budget,

@@ -323,6 +323,20 @@ function trivialRows(
       verdict: "info",
     });
   }
+  const one = trivial.c64OneWorker;
+  if (one) {
+    rows.push({
+      id: `pool.${t}.c64.oneWorker`,
+      measurement: `Pool (${t}), trivial task, concurrency 64, one worker`,
+      result: `${rate(one)} · ${tail(one)}`,
+      floor: `two workers: ${formatRate(trivial.c64.perSecond)} · ${
+        tail(trivial.c64)
+      }`,
+      ratio: ratio(one.perSecond, trivial.c64.perSecond),
+      target: "",
+      verdict: "info",
+    });
+  }
   const batch = trivial.c64Batch;
   if (batch) {
     rows.push({

@@ -253,3 +253,25 @@ Deno.test("buildSummary() puts concurrency 64 with workers under SCHED_BATCH nex
   assert.match(row?.result ?? "", /88\.0k tasks\/s.*p99\/p50 /);
   assert.match(row?.floor ?? "", /^normal: 80\.0k tasks\/s · p99\/p50 /);
 });
+
+Deno.test("buildSummary() puts concurrency 64 on one worker next to two, with each run's p99/p50", () => {
+  const rows = buildSummary({
+    trivial: {
+      session: sessionTrivial({
+        c64: { ...load(1, 80_000), latency: summarize([1, 1, 5]) },
+        c64OneWorker: { ...load(1, 90_000), latency: summarize([1, 1, 3]) },
+      }),
+    },
+  });
+  const row = rows.find((r) => r.id === "pool.session.c64.oneWorker");
+  assert.equal(row?.ratio, 1.125);
+  assert.equal(row?.verdict, "info");
+  assert.match(row?.result ?? "", /^90\.0k tasks\/s.*p99\/p50 /);
+  assert.match(row?.floor ?? "", /^two workers: 80\.0k tasks\/s · p99\/p50 /);
+  assert.equal(
+    buildSummary({ trivial: { session: sessionTrivial() } })
+      .some((r) => r.id === "pool.session.c64.oneWorker"),
+    false,
+    "no row without the measurement",
+  );
+});
