@@ -276,3 +276,37 @@ export async function runFixedCount(
     latency: summarize(samples.values()),
   };
 }
+
+/** When each call of {@linkcode runTimedCalls} started and ended. */
+export interface CallTimes {
+  /** Start of call `i`, in epoch milliseconds (`performance.timeOrigin` based). */
+  readonly starts: number[];
+  /** End of call `i`, on the same clock. */
+  readonly ends: number[];
+}
+
+/**
+ * Runs exactly `total` operations, `concurrency` at a time, as
+ * {@linkcode runFixedCount} does, and keeps each one's start and end on
+ * the epoch clock, for lining them up with other processes' or the
+ * kernel's events.
+ */
+export async function runTimedCalls(
+  op: () => PromiseLike<unknown>,
+  options: FixedCountOptions,
+): Promise<CallTimes> {
+  const { concurrency, total } = options;
+  const starts: number[] = new Array(total);
+  const ends: number[] = new Array(total);
+  let next = 0;
+  const lane = async () => {
+    while (next < total) {
+      const i = next++;
+      starts[i] = performance.timeOrigin + performance.now();
+      await op();
+      ends[i] = performance.timeOrigin + performance.now();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { starts, ends };
+}

@@ -29,7 +29,7 @@ import {
   balancerFlag,
   balancerNamed,
 } from "../tests/_helpers/balancer_flag.ts";
-import { runFixedCount } from "./_load.ts";
+import { type CallTimes, runFixedCount, runTimedCalls } from "./_load.ts";
 import { percentile } from "./_stats.ts";
 import { formatMs, formatRatio, renderTable } from "./_table.ts";
 import {
@@ -68,6 +68,8 @@ const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
 /** The tracer's settings this script changes, restored at the end. */
 const SETTINGS = ["tracing_on", "trace_clock", "buffer_size_kb", "set_event"];
 
+/** The clock `runTimedCalls` times calls on. */
+const epochMs = () => performance.timeOrigin + performance.now();
 const tracing = (file: string, text: string) =>
   Deno.writeTextFileSync(TRACING + file, text);
 
@@ -97,9 +99,8 @@ const tasks = pool.remote<typeof import("./fixtures/tasks.ts")>(TASKS);
 const add = () => tasks.add(1, 2);
 await runFixedCount(add, { concurrency, total: warmup });
 
-const starts: number[] = new Array(calls);
-const ends: number[] = new Array(calls);
 let traceText: string;
+let times: CallTimes;
 try {
   tracing("tracing_on", "0");
   tracing("trace", "");
@@ -107,18 +108,9 @@ try {
   tracing("trace_clock", "mono");
   tracing("set_event", "sched:sched_switch\nsched:sched_wakeup\n");
   tracing("tracing_on", "1");
-  tracing("trace_marker", `wool-at ${performance.now()}`);
-  let next = 0;
-  const lane = async () => {
-    while (next < calls) {
-      const i = next++;
-      starts[i] = performance.now();
-      await add();
-      ends[i] = performance.now();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  tracing("trace_marker", `wool-at ${performance.now()}`);
+  tracing("trace_marker", `wool-at ${epochMs()}`);
+  times = await runTimedCalls(add, { concurrency, total: calls });
+  tracing("trace_marker", `wool-at ${epochMs()}`);
   tracing("tracing_on", "0");
   traceText = Deno.readTextFileSync(TRACING + "trace");
 } finally {
@@ -147,7 +139,7 @@ const events = traceText.split("\n").map(parseTraceLine)
   .filter((e): e is TraceEvent => e !== undefined);
 const marks = events.flatMap((e) => {
   const m = e.kind === "mark" ? /wool-at ([\d.]+)/.exec(e.text) : null;
-  return m ? [{ traceMs: e.ms, perfMs: Number(m[1]) }] : [];
+  return m ? [{ traceMs: e.ms, clockMs: Number(m[1]) }] : [];
 });
 if (marks.length !== 2) {
   console.error(
@@ -155,14 +147,15 @@ if (marks.length !== 2) {
   );
   Deno.exit(1);
 }
-const offset = marks[0].traceMs - marks[0].perfMs;
+const offset = marks[0].traceMs - marks[0].clockMs;
 const analysis = analyzeSched(events, {
   roleOf: (tid) => roles.get(tid),
-  completionsMs: ends.map((ms) => ms + offset),
+  completionsMs: times.ends.map((ms) => ms + offset),
   gapMs,
   longWaitMs,
 });
 
+const { starts, ends } = times;
 const latencies = ends.map((end, i) => end - starts[i]);
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
@@ -178,7 +171,7 @@ console.log(
   } ms, idle ${analysis.idleMs.toFixed(0)} ms of ${
     (analysis.cpus * analysis.spanMs).toFixed(0)
   }; ${analysis.inferredSwitches} switches missing from the trace put back. Clock drift between the markers: ${
-    (marks[1].traceMs - marks[1].perfMs - offset).toFixed(3)
+    (marks[1].traceMs - marks[1].clockMs - offset).toFixed(3)
   } ms.\n`,
 );
 const ms = (n: number) => n.toFixed(1);

@@ -48,6 +48,7 @@ import {
   stopLagProbe,
 } from "./fixtures/probe.ts";
 import { percentile } from "./_stats.ts";
+import { runTimedCalls } from "./_load.ts";
 import { readCpuMs } from "./_proc.ts";
 import { readCpuTimes } from "./_environment.ts";
 import { renderTable } from "./_table.ts";
@@ -131,7 +132,7 @@ async function child(out: string): Promise<void> {
     }
     return [...results.values()];
   };
-  await load(add, 20_000);
+  await runTimedCalls(add, { concurrency, total: 20_000 });
   const calibrations = [
     calibrateGcClock(),
     ...await each<Calibration>(
@@ -151,7 +152,7 @@ async function child(out: string): Promise<void> {
   const starts: number[] = [];
   const ends: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const run = await load(add, calls);
+    const run = await runTimedCalls(add, { concurrency, total: calls });
     starts.push(...run.starts);
     ends.push(...run.ends);
   }
@@ -189,26 +190,6 @@ async function child(out: string): Promise<void> {
     machineBusyMs,
   };
   await Deno.writeTextFile(out, JSON.stringify(report));
-}
-
-/** `total` calls at the configured concurrency, each timed on the epoch clock. */
-async function load(
-  op: () => PromiseLike<unknown>,
-  total: number,
-): Promise<{ starts: number[]; ends: number[] }> {
-  const starts: number[] = new Array(total);
-  const ends: number[] = new Array(total);
-  let next = 0;
-  const lane = async () => {
-    while (next < total) {
-      const i = next++;
-      starts[i] = performance.timeOrigin + performance.now();
-      await op();
-      ends[i] = performance.timeOrigin + performance.now();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return { starts, ends };
 }
 
 async function parent(): Promise<void> {
