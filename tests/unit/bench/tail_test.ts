@@ -6,7 +6,7 @@ import {
   lagSpans,
   parseGcLine,
 } from "../../../bench/_tail.ts";
-import { runFixedCount } from "../../../bench/_load.ts";
+import { runFixedCount, runTimedCalls } from "../../../bench/_load.ts";
 
 const SCAVENGE =
   "[1234:0x55bae0c12000]      515 ms: Scavenge (during sweeping) 3.6 (5.5) -> 3.2 (5.5) MB, pooled: 0.0 MB, 0.45 / 0.00 ms  (average mu = 0.784, current mu = 0.784) allocation failure; ";
@@ -92,4 +92,34 @@ Deno.test("runFixedCount() runs exactly the total, never more than the concurren
   assert.equal(result.completed, 10);
   assert.equal(peak, 4);
   assert.equal(result.latency.count, 10);
+});
+
+Deno.test("runTimedCalls() runs exactly the total, never more than the concurrency at once, and times each call on the epoch clock", async () => {
+  let running = 0;
+  let peak = 0;
+  let calls = 0;
+  const op = async () => {
+    calls++;
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    running--;
+  };
+  const before = Date.now();
+  const { starts, ends } = await runTimedCalls(op, {
+    concurrency: 4,
+    total: 10,
+  });
+  const after = Date.now();
+  assert.equal(calls, 10);
+  assert.equal(peak, 4);
+  assert.equal(starts.length, 10);
+  assert.equal(ends.length, 10);
+  // The epoch clock, not performance.now()'s: within a second of Date.now()
+  // (the monotonic clock may drift from the wall clock since start).
+  for (const [i, start] of starts.entries()) {
+    assert.ok(start <= ends[i], `call ${i} ended before it started`);
+    assert.ok(before - 1000 <= start, `call ${i} started at ${start}`);
+    assert.ok(ends[i] <= after + 1000, `call ${i} ended at ${ends[i]}`);
+  }
 });
