@@ -26,6 +26,12 @@
  *    SDK in the caller and the workers, sampling every span), in paired
  *    rounds (`bench/_telemetry.ts`).
  *
+ * Before each section and at the end it probes the host's speed (a fixed
+ * loop and a walk through 4 MiB, `bench/_host_probe.ts`), and says whether
+ * the host held its speed through the run and how it compares with the
+ * previous run's: on a virtual machine the host can halve the speed without
+ * any sign in the load average.
+ *
  * When more than one section is chosen, each runs in a fresh Deno process
  * of its own (`bench/_section_process.ts`), so none measures what an
  * earlier one left in the bench's process.
@@ -52,10 +58,19 @@ import { fileURLToPath } from "node:url";
 import { FULL_BUDGET, QUICK_BUDGET } from "./_config.ts";
 import {
   describeMachine,
+  type Environment,
   foreignCpuShare,
   readCpuTimes,
   readEnvironment,
 } from "./_environment.ts";
+import {
+  bestOf,
+  CacheWalk,
+  describeHost,
+  type HostProbe,
+  probeHost,
+  WALK_BYTES,
+} from "./_host_probe.ts";
 import { measureFloors } from "./_floors.ts";
 import {
   measureOverload,
@@ -161,6 +176,11 @@ console.error(
   }${values.quick ? "; --quick" : ""}`,
 );
 
+/** The host's speed before each section and at the end (`_host_probe.ts`). */
+const walk = new CacheWalk(WALK_BYTES);
+const hostProbes: HostProbe[] = [];
+const previousRun = await readPreviousHost(environment);
+
 const results: MutableResults = {};
 /** Per section: how long it took, and the load average when it ended. */
 const timings: Timings = {};
@@ -172,6 +192,7 @@ const childFlags = [
 ];
 for (const name of SECTIONS) {
   if (!sections.has(name)) continue;
+  hostProbes.push(probeHost(`before ${name}`, walk));
   if (isolated) {
     const output = await measureInChild<MutableResults>(
       new URL(import.meta.url),
@@ -251,6 +272,7 @@ async function measureSection(
   }
 }
 
+hostProbes.push(probeHost("end", walk));
 const finishedAt = new Date();
 const summary = buildSummary(results);
 const table = renderSummaryTable(summary);
@@ -264,6 +286,8 @@ const report = {
   environment: { ...environment, loadAverageAtEnd: Deno.loadavg() },
   /** Share of the machine's CPU other processes used during the run. */
   foreignCpuShare: NaN,
+  /** The host's speed before each section and at the end. */
+  hostProbes,
   budget,
   sectionTimes: timings,
   summary,
@@ -298,6 +322,8 @@ if (foreign > 0.1) {
     }% of the machine's CPU during the run, so these figures understate the pool and its floors alike; rerun on a quiet machine before comparing.`,
   );
 }
+const hostLines = describeHost(hostProbes, previousRun);
+if (hostLines.length > 0) console.log(`\n${hostLines.join("\n")}`);
 console.log(
   `\n${describeMachine(environment)}; ${
     (report.durationMs / 1000).toFixed(0)
@@ -358,6 +384,31 @@ function parseSections(only: string | undefined): Set<Section> {
 }
 
 /** Rounds numbers to 4 significant digits; `NaN` becomes `null`. */
+/**
+ * The best host probes of the last run written (`results/latest.json`),
+ * when it ran on the same kind of machine; else undefined.
+ */
+async function readPreviousHost(
+  environment: Environment,
+): Promise<
+  { loopMs: number; walkNs: number; startedAt: string } | undefined
+> {
+  try {
+    const last = JSON.parse(
+      await Deno.readTextFile(new URL("latest.json", RESULTS_DIR)),
+    );
+    const probes = last.hostProbes as HostProbe[] | undefined;
+    if (
+      !Array.isArray(probes) || probes.length === 0 ||
+      last.environment?.cpuModel !== environment.cpuModel ||
+      last.environment?.cpus !== environment.cpus
+    ) return undefined;
+    return { ...bestOf(probes), startedAt: String(last.startedAt) };
+  } catch {
+    return undefined;
+  }
+}
+
 function jsonNumbers(_key: string, value: unknown): unknown {
   if (typeof value !== "number") return value;
   if (!Number.isFinite(value)) return null;
