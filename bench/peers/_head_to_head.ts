@@ -10,7 +10,9 @@
  * every run, while each of Piscina's started cold: the pairs' ratios rose
  * run by run, 0.85–0.93× in the first, 1.11–1.20× in the third.) The result
  * is the median rate of each, the ratio of the medians, and the ratio of
- * each pair of runs.
+ * each pair of runs. The host is probed before each run and after the last
+ * (`../_host_probe.ts`): a host that slows during one pool's run and not
+ * the other's tilts that pair.
  *
  * @module
  */
@@ -18,6 +20,12 @@ import { fileURLToPath } from "node:url";
 import type { BalancerName } from "../../tests/_helpers/balancer_flag.ts";
 import type { LoadResult } from "../_load.ts";
 import { median } from "../_stats.ts";
+import {
+  CacheWalk,
+  type HostProbe,
+  probeHost,
+  WALK_BYTES,
+} from "../_host_probe.ts";
 import { runWoolInOwnProcess } from "./_wool_run.ts";
 
 const PEERS_SCRIPT = fileURLToPath(new URL("peers.mjs", import.meta.url));
@@ -62,6 +70,11 @@ export interface HeadToHeadResult {
   readonly medianRatio: number;
   /** Ours over Piscina's, run by run (the i-th of each). */
   readonly pairRatios: readonly number[];
+  /**
+   * The host's speed before each run and after the last
+   * (`../_host_probe.ts`); absent from older results.
+   */
+  readonly hostProbes?: readonly HostProbe[];
 }
 
 /** Runs the alternating protocol; needs `node` and the installed peers. */
@@ -72,14 +85,19 @@ export async function runHeadToHead(
   const wool: HeadToHeadRun[] = [];
   const piscina: HeadToHeadRun[] = [];
   let piscinaVersion = "";
+  const walk = new CacheWalk(WALK_BYTES);
+  const hostProbes: HostProbe[] = [];
   for (let i = 0; i < options.runs; i++) {
+    hostProbes.push(probeHost(`before @wool/core run ${i + 1}`, walk));
     wool.push(await runWoolInOwnProcess(options));
     log(`  @wool/core run ${i + 1}: ${wool[i].perSecond.toFixed(0)} tasks/s`);
+    hostProbes.push(probeHost(`before piscina run ${i + 1}`, walk));
     const peer = await runPiscina(options);
     piscina.push(peer.run);
     piscinaVersion = peer.version;
     log(`  piscina run ${i + 1}: ${piscina[i].perSecond.toFixed(0)} tasks/s`);
   }
+  hostProbes.push(probeHost("after the last run", walk));
   const woolMedian = median(wool.map((r) => r.perSecond));
   const piscinaMedian = median(piscina.map((r) => r.perSecond));
   return {
@@ -91,6 +109,7 @@ export async function runHeadToHead(
     piscinaMedianPerSecond: piscinaMedian,
     medianRatio: woolMedian / piscinaMedian,
     pairRatios: wool.map((r, i) => r.perSecond / piscina[i].perSecond),
+    hostProbes,
   };
 }
 

@@ -38,6 +38,7 @@ import type { ClosedLoopResult, LoadResult } from "../_load.ts";
 import { measureRejection, measureTrivial } from "../_pool.ts";
 import { formatMs, formatRate, formatRatio, renderTable } from "../_table.ts";
 import { median } from "../_stats.ts";
+import { describeHost } from "../_host_probe.ts";
 import { type HeadToHeadResult, runHeadToHead } from "./_head_to_head.ts";
 import { balancerFlag } from "../../tests/_helpers/balancer_flag.ts";
 
@@ -387,7 +388,16 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
     ["right", "right", "right", "right", "left", "left", "left"],
   );
   const { calls, warmup, concurrency } = results[0].options;
-  return `${table}\n\nHead to head: ${calls} add(1, 2) calls at concurrency ${concurrency} per run (after ${warmup} unmeasured), a fresh pool per run, alternating @wool/core (pool.remote) and Piscina ${
+  const host = results.flatMap((r) =>
+    r.hostProbes
+      ? describeHost(r.hostProbes).map((line) =>
+        `${r.options.workers} workers: ${line}`
+      )
+      : []
+  );
+  return `${table}\n\n${
+    host.length > 0 ? `${host.join("\n")}\n\n` : ""
+  }Head to head: ${calls} add(1, 2) calls at concurrency ${concurrency} per run (after ${warmup} unmeasured), a fresh pool per run, alternating @wool/core (pool.remote) and Piscina ${
     results[0].piscinaVersion
   } (pool.run); ratios are ours over Piscina's. CPU per task: every process (ours: caller + workers) or thread (Piscina), user + system.\n`;
 }
