@@ -12,6 +12,7 @@ import {
   fromGrpcStatus,
   markDeliveryUnknown,
 } from "../wire/status.ts";
+import { openBidiCall } from "./bidi_call.ts";
 import {
   type CallRelay,
   type ChannelEvent,
@@ -40,13 +41,6 @@ export function openDispatchChannel(
   const events = new ChannelEvents();
   const connected = client.getChannel().getConnectivityState(false) ===
     grpc.connectivityState.READY;
-  const call = client.makeBidiStreamRequest(
-    method.path,
-    method.requestSerialize,
-    method.responseDeserialize,
-    metadata,
-  );
-  call.on("data", (frame: ResponseFrame) => events.pushFrame(frame));
   // Sent over a connection that was up: a failure grpc-js made up (the
   // connection broke) may have come after the worker took the task.
   const drop = () => {
@@ -56,12 +50,12 @@ export function openDispatchChannel(
     call.cancel();
   };
   open?.add(drop);
-  call.on("status", (status: grpc.StatusObject) => {
-    open?.delete(drop);
-    events.pushEnd(fromGrpcStatus(status, connected));
-  });
-  call.on("error", () => {
-    // The status event carries the same failure.
+  const call = openBidiCall(client, method, metadata, {
+    onMessage: (frame) => events.pushFrame(frame),
+    onStatus: (status) => {
+      open?.delete(drop);
+      events.pushEnd(fromGrpcStatus(status, connected));
+    },
   });
   const channel: TaskChannel = {
     send(frame: RequestFrame): void {

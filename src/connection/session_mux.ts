@@ -12,6 +12,7 @@
  * @module
  */
 import { IdTable } from "../_util/id_table.ts";
+import { type BidiCall, openBidiCall } from "./bidi_call.ts";
 import type { grpc } from "../wire/grpc.ts";
 import type {
   RequestFrame,
@@ -43,7 +44,7 @@ const NO_FRAME_STATUS: StatusFrame = statusFrame(
 );
 
 interface SessionStream {
-  readonly call: grpc.ClientDuplexStream<SessionRequests, SessionResponses>;
+  readonly call: BidiCall<SessionRequests>;
   /** The tasks in flight, by stream id (an IdTable: see why there). */
   readonly tasks: IdTable<SessionChannel>;
   /** Frames written in one turn of the event loop go out as one message. */
@@ -156,45 +157,40 @@ export class SessionMux {
   }
 
   #openStream(): SessionStream {
-    const call = this.#client.makeBidiStreamRequest(
-      this.#method.path,
-      this.#method.requestSerialize,
-      this.#method.responseDeserialize,
-      this.#credential(),
-    );
+    const tasks = new IdTable<SessionChannel>();
+    // grpc-js reports headers, messages and the status on later ticks, so
+    // `session` is set by the time any of these run.
     const session: SessionStream = {
-      call,
-      tasks: new IdTable(),
+      call: openBidiCall(this.#client, this.#method, this.#credential(), {
+        onMetadata: () => {
+          session.established = true;
+        },
+        onMessage: (message) => {
+          for (const frame of message.frames) route(tasks, frame);
+        },
+        onStatus: (status) => {
+          if (this.#current === session) this.#current = undefined;
+          const ended = statusFrame(
+            status.code === Status.OK ? Status.UNAVAILABLE : status.code,
+            status.details || "The session stream ended",
+          );
+          failAll(
+            tasks,
+            session.established ? markDeliveryUnknown(ended) : ended,
+          );
+        },
+      }),
+      tasks,
       outbox: new FrameBatcher<SessionRequestFrame>(
         (frames) => {
-          if (this.#current === session) call.write({ frames });
+          if (this.#current === session) session.call.write({ frames });
         },
         payloadBytes,
         this.#maxBatchBytes,
-        () => session.tasks.size <= 1,
+        () => tasks.size <= 1,
       ),
       established: false,
     };
-    call.on("metadata", () => {
-      session.established = true;
-    });
-    call.on("data", (message: SessionResponses) => {
-      for (const frame of message.frames) route(session.tasks, frame);
-    });
-    call.on("status", (status: grpc.StatusObject) => {
-      if (this.#current === session) this.#current = undefined;
-      const ended = statusFrame(
-        status.code === Status.OK ? Status.UNAVAILABLE : status.code,
-        status.details || "The session stream ended",
-      );
-      failAll(
-        session.tasks,
-        session.established ? markDeliveryUnknown(ended) : ended,
-      );
-    });
-    call.on("error", () => {
-      // The status event carries the same failure.
-    });
     return session;
   }
 }

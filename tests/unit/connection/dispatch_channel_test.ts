@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { setImmediate } from "node:timers";
-import { EventEmitter } from "node:events";
 import { grpc } from "../../../src/wire/grpc.ts";
 import {
   type DropStream,
@@ -9,24 +8,48 @@ import {
 import { isDeliveryUnknown, Status } from "../../../src/wire/status.ts";
 import type { RequestFrame, ResponseFrame } from "../../../src/wire/frames.ts";
 
+// The doubles below pass messages through as they are.
 const METHOD = {
   path: "/wool.v1.Worker/Dispatch",
-  requestSerialize: () => new Uint8Array(),
-  responseDeserialize: () => ({}),
+  requestSerialize: (frame: RequestFrame) => frame,
+  responseDeserialize: (frame: ResponseFrame) => frame,
 } as unknown as grpc.MethodDefinition<RequestFrame, ResponseFrame>;
 
-/** A grpc-js duplex call double: the test plays the worker's side. */
-class FakeCall extends EventEmitter {
+/** What grpc-js's `Call` reports to, as `openBidiCall` gives it. */
+interface CallListener {
+  onReceiveMetadata(metadata: grpc.Metadata): void;
+  onReceiveMessage(message: unknown): void;
+  onReceiveStatus(status: grpc.StatusObject): void;
+}
+
+/** A grpc-js `Call` double: the test plays the worker's side. */
+class FakeCall {
   readonly written: RequestFrame[] = [];
   cancelled = 0;
+  #listener?: CallListener;
 
-  write(frame: RequestFrame): boolean {
-    this.written.push(frame);
-    return true;
+  start(metadata: grpc.Metadata, listener: CallListener): void {
+    assert.equal(metadata, CREDENTIAL);
+    this.#listener = listener;
   }
 
-  cancel(): void {
+  startRead(): void {}
+
+  sendMessageWithContext(
+    context: { callback?: () => void },
+    frame: RequestFrame,
+  ): void {
+    this.written.push(frame);
+    queueMicrotask(() => context.callback?.());
+  }
+
+  cancelWithStatus(): void {
     this.cancelled++;
+  }
+
+  /** The worker sends a frame. */
+  send(frame: ResponseFrame): void {
+    this.#listener!.onReceiveMessage(frame);
   }
 
   end(
@@ -36,7 +59,7 @@ class FakeCall extends EventEmitter {
   ) {
     const metadata = new grpc.Metadata();
     for (const [key, value] of entries) metadata.set(key, value);
-    this.emit("status", { code, details, metadata });
+    this.#listener!.onReceiveStatus({ code, details, metadata });
   }
 }
 
@@ -49,19 +72,15 @@ function open(
 ) {
   const calls: FakeCall[] = [];
   const client = {
-    getChannel: () => ({ getConnectivityState: () => state }),
-    makeBidiStreamRequest(
-      path: string,
-      _serialize: unknown,
-      _deserialize: unknown,
-      metadata: unknown,
-    ) {
-      assert.equal(path, "/wool.v1.Worker/Dispatch");
-      assert.equal(metadata, CREDENTIAL);
-      const call = new FakeCall();
-      calls.push(call);
-      return call;
-    },
+    getChannel: () => ({
+      getConnectivityState: () => state,
+      createCall(path: string) {
+        assert.equal(path, "/wool.v1.Worker/Dispatch");
+        const call = new FakeCall();
+        calls.push(call);
+        return call;
+      },
+    }),
   } as unknown as grpc.Client;
   const channel = openDispatchChannel(client, METHOD, CREDENTIAL, streams);
   return { channel, call: calls[0] };
@@ -73,7 +92,7 @@ const ack: ResponseFrame = { frame: "ack", ack: { generator: false } };
 Deno.test("openDispatchChannel() writes frames on a new stream and delivers its frames, then its status", async () => {
   const { channel, call } = open();
   channel.send(next);
-  call.emit("data", ack);
+  call.send(ack);
   call.end(0, "", [["wool-origin", "worker"]]);
   assert.deepStrictEqual(call.written, [next]);
   assert.deepStrictEqual(await channel.receive(), {
@@ -141,8 +160,8 @@ Deno.test("openDispatchChannel() cancel() ends the task as CANCELLED once and st
 
 Deno.test("openDispatchChannel() cancel() leaves a finished task's stream alone", async () => {
   const { channel, call } = open();
-  call.emit("data", ack);
-  call.emit("data", { frame: "result", result: { value: new Uint8Array() } });
+  call.send(ack);
+  call.send({ frame: "result", result: { value: new Uint8Array() } });
   channel.cancel();
   assert.equal(call.cancelled, 0);
   call.end(0, "");

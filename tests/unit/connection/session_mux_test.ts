@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { EventEmitter } from "node:events";
 import type { grpc } from "../../../src/wire/grpc.ts";
 import { SessionMux } from "../../../src/connection/session_mux.ts";
 import type {
@@ -17,25 +16,45 @@ import type {
 } from "../../../src/wire/frames.ts";
 import { makeTaskFrame } from "../../_helpers/task_frame.ts";
 
+// The doubles below pass messages through as they are.
 const METHOD = {
   path: "/wool.v1.Worker/Session",
-  requestSerialize: () => new Uint8Array(),
-  responseDeserialize: () => ({ frames: [] }),
+  requestSerialize: (message: SessionRequests) => message,
+  responseDeserialize: (message: SessionResponses) => message,
 } as unknown as grpc.MethodDefinition<SessionRequests, SessionResponses>;
 
-/** A grpc-js duplex call double: the test plays the worker's side. */
-class FakeCall extends EventEmitter {
+/** What grpc-js's `Call` reports to, as `openBidiCall` gives it. */
+interface CallListener {
+  onReceiveMetadata(metadata: unknown): void;
+  onReceiveMessage(message: unknown): void;
+  onReceiveStatus(status: unknown): void;
+}
+
+/** A grpc-js `Call` double: the test plays the worker's side. */
+class FakeCall {
   readonly written: SessionRequestFrame[] = [];
   cancelled = 0;
+  metadata: unknown;
+  #listener?: CallListener;
   #writeWaiters: (() => void)[] = [];
 
-  write(message: SessionRequests): boolean {
-    this.written.push(...message.frames);
-    for (const wake of this.#writeWaiters.splice(0)) wake();
-    return true;
+  start(metadata: unknown, listener: CallListener): void {
+    this.metadata = metadata;
+    this.#listener = listener;
   }
 
-  cancel(): void {
+  startRead(): void {}
+
+  sendMessageWithContext(
+    context: { callback?: () => void },
+    message: SessionRequests,
+  ): void {
+    this.written.push(...message.frames);
+    for (const wake of this.#writeWaiters.splice(0)) wake();
+    queueMicrotask(() => context.callback?.());
+  }
+
+  cancelWithStatus(): void {
     this.cancelled++;
   }
 
@@ -47,37 +66,43 @@ class FakeCall extends EventEmitter {
     return this.written;
   }
 
+  /** The worker's response headers. */
+  headers(): void {
+    this.#listener!.onReceiveMetadata({});
+  }
+
   /** Sends the caller one message of frames. */
   reply(...frames: SessionResponseFrame[]): void {
-    this.emit("data", { frames });
+    this.#listener!.onReceiveMessage({ frames });
   }
 
   /** Ends the stream with a status. */
   end(code: number, details = ""): void {
-    this.emit("status", { code, details, metadata: undefined });
+    this.#listener!.onReceiveStatus({ code, details, metadata: undefined });
   }
 }
 
 /** What the mux is told to present on each stream it opens. */
 const CREDENTIAL = Object.freeze({ credential: "the pool's" });
 
-/** A grpc-js client double that opens {@linkcode FakeCall}s. */
+/** A grpc-js client double whose channel opens {@linkcode FakeCall}s. */
 class FakeClient {
   readonly calls: FakeCall[] = [];
   readonly paths: string[] = [];
-  readonly metadata: unknown[] = [];
 
-  makeBidiStreamRequest(
-    path: string,
-    _serialize: unknown,
-    _deserialize: unknown,
-    metadata: unknown,
-  ): FakeCall {
-    this.paths.push(path);
-    this.metadata.push(metadata);
-    const call = new FakeCall();
-    this.calls.push(call);
-    return call;
+  get metadata(): unknown[] {
+    return this.calls.map((call) => call.metadata);
+  }
+
+  getChannel() {
+    return {
+      createCall: (path: string): FakeCall => {
+        this.paths.push(path);
+        const call = new FakeCall();
+        this.calls.push(call);
+        return call;
+      },
+    };
   }
 }
 
@@ -287,7 +312,7 @@ Deno.test("SessionMux marks tasks of a stream the worker served as delivery unkn
   call.end(14, "refused");
   const served = mux.open();
   const second = client.calls[1];
-  second.emit("metadata", {});
+  second.headers();
   second.end(14, "reset");
   const metadataOf = async (channel: TaskChannel) => {
     const event = await channel.receive();
