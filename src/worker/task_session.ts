@@ -127,7 +127,14 @@ export class TaskSession implements DocketEntry, CallPort {
 
   /** The caller went away or cancelled: abort the task, answer nothing. */
   callerCancelled(): void {
-    this.#halt(new DOMException("The caller cancelled the task", "AbortError"));
+    // The reason is built only when a routine's signal will carry it: a
+    // `DOMException` costs ~20 µs here (it captures a stack), and every
+    // task a hook rejects on the Dispatch transport ends this way.
+    this.#halt(
+      this.#running && !this.#controller.signal.aborted
+        ? new DOMException("The caller cancelled the task", "AbortError")
+        : undefined,
+    );
   }
 
   /**
@@ -337,7 +344,7 @@ export class TaskSession implements DocketEntry, CallPort {
   /**
    * Ends the conversation — with `answer`, a status or OK (`"end"`), or
    * without a word when the caller is gone — and aborts the task: its
-   * signal, and a generator that was streaming.
+   * signal (once its routine started), and a generator that was streaming.
    */
   #halt(reason: unknown, answer?: StatusFrame | "end"): void {
     const was = this.#state;
@@ -347,7 +354,11 @@ export class TaskSession implements DocketEntry, CallPort {
     else if (this.#move({ name: "closed", reason: "caller-ended" })) {
       this.#responder.end();
     }
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+    // Only a routine that started holds the signal (`taskSignal()`): a
+    // task that ends before it ran has nobody to tell.
+    if (this.#running && !this.#controller.signal.aborted) {
+      this.#controller.abort(reason);
+    }
     if (was.name === "streaming") void this.#closeGenerator(was);
   }
 
