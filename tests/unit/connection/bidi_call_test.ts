@@ -91,6 +91,13 @@ function recorder() {
   };
 }
 
+/** Opens the test method on `client`, recording what the call reports. */
+function open(client: grpc.Client, metadata = new grpc.Metadata()) {
+  const record = recorder();
+  const call = openBidiCall(client, METHOD, metadata, record.listener);
+  return { call, record };
+}
+
 Deno.test("openBidiCall() sends the metadata and every request written in one turn, in order, and reports headers, every response in order, then the status", async () => {
   await using echo = await serve((call) => {
     call.sendMetadata(new grpc.Metadata());
@@ -105,8 +112,7 @@ Deno.test("openBidiCall() sends the metadata and every request written in one tu
   });
   const metadata = new grpc.Metadata();
   metadata.set("who", "the caller");
-  const record = recorder();
-  const call = openBidiCall(echo.client, METHOD, metadata, record.listener);
+  const { call, record } = open(echo.client, metadata);
   for (const text of ["one", "two", "three", "bye"]) call.write(text);
   const status = await record.status;
   assert.equal(status.code, grpc.status.OK);
@@ -128,13 +134,7 @@ Deno.test("openBidiCall() reports a failing status with its code, details and tr
       });
     });
   });
-  const record = recorder();
-  const call = openBidiCall(
-    echo.client,
-    METHOD,
-    new grpc.Metadata(),
-    record.listener,
-  );
+  const { call, record } = open(echo.client);
   call.write("a task");
   const status = await record.status;
   assert.equal(status.code, grpc.status.RESOURCE_EXHAUSTED);
@@ -152,13 +152,7 @@ Deno.test("openBidiCall() ends a call whose response does not parse with INTERNA
       call.write(Buffer.from("late"));
     });
   });
-  const record = recorder();
-  const call = openBidiCall(
-    echo.client,
-    METHOD,
-    new grpc.Metadata(),
-    record.listener,
-  );
+  const { call, record } = open(echo.client);
   call.write("go");
   const status = await record.status;
   assert.equal(status.code, grpc.status.INTERNAL);
@@ -174,13 +168,7 @@ Deno.test("openBidiCall() ends a call whose request does not serialize with INTE
   await using echo = await serve((call) => {
     call.on("data", (bytes: Buffer) => received.push(bytes.toString()));
   });
-  const record = recorder();
-  const call = openBidiCall(
-    echo.client,
-    METHOD,
-    new grpc.Metadata(),
-    record.listener,
-  );
+  const { call, record } = open(echo.client);
   call.write("unserializable");
   const status = await record.status;
   assert.equal(status.code, grpc.status.INTERNAL);
@@ -197,13 +185,7 @@ Deno.test("openBidiCall() cancel() ends the call CANCELLED on both sides", async
     call.on("data", (bytes: Buffer) => call.write(bytes));
     call.on("cancelled", () => resolve("cancelled"));
   });
-  const record = recorder();
-  const call = openBidiCall(
-    echo.client,
-    METHOD,
-    new grpc.Metadata(),
-    record.listener,
-  );
+  const { call, record } = open(echo.client);
   call.write("ping");
   await record.firstMessage;
   call.cancel();
