@@ -49,7 +49,6 @@ export function openDispatchChannel(
     );
     call.cancel();
   };
-  open?.add(drop);
   const call = openBidiCall(client, method, metadata, {
     onMessage: (frame) => events.pushFrame(frame),
     onStatus: (status) => {
@@ -57,6 +56,7 @@ export function openDispatchChannel(
       events.pushEnd(fromGrpcStatus(status, connected));
     },
   });
+  open?.add(drop);
   const channel: TaskChannel = {
     send(frame: RequestFrame): void {
       if (!events.ended) call.write(frame);
