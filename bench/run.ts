@@ -383,7 +383,6 @@ function parseSections(only: string | undefined): Set<Section> {
   return chosen;
 }
 
-/** Rounds numbers to 4 significant digits; `NaN` becomes `null`. */
 /**
  * The best host probes of the last run written (`results/latest.json`),
  * when it ran on the same kind of machine; else undefined.
@@ -409,6 +408,7 @@ async function readPreviousHost(
   }
 }
 
+/** Rounds numbers to 4 significant digits; `NaN` becomes `null`. */
 function jsonNumbers(_key: string, value: unknown): unknown {
   if (typeof value !== "number") return value;
   if (!Number.isFinite(value)) return null;
