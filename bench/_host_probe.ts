@@ -4,9 +4,10 @@
  * share their caches with a busy neighbour, and nothing inside shows it:
  * not the load average, not other processes' share of the CPU, not steal
  * time (this development VM reports none). Yet every figure slows with it.
- * Within one hour here a fixed loop took 0.50 s and then 1.03–1.14 s, a
- * walk through 4 MiB went from 24 to 91–112 ns a step, and the pool's rate
- * at concurrency 64 fell from 78k to 31–47k tasks/s with them.
+ * Within one hour here a C loop of 800M steps took 0.50 s and then
+ * 1.03–1.14 s, a walk through 4 MiB went from 17–24 to 91–112 ns a step,
+ * and the pool's rate at concurrency 64 fell from 78k to 31–47k tasks/s
+ * with them (bench/README.md, round 22).
  *
  * Two probes, each the best of three timings (a timing this machine's own
  * processes interrupted says less about the host than the quickest):
