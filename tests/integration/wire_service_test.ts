@@ -6,6 +6,7 @@ import {
   WORKER_SERVICE,
 } from "../../src/wire/wool_pb.ts";
 import { loadProtoLoaderService } from "../../tools/wire_codegen/proto_loader_service.ts";
+import { bindLoopback } from "../_helpers/loopback_server.ts";
 
 /**
  * A Session server answering each task frame with a Result carrying the
@@ -37,14 +38,7 @@ async function startEchoServer(
       call.on("end", () => call.end());
     },
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(
-      "127.0.0.1:0",
-      grpc.ServerCredentials.createInsecure(),
-      (error, bound) => error ? reject(error) : resolve(bound),
-    )
-  );
-  return { server, address: `127.0.0.1:${port}` };
+  return { server, address: await bindLoopback(server) };
 }
 
 /** One Session exchange of two tasks; resolves with the responses. */

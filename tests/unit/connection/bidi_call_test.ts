@@ -11,6 +11,7 @@ import {
   type BidiListener,
   openBidiCall,
 } from "../../../src/connection/bidi_call.ts";
+import { bindLoopback } from "../../_helpers/loopback_server.ts";
 
 type Handler = (call: grpc.ServerDuplexStream<Buffer, Buffer>) => void;
 
@@ -43,17 +44,8 @@ async function serve(handler: Handler) {
       originalName: "Chat",
     },
   } as unknown as grpc.ServiceDefinition, { Chat: handler });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(
-      "127.0.0.1:0",
-      grpc.ServerCredentials.createInsecure(),
-      (error, bound) => error ? reject(error) : resolve(bound),
-    )
-  );
-  const client = new grpc.Client(
-    `127.0.0.1:${port}`,
-    grpc.credentials.createInsecure(),
-  );
+  const address = await bindLoopback(server);
+  const client = new grpc.Client(address, grpc.credentials.createInsecure());
   return {
     client,
     async [Symbol.asyncDispose]() {

@@ -49,6 +49,7 @@ import { WorkerService } from "../../../src/worker/worker_service.ts";
 import { Gate } from "../../_helpers/gate.ts";
 import { arrived } from "../../_helpers/admission.ts";
 import { makeTaskFrame } from "../../_helpers/task_frame.ts";
+import { bindLoopback } from "../../_helpers/loopback_server.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 const TRANSPORTS = ["dispatch", "session"] as const;
@@ -99,15 +100,8 @@ class Served implements AsyncDisposable {
     });
     const server = new grpc.Server();
     server.addService(definition, service.handlers());
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(
-        "127.0.0.1:0",
-        grpc.ServerCredentials.createInsecure(),
-        (error, bound) => error ? reject(error) : resolve(bound),
-      )
-    );
     const client = new grpc.Client(
-      `127.0.0.1:${port}`,
+      await bindLoopback(server),
       grpc.credentials.createInsecure(),
     );
     return new Served(service, server, client, definition);
