@@ -76,43 +76,40 @@ Deno.test("lagSpans() turns lag probe records into spans from due time to run ti
   ]);
 });
 
-Deno.test("runFixedCount() runs exactly the total, never more than the concurrency at once", async () => {
-  let running = 0;
-  let peak = 0;
-  let calls = 0;
+/** An operation that counts its calls and the most running at once. */
+function countingOp(pause: () => Promise<unknown>) {
+  const counts = { calls: 0, running: 0, peak: 0 };
   const op = async () => {
-    calls++;
-    running++;
-    peak = Math.max(peak, running);
-    await Promise.resolve();
-    running--;
+    counts.calls++;
+    counts.running++;
+    counts.peak = Math.max(counts.peak, counts.running);
+    await pause();
+    counts.running--;
   };
+  return { op, counts };
+}
+
+Deno.test("runFixedCount() runs exactly the total, never more than the concurrency at once", async () => {
+  const { op, counts } = countingOp(() => Promise.resolve());
   const result = await runFixedCount(op, { concurrency: 4, total: 10 });
-  assert.equal(calls, 10);
+  assert.equal(counts.calls, 10);
   assert.equal(result.completed, 10);
-  assert.equal(peak, 4);
+  assert.equal(counts.peak, 4);
   assert.equal(result.latency.count, 10);
 });
 
 Deno.test("runTimedCalls() runs exactly the total, never more than the concurrency at once, and times each call on the epoch clock", async () => {
-  let running = 0;
-  let peak = 0;
-  let calls = 0;
-  const op = async () => {
-    calls++;
-    running++;
-    peak = Math.max(peak, running);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    running--;
-  };
+  const { op, counts } = countingOp(() =>
+    new Promise((resolve) => setTimeout(resolve, 1))
+  );
   const before = Date.now();
   const { starts, ends } = await runTimedCalls(op, {
     concurrency: 4,
     total: 10,
   });
   const after = Date.now();
-  assert.equal(calls, 10);
-  assert.equal(peak, 4);
+  assert.equal(counts.calls, 10);
+  assert.equal(counts.peak, 4);
   assert.equal(starts.length, 10);
   assert.equal(ends.length, 10);
   // The epoch clock, not performance.now()'s: within a second of Date.now()
