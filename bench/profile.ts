@@ -11,6 +11,7 @@
  *     deno run -A bench/profile.ts --target floor           # the grpc-js floor, same load
  *     deno run -A bench/profile.ts --dir /tmp/prof          # keep the .cpuprofile files there
  *     deno run -A bench/profile.ts --cpu-only               # CPU per task only, no profiler
+ *     deno run -A bench/profile.ts --telemetry              # with the OpenTelemetry SDK on
  *
  * `--target pool` runs `add(1, 2)` on a 2-worker pool whose workers are
  * launched with `worker: { command: Deno.execPath(), args: ["run", "-A",
@@ -18,7 +19,10 @@
  * the same load on the floor (`floor/server.ts`): one long-lived stream
  * answering each task with ack + result (`--transport session`), or a
  * stream per task (`--transport dispatch`). Comparing the two per task
- * shows what the pool adds. The caller is a child `deno run --cpu-prof` of
+ * shows what the pool adds. `--telemetry` (pool only) registers the
+ * OpenTelemetry SDK of the bench's `telemetry` section, sampling every span
+ * and dropping it (`fixtures/dropping_sdk.ts`), in the caller and, through
+ * `--preload`, in every worker. The caller is a child `deno run --cpu-prof` of
  * this script. Profiles open in Chrome DevTools (Performance → Load
  * profile) as flame charts.
  *
@@ -45,6 +49,7 @@ import { runClosedLoop } from "./_load.ts";
 import { readCpuMs, spawnServingChild } from "./_proc.ts";
 import { formatRate, renderTable } from "./_table.ts";
 import { workerCommand } from "../tests/_helpers/worker_command.ts";
+import { registerDroppingSdk } from "./fixtures/dropping_sdk.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -57,6 +62,7 @@ const { values } = parseArgs({
     "interval-us": { type: "string", default: "250" },
     dir: { type: "string" },
     "cpu-only": { type: "boolean", default: false },
+    telemetry: { type: "boolean", default: false },
     child: { type: "boolean", default: false },
   },
 });
@@ -75,6 +81,11 @@ const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const intervalUs = Number(values["interval-us"]);
 const cpuOnly = values["cpu-only"];
+const telemetry = values.telemetry;
+if (telemetry && target !== "pool") {
+  console.error("profile: --telemetry profiles a pool (--target pool)");
+  Deno.exit(2);
+}
 /** The profiler flags of every profiled process; none with `--cpu-only`. */
 function profilerFlags(dir: string, name?: string): string[] {
   if (cpuOnly) return [];
@@ -89,6 +100,7 @@ const CONFIG_URL = new URL("deno.json", ROOT);
 const CONFIG = fileURLToPath(CONFIG_URL);
 const FLOOR_SERVER = new URL("./floor/server.ts", import.meta.url);
 const TASKS = new URL("./fixtures/tasks.ts", import.meta.url).href;
+const SDK_PRELOAD = new URL("./fixtures/sdk_preload.ts", import.meta.url).href;
 
 /** What the profiled child reports on its last stdout line. */
 interface ChildReport {
@@ -162,10 +174,17 @@ function allocatedBytes(): number {
 
 /** The child, `--target pool`: a pool with profiled workers. */
 async function loadPool(dir: string): Promise<ChildReport> {
+  const unregister = telemetry ? registerDroppingSdk() : undefined;
+  await using _sdk = {
+    [Symbol.asyncDispose]: async () => await unregister?.(),
+  };
   await using pool = await WorkerPool.start({
     spawn: 2,
     transport,
-    worker: workerCommand(...profilerFlags(dir)),
+    worker: workerCommand(
+      ...(telemetry ? ["--preload", SDK_PRELOAD] : []),
+      ...profilerFlags(dir),
+    ),
   });
   const workers = pool.workers;
   const add = () =>
@@ -227,6 +246,7 @@ async function profile(): Promise<void> {
       `--seconds=${seconds}`,
       `--interval-us=${intervalUs}`,
       ...(cpuOnly ? ["--cpu-only"] : []),
+      ...(telemetry ? ["--telemetry"] : []),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -239,7 +259,9 @@ async function profile(): Promise<void> {
     new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!,
   ) as ChildReport;
   const what = target === "pool"
-    ? `pool (${transport}), add(1, 2), 2 workers`
+    ? `pool (${transport}${
+      telemetry ? ", OpenTelemetry on" : ""
+    }), add(1, 2), 2 workers`
     : `floor (${
       transport === "session"
         ? "long-lived stream, task → ack + result"
