@@ -364,6 +364,7 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
       "Ratio of medians",
       "Pair ratios",
       "p50 · p99 (ours)",
+      "p99 / p50 (median of 3): ours · Piscina",
       "CPU per task: ours (caller, workers) · Piscina",
     ],
     results.map((r) => {
@@ -371,6 +372,10 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
         r.wool[0];
       const cpu = (runs: readonly { cpuUsPerTask: number }[]) =>
         us(median(runs.map((x) => x.cpuUsPerTask)));
+      const tail = (runs: readonly LoadResult[]) =>
+        formatRatio(
+          median(runs.map((x) => x.latency.p99Ms / x.latency.p50Ms)),
+        );
       return [
         String(r.options.workers),
         `${formatRate(r.woolMedianPerSecond)}, ${
@@ -380,12 +385,13 @@ function renderHeadToHead(results: readonly HeadToHeadResult[]): string {
         formatRatio(r.medianRatio),
         r.pairRatios.map((x) => x.toFixed(2)).join(", "),
         `${formatMs(mid.latency.p50Ms)} · ${formatMs(mid.latency.p99Ms)}`,
+        `${tail(r.wool)} · ${tail(r.piscina)}`,
         `${cpu(r.wool)} (${us(mid.callerCpuUsPerTask)}, ${
           (mid.workerCpuUsPerTask ?? []).map(us).join(" + ")
         }) · ${cpu(r.piscina)}`,
       ];
     }),
-    ["right", "right", "right", "right", "left", "left", "left"],
+    ["right", "right", "right", "right", "left", "left", "left", "left"],
   );
   const { calls, warmup, concurrency } = results[0].options;
   const host = results.flatMap((r) =>
