@@ -89,8 +89,11 @@ export function currentTaskContext(): TaskContext | undefined {
 /**
  * The abort signal of the task that is running: it aborts when the caller
  * aborts the call's `signal`, when the call's `timeoutMs` runs out, or when
- * the pool closes. Cancellation is cooperative: pass the signal to what the
- * task awaits (`fetch`, timers, streams), or check it between steps.
+ * the pool closes; and on the worker's side when the worker stops before
+ * the task finished (a drain's grace ran out) or ends the task's stream for
+ * an error. Its `reason` says which. Cancellation is cooperative: pass the
+ * signal to what the task awaits (`fetch`, timers, streams), or check it
+ * between steps.
  *
  * Task code imports it from `@wool/core/task` (`@wool/core` exports it
  * too).

@@ -23,7 +23,7 @@
  * | `running`   | the coroutine settling                     | Result or Exception, end                                                                                       | `closed`               |
  * | `streaming` | Next, Send, Throw, Return                  | one step of the generator: Result; or Done or Exception, end                                                   | `streaming`, `closed`  |
  * | `streaming` | the caller ending its side                 | closes the generator, ends with OK                                                                             | `closed`               |
- * | other       | any frame                                  | out of turn: INVALID_ARGUMENT                                                                                  | `closed`               |
+ * | other       | any frame                                  | out of turn: INVALID_ARGUMENT; aborts the task's signal, naming it                                             | `closed`               |
  * | any         | the caller cancelling                      | aborts the task's signal, answers nothing more                                                                 | `closed`               |
  * | any         | the worker stopping                        | aborts the task's signal, CANCELLED                                                                            | `closed`               |
  *
@@ -66,6 +66,7 @@ import {
   isTerminal,
   Status,
   statusFrame,
+  statusName,
 } from "../wire/status.ts";
 import type { DocketEntry } from "./docket.ts";
 import type { Routine } from "./routine_loader.ts";
@@ -335,31 +336,62 @@ export class TaskSession implements DocketEntry, CallPort {
     this.#responder.end();
   }
 
-  /** Ends the task with an error status, unless it is closed already. */
+  /**
+   * Ends the task with an error status, unless it is closed already. A
+   * routine still running has nobody to answer to any more: its signal
+   * aborts, naming the status.
+   */
   #fail(status: StatusFrame): void {
     if (!this.#move({ name: "closed", reason: "failed" })) return;
+    if (this.#running && !this.#controller.signal.aborted) {
+      this.#abort(
+        new DOMException(
+          `The worker ended the task's stream with ${
+            statusName(status.code)
+          }: ${status.details}`,
+          "AbortError",
+        ),
+      );
+    }
     this.#responder.fail(status);
   }
 
   /**
    * Ends the conversation — with `answer`, a status or OK (`"end"`), or
-   * without a word when the caller is gone — and aborts the task: its
-   * signal (once its routine started), and a generator that was streaming.
+   * without a word when the caller is gone — and aborts the task with
+   * `reason`: its signal (once its routine started), and a generator that
+   * was streaming.
    */
   #halt(reason: unknown, answer?: StatusFrame | "end"): void {
     const was = this.#state;
-    if (answer === undefined) {
-      this.#move({ name: "closed", reason: "abandoned" });
-    } else if (answer !== "end") this.#fail(answer);
-    else if (this.#move({ name: "closed", reason: "caller-ended" })) {
-      this.#responder.end();
+    const closed = this.#move({
+      name: "closed",
+      reason: answer === undefined
+        ? "abandoned"
+        : answer === "end"
+        ? "caller-ended"
+        : "failed",
+    });
+    // The signal before the answer: a failed Dispatch stream reports its
+    // failure back to the session as the caller's going away, which must
+    // not name another reason.
+    this.#abort(reason);
+    if (closed && answer !== undefined) {
+      if (answer === "end") this.#responder.end();
+      else this.#responder.fail(answer);
     }
-    // Only a routine that started holds the signal (`taskSignal()`): a
-    // task that ends before it ran has nobody to tell.
+    if (was.name === "streaming") void this.#closeGenerator(was);
+  }
+
+  /**
+   * Aborts the task's signal with `reason`, once. Only a routine that
+   * started holds the signal (`taskSignal()`): a task that ends before it
+   * ran has nobody to tell.
+   */
+  #abort(reason: unknown): void {
     if (this.#running && !this.#controller.signal.aborted) {
       this.#controller.abort(reason);
     }
-    if (was.name === "streaming") void this.#closeGenerator(was);
   }
 
   async #closeGenerator(state: Streaming): Promise<void> {

@@ -149,19 +149,36 @@ function aborted(signal: AbortSignal): Promise<void> {
 
 /**
  * Arrives at the gate, then waits for its task signal to abort, and
- * reports what the reason was (to a second gate connection's peer via the
- * returned string, when the caller still listens).
+ * reports what the reason was, `aborted:<reason>`, on that connection (an
+ * `Inbox` reads it), and as its result when the caller still listens. The
+ * reason is its error's name, or with `detail` "message" its message.
  */
-export async function waitForAbort(port: number): Promise<string> {
+export async function waitForAbort(
+  port: number,
+  detail: "name" | "message" = "name",
+): Promise<string> {
   const signal = taskSignal();
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await aborted(signal);
   const reason = signal.reason instanceof Error
-    ? signal.reason.name
+    ? signal.reason[detail]
     : String(signal.reason);
   await conn.write(new TextEncoder().encode(`aborted:${reason}\n`));
   conn.close();
   return reason;
+}
+
+/**
+ * The task signals of `holdSignal` tasks, by key, for tests that run a
+ * worker's task sessions in their own process (the same module instance).
+ */
+export const heldSignals: Map<string, AbortSignal> = new Map();
+
+/** Keeps its task signal in `heldSignals` under `key`, and holds its slot until it aborts. */
+export async function holdSignal(key: string): Promise<void> {
+  const signal = taskSignal();
+  heldSignals.set(key, signal);
+  await aborted(signal);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The worker's side of the wire protocol, spoken by a raw grpc-js client:
- * version and first-frame checks, nacks for undecodable arguments, and the
- * `Idle` RPC.
+ * version and first-frame checks, a frame out of turn, nacks for
+ * undecodable arguments, and the `Idle` RPC.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import { serialize } from "node:v8";
 import { TaskLoadError, WorkerPool } from "../../mod.ts";
 import { decodeError } from "../../src/wire/errors.ts";
 import { Gate } from "../_helpers/gate.ts";
+import { Inbox } from "../_helpers/inbox.ts";
 import {
   GrpcStatus,
   RawWorkerClient,
@@ -52,6 +53,31 @@ Deno.test("Worker Dispatch answers the protocol on a raw grpc-js client", async 
       assert.equal(status.code, GrpcStatus.INVALID_ARGUMENT);
       assert.match(status.details, /first frame/i);
       assert.deepEqual(frames, []);
+    },
+  );
+
+  await t.step(
+    "Worker Dispatch ends a frame out of turn while its coroutine runs with INVALID_ARGUMENT, and aborts the task naming why",
+    async () => {
+      await using inbox = Inbox.open();
+      const stream = client.stream();
+      stream.write(
+        taskFrame({ module: TASKS, export: "waitForAbort" }, [
+          inbox.port,
+          "message",
+        ]),
+      );
+      assert.equal((await stream.next())?.frame, "ack");
+      await inbox.arrived(1);
+      stream.write({ frame: "next", next: {} });
+      const status = await stream.status;
+      assert.equal(status.code, GrpcStatus.INVALID_ARGUMENT);
+      const why = 'Unexpected "next" frame while the task is running';
+      assert.equal(status.details, why);
+      assert.equal(
+        await inbox.next(),
+        `aborted:The worker ended the task's stream with INVALID_ARGUMENT: ${why}`,
+      );
     },
   );
 

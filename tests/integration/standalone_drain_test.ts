@@ -12,6 +12,7 @@ import { deserialize } from "node:v8";
 import type { ResponseFrame } from "../../src/wire/frames.ts";
 import { REJECTION_CAUSE_METADATA_KEY } from "../../src/wire/status.ts";
 import { Gate } from "../_helpers/gate.ts";
+import { Inbox } from "../_helpers/inbox.ts";
 import {
   type DispatchOutcome,
   GrpcStatus,
@@ -111,19 +112,32 @@ Deno.test("standalone worker: SIGINT drains it too, and a generator in flight st
   assert.equal((await worker.exited).code, 0);
 });
 
-Deno.test("standalone worker: a task still running after --grace-ms is cancelled, and the worker exits 0", async () => {
-  await using gate = Gate.open();
+Deno.test("standalone worker: a task still running after --grace-ms is cancelled, told why, and the worker exits 0", async () => {
+  await using inbox = Inbox.open();
   await using worker = await startWorker("--grace-ms", "200");
   using raw = await RawWorkerClient.connect(worker.address);
   const running = raw.dispatch([
-    taskFrame({ module: TASKS, export: "waitForAbort" }, [gate.port]),
+    taskFrame({ module: TASKS, export: "waitForAbort" }, [
+      inbox.port,
+      "message",
+    ]),
   ]);
-  await gate.arrived(1);
+  await inbox.arrived(1);
   await signalDrain(worker, "SIGTERM");
+  // The worker's reason, not the caller's: the stream the worker failed
+  // reports back as an error, which must not rename it.
+  assert.equal(
+    await inbox.next(),
+    "aborted:The worker stopped; the task did not finish within 200 ms",
+  );
   const exit = await worker.exited;
   assert.equal(exit.code, 0, exit.stderr);
   const outcome: DispatchOutcome = await running;
-  assert.notEqual(outcome.status.code, GrpcStatus.OK);
+  assert.equal(
+    outcome.status.code,
+    GrpcStatus.CANCELLED,
+    outcome.status.details,
+  );
 });
 
 Deno.test("standalone worker: a second signal while draining stops it at once, exit code 128 + the signal", async () => {

@@ -6,7 +6,11 @@ import type {
 } from "../../../src/backpressure/types.ts";
 import { decodeError } from "../../../src/wire/errors.ts";
 import { TaskLoadError } from "../../../src/wire/task_load_error.ts";
-import type { RequestFrame, TaskFrame } from "../../../src/wire/frames.ts";
+import type {
+  RequestFrame,
+  StatusFrame,
+  TaskFrame,
+} from "../../../src/wire/frames.ts";
 import {
   decodeValue,
   encodeArgs,
@@ -16,6 +20,7 @@ import { AdmissionGate } from "../../../src/worker/admission_gate.ts";
 import { Docket } from "../../../src/worker/docket.ts";
 import { RoutineLoader } from "../../../src/worker/routine_loader.ts";
 import { TaskSession } from "../../../src/worker/task_session.ts";
+import type { TaskSessionDeps } from "../../../src/worker/task_ports.ts";
 import { Gate } from "../../_helpers/gate.ts";
 import {
   type Answer,
@@ -23,6 +28,7 @@ import {
 } from "../../_helpers/recording_responder.ts";
 import { exists } from "../../_helpers/files.ts";
 import { makeTaskFrame } from "../../_helpers/task_frame.ts";
+import { heldSignals } from "../../_fixtures/tasks.ts";
 
 const TASKS = new URL("../../_fixtures/tasks.ts", import.meta.url).href;
 const MARKER_MODULE = new URL(
@@ -31,6 +37,7 @@ const MARKER_MODULE = new URL(
 ).href;
 
 interface Worker {
+  readonly deps: TaskSessionDeps;
   readonly docket: Docket;
   readonly gate: AdmissionGate;
   readonly asked: string[];
@@ -56,6 +63,7 @@ function worker(
     maxMessageBytes: 1 << 20,
   };
   return {
+    deps,
     docket,
     gate,
     asked,
@@ -392,4 +400,54 @@ Deno.test("TaskSession closes an open generator whose caller went away, and it l
   await w.docket.drained();
   assert.equal(w.docket.size, 0);
   assert.deepEqual(responder.kinds(), ["ack"]);
+});
+
+/**
+ * A responder that, like the Dispatch transport, reports its own failure
+ * back to the session as the caller going away (grpc-js emits the status
+ * it is given as an "error", which `WorkerService` takes for one).
+ */
+class EchoingResponder extends RecordingResponder {
+  session: TaskSession | undefined;
+
+  override fail(status: StatusFrame): void {
+    super.fail(status);
+    this.session?.callerCancelled();
+  }
+}
+
+Deno.test("TaskSession cancelled by its worker aborts the running task with the worker's reason, though the failed stream reports back as the caller leaving", async () => {
+  const w = worker(() => false);
+  const responder = new EchoingResponder();
+  const session = new TaskSession(w.deps, responder);
+  responder.session = session;
+  session.receive(taskFrame("holdSignal", ["stopping"]));
+  await responder.answered(1);
+  const reason = new DOMException(
+    "The worker stopped; the task did not finish within 200 ms",
+    "AbortError",
+  );
+  session.cancel(reason);
+  assert.deepEqual(responder.kinds(), ["ack", "fail CANCELLED"]);
+  assert.equal(heldSignals.get("stopping")?.reason, reason);
+  await w.docket.drained();
+});
+
+Deno.test("TaskSession answers a frame out of turn while its coroutine runs with INVALID_ARGUMENT, and aborts the task naming it", async () => {
+  const w = worker(() => false);
+  const { session, responder } = w.open();
+  session.receive(taskFrame("holdSignal", ["out-of-turn"]));
+  await responder.answered(1);
+  session.receive({ frame: "next", next: {} });
+  await responder.closed;
+  assert.deepEqual(responder.kinds(), ["ack", "fail INVALID_ARGUMENT"]);
+  const signal = heldSignals.get("out-of-turn");
+  assert.equal(signal?.aborted, true, "the routine was not told");
+  assert.equal(signal.reason.name, "AbortError");
+  assert.equal(
+    signal.reason.message,
+    'The worker ended the task\'s stream with INVALID_ARGUMENT: Unexpected "next" frame while the task is running',
+  );
+  await w.docket.drained();
+  assert.equal(w.docket.size, 0);
 });
