@@ -7,61 +7,14 @@ import {
 } from "../../../src/connection/dispatch_channel.ts";
 import { isDeliveryUnknown, Status } from "../../../src/wire/status.ts";
 import type { RequestFrame, ResponseFrame } from "../../../src/wire/frames.ts";
+import { FakeGrpcClient } from "../../_helpers/fake_grpc_call.ts";
 
-// The doubles below pass messages through as they are.
+// The doubles (`FakeGrpcClient`) pass messages through as they are.
 const METHOD = {
   path: "/wool.v1.Worker/Dispatch",
   requestSerialize: (frame: RequestFrame) => frame,
   responseDeserialize: (frame: ResponseFrame) => frame,
 } as unknown as grpc.MethodDefinition<RequestFrame, ResponseFrame>;
-
-/** What grpc-js's `Call` reports to, as `openBidiCall` gives it. */
-interface CallListener {
-  onReceiveMetadata(metadata: grpc.Metadata): void;
-  onReceiveMessage(message: unknown): void;
-  onReceiveStatus(status: grpc.StatusObject): void;
-}
-
-/** A grpc-js `Call` double: the test plays the worker's side. */
-class FakeCall {
-  readonly written: RequestFrame[] = [];
-  cancelled = 0;
-  #listener?: CallListener;
-
-  start(metadata: grpc.Metadata, listener: CallListener): void {
-    assert.equal(metadata, CREDENTIAL);
-    this.#listener = listener;
-  }
-
-  startRead(): void {}
-
-  sendMessageWithContext(
-    context: { callback?: () => void },
-    frame: RequestFrame,
-  ): void {
-    this.written.push(frame);
-    queueMicrotask(() => context.callback?.());
-  }
-
-  cancelWithStatus(): void {
-    this.cancelled++;
-  }
-
-  /** The worker sends a frame. */
-  send(frame: ResponseFrame): void {
-    this.#listener!.onReceiveMessage(frame);
-  }
-
-  end(
-    code: number,
-    details: string,
-    entries: [string, string | Buffer][] = [],
-  ) {
-    const metadata = new grpc.Metadata();
-    for (const [key, value] of entries) metadata.set(key, value);
-    this.#listener!.onReceiveStatus({ code, details, metadata });
-  }
-}
 
 /** What the channel is told to present on its stream. */
 const CREDENTIAL = new grpc.Metadata();
@@ -70,20 +23,17 @@ function open(
   state = grpc.connectivityState.READY,
   streams?: Set<DropStream>,
 ) {
-  const calls: FakeCall[] = [];
-  const client = {
-    getChannel: () => ({
-      getConnectivityState: () => state,
-      createCall(path: string) {
-        assert.equal(path, "/wool.v1.Worker/Dispatch");
-        const call = new FakeCall();
-        calls.push(call);
-        return call;
-      },
-    }),
-  } as unknown as grpc.Client;
-  const channel = openDispatchChannel(client, METHOD, CREDENTIAL, streams);
-  return { channel, call: calls[0] };
+  const client = new FakeGrpcClient<RequestFrame, ResponseFrame>(state);
+  const channel = openDispatchChannel(
+    client as unknown as grpc.Client,
+    METHOD,
+    CREDENTIAL,
+    streams,
+  );
+  assert.deepStrictEqual(client.paths, ["/wool.v1.Worker/Dispatch"]);
+  const [call] = client.calls;
+  assert.equal(call.metadata, CREDENTIAL);
+  return { channel, call };
 }
 
 const next: RequestFrame = { frame: "next", next: {} };

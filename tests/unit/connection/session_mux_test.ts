@@ -15,99 +15,45 @@ import type {
   StreamId,
 } from "../../../src/wire/frames.ts";
 import { makeTaskFrame } from "../../_helpers/task_frame.ts";
+import {
+  type FakeGrpcCall,
+  FakeGrpcClient,
+} from "../../_helpers/fake_grpc_call.ts";
 
-// The doubles below pass messages through as they are.
+// The doubles (`FakeGrpcClient`) pass messages through as they are.
 const METHOD = {
   path: "/wool.v1.Worker/Session",
   requestSerialize: (message: SessionRequests) => message,
   responseDeserialize: (message: SessionResponses) => message,
 } as unknown as grpc.MethodDefinition<SessionRequests, SessionResponses>;
 
-/** What grpc-js's `Call` reports to, as `openBidiCall` gives it. */
-interface CallListener {
-  onReceiveMetadata(metadata: unknown): void;
-  onReceiveMessage(message: unknown): void;
-  onReceiveStatus(status: unknown): void;
-}
-
-/** A grpc-js `Call` double: the test plays the worker's side. */
-class FakeCall {
-  readonly written: SessionRequestFrame[] = [];
-  cancelled = 0;
-  metadata: unknown;
-  #listener?: CallListener;
-  #writeWaiters: (() => void)[] = [];
-
-  start(metadata: unknown, listener: CallListener): void {
-    this.metadata = metadata;
-    this.#listener = listener;
-  }
-
-  startRead(): void {}
-
-  sendMessageWithContext(
-    context: { callback?: () => void },
-    message: SessionRequests,
-  ): void {
-    this.written.push(...message.frames);
-    for (const wake of this.#writeWaiters.splice(0)) wake();
-    queueMicrotask(() => context.callback?.());
-  }
-
-  cancelWithStatus(): void {
-    this.cancelled++;
-  }
-
-  /** Resolves once `count` frames in all were written. */
-  async frames(count: number): Promise<SessionRequestFrame[]> {
-    while (this.written.length < count) {
-      await new Promise<void>((resolve) => this.#writeWaiters.push(resolve));
-    }
-    return this.written;
-  }
-
-  /** The worker's response headers. */
-  headers(): void {
-    this.#listener!.onReceiveMetadata({});
-  }
-
-  /** Sends the caller one message of frames. */
-  reply(...frames: SessionResponseFrame[]): void {
-    this.#listener!.onReceiveMessage({ frames });
-  }
-
-  /** Ends the stream with a status. */
-  end(code: number, details = ""): void {
-    this.#listener!.onReceiveStatus({ code, details, metadata: undefined });
-  }
-}
-
 /** What the mux is told to present on each stream it opens. */
 const CREDENTIAL = Object.freeze({ credential: "the pool's" });
 
-/** A grpc-js client double whose channel opens {@linkcode FakeCall}s. */
-class FakeClient {
-  readonly calls: FakeCall[] = [];
-  readonly paths: string[] = [];
+type FakeClient = FakeGrpcClient<SessionRequests, SessionResponses>;
+type FakeCall = FakeGrpcCall<SessionRequests, SessionResponses>;
 
-  get metadata(): unknown[] {
-    return this.calls.map((call) => call.metadata);
-  }
+/** The frames `call` was written, in order, across its messages. */
+function frames(call: FakeCall): SessionRequestFrame[] {
+  return call.written.flatMap((message) => message.frames);
+}
 
-  getChannel() {
-    return {
-      createCall: (path: string): FakeCall => {
-        this.paths.push(path);
-        const call = new FakeCall();
-        this.calls.push(call);
-        return call;
-      },
-    };
-  }
+/** Resolves with the frames written once there are `count` of them. */
+async function framesWritten(
+  call: FakeCall,
+  count: number,
+): Promise<SessionRequestFrame[]> {
+  await call.writtenUntil(() => frames(call).length >= count);
+  return frames(call);
+}
+
+/** Sends the caller one message of frames. */
+function reply(call: FakeCall, ...frames: SessionResponseFrame[]): void {
+  call.send({ frames });
 }
 
 function setUp(): { client: FakeClient; mux: SessionMux } {
-  const client = new FakeClient();
+  const client: FakeClient = new FakeGrpcClient();
   const mux = new SessionMux(
     client as unknown as grpc.Client,
     METHOD,
@@ -156,9 +102,12 @@ Deno.test("SessionMux opens one Session stream for its tasks, presenting the cre
   const second = mux.open();
   first.send(task);
   second.send(task);
-  const written = await client.calls[0].frames(2);
+  const written = await framesWritten(client.calls[0], 2);
   assert.deepStrictEqual(client.paths, ["/wool.v1.Worker/Session"]);
-  assert.deepStrictEqual(client.metadata, [CREDENTIAL]);
+  assert.deepStrictEqual(
+    client.calls.map((call) => call.metadata),
+    [CREDENTIAL],
+  );
   assert.deepStrictEqual(
     written.map((frame) => [frame.stream, frame.frame]),
     [[1, "request"], [2, "request"]],
@@ -171,8 +120,8 @@ Deno.test("SessionMux routes each response frame to the task its stream id names
   const first = mux.open();
   const second = mux.open();
   const call = client.calls[0];
-  call.reply(response(2, ack(true)), response(1, ack(false)));
-  call.reply(response(2, result), response(99, result));
+  reply(call, response(2, ack(true)), response(1, ack(false)));
+  reply(call, response(2, result), response(99, result));
   assert.deepStrictEqual(await read(second, 2), ["ack", "result"]);
   assert.deepStrictEqual(await read(first, 1), ["ack"]);
   mux.close();
@@ -181,7 +130,8 @@ Deno.test("SessionMux routes each response frame to the task its stream id names
 Deno.test("SessionMux ends a coroutine task at its Result, dropping later frames", async () => {
   const { client, mux } = setUp();
   const channel = mux.open();
-  client.calls[0].reply(
+  reply(
+    client.calls[0],
     response(1, ack(false)),
     response(1, result),
     response(1, result),
@@ -193,7 +143,8 @@ Deno.test("SessionMux ends a coroutine task at its Result, dropping later frames
 Deno.test("SessionMux keeps a generator task open across Results until Done", async () => {
   const { client, mux } = setUp();
   const channel = mux.open();
-  client.calls[0].reply(
+  reply(
+    client.calls[0],
     response(1, ack(true)),
     response(1, result),
     response(1, result),
@@ -214,7 +165,8 @@ Deno.test("SessionMux ends a task at an Exception or a Nack", async () => {
   const { client, mux } = setUp();
   const failed = mux.open();
   const refused = mux.open();
-  client.calls[0].reply(
+  reply(
+    client.calls[0],
     response(1, ack(true)),
     response(1, { frame: "exception", exception: { error: bytes } }),
     response(2, { frame: "nack", nack: { error: bytes } }),
@@ -228,7 +180,8 @@ Deno.test("SessionMux ends a task with its Status frame, and with INTERNAL at a 
   const { client, mux } = setUp();
   const rejected = mux.open();
   const empty = mux.open();
-  client.calls[0].reply(
+  reply(
+    client.calls[0],
     {
       stream: 1,
       frame: "status",
@@ -237,8 +190,7 @@ Deno.test("SessionMux ends a task with its Status frame, and with INTERNAL at a 
         details: "busy",
         metadata: { "wool-rejected": "backpressure" },
       },
-    },
-    // As decoded when the worker set no member of the oneof.
+    }, // As decoded when the worker set no member of the oneof.
     { stream: 2 },
   );
   assert.deepStrictEqual(await rejected.receive(), {
@@ -264,15 +216,15 @@ Deno.test("SessionMux cancel() ends the task as CANCELLED and tells the worker o
   channel.cancel();
   channel.send({ frame: "next", next: {} });
   const call = client.calls[0];
-  await call.frames(2);
+  await framesWritten(call, 2);
   assert.deepStrictEqual(
-    call.written.map((frame) => [frame.stream, frame.frame]),
+    frames(call).map((frame) => [frame.stream, frame.frame]),
     [[1, "request"], [1, "cancel"]],
   );
   assert.deepStrictEqual(await read(channel, 1), [
     "end 1 Cancelled by the caller",
   ]);
-  call.reply(response(1, ack(false)));
+  reply(call, response(1, ack(false)));
   assert.deepStrictEqual(await read(channel, 1), [
     "end 1 Cancelled by the caller",
   ]);
@@ -291,7 +243,7 @@ Deno.test("SessionMux fails every open task when the stream ends, then opens a n
   ]);
   const after = mux.open();
   assert.equal(client.calls.length, 2);
-  client.calls[1].reply(response(3, ack(false)));
+  reply(client.calls[1], response(3, ack(false)));
   assert.deepStrictEqual(await read(after, 1), ["ack"]);
   mux.close();
 });
