@@ -128,13 +128,8 @@ export class TaskSession implements DocketEntry, CallPort {
 
   /** The caller went away or cancelled: abort the task, answer nothing. */
   callerCancelled(): void {
-    // The reason is built only when a routine's signal will carry it: a
-    // `DOMException` costs ~20 µs here (it captures a stack), and every
-    // task a hook rejects on the Dispatch transport ends this way.
-    this.#halt(
-      this.#running && !this.#controller.signal.aborted
-        ? new DOMException("The caller cancelled the task", "AbortError")
-        : undefined,
+    this.#halt(() =>
+      new DOMException("The caller cancelled the task", "AbortError")
     );
   }
 
@@ -162,7 +157,7 @@ export class TaskSession implements DocketEntry, CallPort {
     const details = `The worker cancelled the task: ${
       describeErrorMessage(reason)
     }`;
-    this.#halt(reason, statusFrame(Status.CANCELLED, details));
+    this.#halt(() => reason, statusFrame(Status.CANCELLED, details));
   }
 
   /**
@@ -309,10 +304,11 @@ export class TaskSession implements DocketEntry, CallPort {
       // not read yet when a stream ends in error, and these are answers to
       // pulls the caller sent.
       this.#halt(
-        new DOMException(
-          "The caller ended its side of the stream, so the generator cannot be pulled again",
-          "AbortError",
-        ),
+        () =>
+          new DOMException(
+            "The caller ended its side of the stream, so the generator cannot be pulled again",
+            "AbortError",
+          ),
         "end",
       );
     });
@@ -343,26 +339,24 @@ export class TaskSession implements DocketEntry, CallPort {
    */
   #fail(status: StatusFrame): void {
     if (!this.#move({ name: "closed", reason: "failed" })) return;
-    if (this.#running && !this.#controller.signal.aborted) {
-      this.#abort(
-        new DOMException(
-          `The worker ended the task's stream with ${
-            statusName(status.code)
-          }: ${status.details}`,
-          "AbortError",
-        ),
-      );
-    }
+    this.#abort(() =>
+      new DOMException(
+        `The worker ended the task's stream with ${
+          statusName(status.code)
+        }: ${status.details}`,
+        "AbortError",
+      )
+    );
     this.#responder.fail(status);
   }
 
   /**
    * Ends the conversation — with `answer`, a status or OK (`"end"`), or
-   * without a word when the caller is gone — and aborts the task with
-   * `reason`: its signal (once its routine started), and a generator that
-   * was streaming.
+   * without a word when the caller is gone — and aborts the task with the
+   * reason `reasonOf` makes: its signal (once its routine started), and a
+   * generator that was streaming.
    */
-  #halt(reason: unknown, answer?: StatusFrame | "end"): void {
+  #halt(reasonOf: () => unknown, answer?: StatusFrame | "end"): void {
     const was = this.#state;
     const closed = this.#move({
       name: "closed",
@@ -375,7 +369,7 @@ export class TaskSession implements DocketEntry, CallPort {
     // The signal before the answer: a failed Dispatch stream reports its
     // failure back to the session as the caller's going away, which must
     // not name another reason.
-    this.#abort(reason);
+    this.#abort(reasonOf);
     if (closed && answer !== undefined) {
       if (answer === "end") this.#responder.end();
       else this.#responder.fail(answer);
@@ -384,13 +378,15 @@ export class TaskSession implements DocketEntry, CallPort {
   }
 
   /**
-   * Aborts the task's signal with `reason`, once. Only a routine that
-   * started holds the signal (`taskSignal()`): a task that ends before it
-   * ran has nobody to tell.
+   * Aborts the task's signal, once, with the reason `reasonOf` makes. Only
+   * a routine that started holds the signal (`taskSignal()`): a task that
+   * ends before it ran has nobody to tell, and no reason is made for it —
+   * a `DOMException` costs ~20 µs (it captures a stack), and every task a
+   * hook rejects on the Dispatch transport ends without running.
    */
-  #abort(reason: unknown): void {
+  #abort(reasonOf: () => unknown): void {
     if (this.#running && !this.#controller.signal.aborted) {
-      this.#controller.abort(reason);
+      this.#controller.abort(reasonOf());
     }
   }
 
@@ -420,7 +416,7 @@ export class TaskSession implements DocketEntry, CallPort {
     const details = `The worker failed while handling the task: ${
       describeErrorMessage(error)
     }`;
-    this.#halt(error, statusFrame(Status.INTERNAL, details));
+    this.#halt(() => error, statusFrame(Status.INTERNAL, details));
     this.#leaveDocket();
   }
 }
